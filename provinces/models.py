@@ -1,0 +1,122 @@
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    MINISTRY = "ministry", _("Ministry")
+
+
+class Region(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+
+def year_end(year: int) -> datetime.date:
+    """The units of year Y are those that exist on 31 December of Y (DESIGN.md)."""
+    return datetime.date(year, 12, 31)
+
+
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> "UnitQuerySet":
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
+    def of_year(self, year: int) -> "UnitQuerySet":
+        return self.valid_on(year_end(year))
+
+
+class Unit(models.Model):
+    """A ministry or a province. Its identity is not its code: codes were reused in 2025."""
+
+    class Category(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("Centrally-run city")
+        MINISTRY = "ministry", _("Ministry")
+        AGENCY = "agency", _("Ministerial-level agency")
+
+    level = models.CharField(max_length=16, choices=Level.choices)
+    code = models.CharField(max_length=16)
+    slug = models.SlugField(max_length=80, unique=True)
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    abbr_en = models.CharField(max_length=16, blank=True)
+    category = models.CharField(max_length=16, choices=Category.choices)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
+    )
+    centroid_lat = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    centroid_lon = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level", "code", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
+                name="unit_valid_from_before_until",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_vi} ({self.code})"
+
+    def exists_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def exists_in(self, year: int) -> bool:
+        return self.exists_on(year_end(year))
+
+    def names_in(self, year: int) -> tuple[str, str]:
+        """(name_vi, name_en) the unit had on 31 December of the year."""
+        day = year_end(year)
+        for former in self.former_names.all():
+            if former.valid_until >= day:
+                return former.name_vi, former.name_en
+        return self.name_vi, self.name_en
+
+    def name_vi_in(self, year: int) -> str:
+        return self.names_in(year)[0]
+
+    def name_en_in(self, year: int) -> str:
+        return self.names_in(year)[1]
+
+
+class FormerName(models.Model):
+    """A name a unit carried before it was renamed while continuing (Thừa Thiên Huế → Huế)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names")
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    valid_until = models.DateField()
+
+    class Meta:
+        ordering = ["valid_until"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_until"], name="one_former_name_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_vi} (→ {self.valid_until})"

@@ -1,0 +1,310 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import Level, Unit
+
+
+def _points(**kwargs) -> models.DecimalField:
+    return models.DecimalField(max_digits=7, decimal_places=2, **kwargs)
+
+
+def _percent(**kwargs) -> models.DecimalField:
+    return models.DecimalField(max_digits=5, decimal_places=2, **kwargs)
+
+
+def _exact(**kwargs) -> models.DecimalField:
+    # Exact indices are kept to 12 places: enough to decide half-up rounding at 2 places.
+    return models.DecimalField(max_digits=20, decimal_places=12, **kwargs)
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self) -> "EditionQuerySet":
+        return self.filter(status=Edition.Status.PUBLISHED)
+
+
+class Edition(models.Model):
+    """One year's index for one level."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+        APPRAISAL = "appraisal", _("Appraisal")
+        REVIEW = "review", _("Review")
+        PUBLISHED = "published", _("Published")
+
+    year = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=16, choices=Level.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    summary_only = models.BooleanField(
+        default=False, help_text=_("Imported published results without leaf scores.")
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Illustrative data, never official results.")
+    )
+    methodology_note_vi = models.TextField(blank=True)
+    methodology_note_en = models.TextField(blank=True)
+    group_a = _percent(default=Decimal("90"))
+    group_b = _percent(default=Decimal("80"))
+    group_c = _percent(default=Decimal("70"))
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "level"], name="one_edition_per_year_level"),
+            models.CheckConstraint(
+                condition=Q(group_a__gte=F("group_b")) & Q(group_b__gte=F("group_c")),
+                name="edition_group_thresholds_descend",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_level_display()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def fields(self) -> models.QuerySet["Criterion"]:
+        return self.criteria.filter(parent__isnull=True)
+
+    def max_points(self) -> Decimal:
+        return sum((field.max_points for field in self.fields()), Decimal("0"))
+
+
+class Criterion(models.Model):
+    """A node of an edition's criteria tree: a field, a criterion or a sub-criterion."""
+
+    class Method(models.TextChoices):
+        SELF = "self", _("Self-assessed, then appraised")
+        SURVEY = "survey", _("Sociological survey")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    code = models.CharField(max_length=32)
+    sort_key = models.CharField(max_length=64, editable=False)
+    name_vi = models.CharField(max_length=500)
+    name_en = models.CharField(max_length=500, blank=True)
+    description_vi = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    max_points = _points(validators=[MinValueValidator(Decimal("0"))])
+    method = models.CharField(max_length=8, choices=Method.choices, blank=True)
+
+    class Meta:
+        ordering = ["edition", "sort_key"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="criterion_code_unique"),
+            models.CheckConstraint(condition=Q(max_points__gte=0), name="criterion_max_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_vi}"
+
+    @property
+    def field_code(self) -> str:
+        return self.code.split(".")[0]
+
+    @staticmethod
+    def sort_key_for(code: str) -> str:
+        """Orders 1.2 before 1.10: each part zero-padded."""
+        return ".".join(part.zfill(4) for part in code.split("."))
+
+    def save(self, *args, **kwargs):
+        self.sort_key = self.sort_key_for(self.code)
+        super().save(*args, **kwargs)
+
+
+class Participant(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="participants")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="participations")
+    ranked = models.BooleanField(default=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["edition", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "unit"], name="one_participation_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} in {self.edition}"
+
+
+class Score(models.Model):
+    """A participant's points on one leaf. The final points are the appraised points of a
+    `self` leaf or the survey points of a `survey` leaf."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    self_points = _points(null=True, blank=True)
+    appraised_points = _points(null=True, blank=True)
+    appraisal_reason = models.TextField(blank=True)
+    evidence_url = models.URLField(max_length=500, blank=True)
+    survey_points = _points(null=True, blank=True)
+    respondents = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "criterion"], name="one_score_per_participant_leaf"
+            ),
+            models.CheckConstraint(
+                condition=Q(self_points__gte=0)
+                & Q(appraised_points__gte=0)
+                & Q(survey_points__gte=0),
+                name="score_points_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant.unit.code} {self.criterion.code}"
+
+    @property
+    def final_points(self) -> Decimal | None:
+        if self.criterion.method == Criterion.Method.SURVEY:
+            return self.survey_points
+        return self.appraised_points
+
+
+class ScoreChange(models.Model):
+    """Every change to any points is kept: who, when, old, new, reason (DESIGN.md)."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="changes")
+    column = models.CharField(max_length=32)
+    old_value = models.CharField(max_length=500, blank=True)
+    new_value = models.CharField(max_length=500, blank=True)
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+
+class SummaryScore(models.Model):
+    """A historical published result imported without leaf scores (summary-only editions)."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="summary"
+    )
+    index = _percent()
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    appraised_points = _points(null=True, blank=True)
+    survey_points = _points(null=True, blank=True)
+    # Component indices by field code, as decimal strings: {"1": "84.43"}.
+    field_indices = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.index}"
+
+
+class Result(models.Model):
+    """A participant's published result. Written only by scoring.publish."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="results")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="result"
+    )
+    total_points = _points(null=True)
+    appraised_points = _points(null=True)
+    survey_points = _points(null=True)
+    max_points = _points(null=True)
+    index_exact = _exact()
+    index = _percent()
+    rank = models.PositiveSmallIntegerField(null=True)
+    rank_in_region = models.PositiveSmallIntegerField(null=True)
+    group = models.CharField(max_length=1)
+    delta_index = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    delta_rank = models.SmallIntegerField(null=True)
+    is_new_unit = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["edition", "rank", "participant__unit__code"]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.index}"
+
+
+class FieldResult(models.Model):
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="fields")
+    field_code = models.CharField(max_length=8)
+    points = _points(null=True)
+    max_points = _points(null=True)
+    index_exact = _exact()
+    index = _percent()
+    rank = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        ordering = ["result", "field_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "field_code"], name="one_result_per_field")
+        ]
+
+
+class Average(models.Model):
+    """Mean of the rounded indices of ranked participants: national (no region, no field),
+    per region, or per field."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="averages")
+    region_code = models.CharField(max_length=16, blank=True)
+    field_code = models.CharField(max_length=8, blank=True)
+    value = _percent()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "region_code", "field_code"], name="one_average_per_scope"
+            )
+        ]
+
+
+class EditionEvent(models.Model):
+    """The lifecycle log: publish, reopen (with its written reason), republish."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("Published")
+        REOPEN = "reopen", _("Reopened for correction")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class DataVersion(models.Model):
+    """One row whose number changes on every publish; public cache keys contain it."""
+
+    number = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    @classmethod
+    def current(cls) -> int:
+        row = cls.objects.filter(pk=1).first()
+        return row.number if row else 0
+
+    @classmethod
+    def bump(cls) -> int:
+        row, _created = cls.objects.select_for_update().get_or_create(pk=1)
+        row.number = F("number") + 1
+        row.save(update_fields=["number", "changed_at"])
+        row.refresh_from_db()
+        return row.number
