@@ -110,8 +110,11 @@ class UnitResolver:
         index: dict[str, set[Unit]] = defaultdict(set)
         for unit in units:
             spellings = [unit.name_vi, unit.name_en, unit.abbr_en]
-            spellings += [name for former in unit.former_names.all() for name in
-                          (former.name_vi, former.name_en)]
+            spellings += [
+                name
+                for former in unit.former_names.all()
+                for name in (former.name_vi, former.name_en)
+            ]
             spellings += ALIASES.get((unit.level, unit.code), ())
             for spelling in filter(None, spellings):
                 for key in _keys(spelling):

@@ -110,6 +110,10 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name_vi}"
 
+    def save(self, *args, **kwargs):
+        self.sort_key = self.sort_key_for(self.code)
+        super().save(*args, **kwargs)
+
     @property
     def field_code(self) -> str:
         return self.code.split(".")[0]
@@ -118,10 +122,6 @@ class Criterion(models.Model):
     def sort_key_for(code: str) -> str:
         """Orders 1.2 before 1.10: each part zero-padded."""
         return ".".join(part.zfill(4) for part in code.split("."))
-
-    def save(self, *args, **kwargs):
-        self.sort_key = self.sort_key_for(self.code)
-        super().save(*args, **kwargs)
 
 
 class Participant(models.Model):
@@ -193,6 +193,9 @@ class ScoreChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.column}: {self.old_value} → {self.new_value}"
+
 
 class SummaryScore(models.Model):
     """A historical published result imported without leaf scores (summary-only editions)."""
@@ -215,9 +218,7 @@ class Result(models.Model):
     """A participant's published result. Written only by scoring.publish."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="results")
-    participant = models.OneToOneField(
-        Participant, on_delete=models.CASCADE, related_name="result"
-    )
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="result")
     total_points = _points(null=True)
     appraised_points = _points(null=True)
     survey_points = _points(null=True)
@@ -253,6 +254,9 @@ class FieldResult(models.Model):
             models.UniqueConstraint(fields=["result", "field_code"], name="one_result_per_field")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.field_code}: {self.index}"
+
 
 class Average(models.Model):
     """Mean of the rounded indices of ranked participants: national (no region, no field),
@@ -269,6 +273,9 @@ class Average(models.Model):
                 fields=["edition", "region_code", "field_code"], name="one_average_per_scope"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code or self.field_code or 'national'}: {self.value}"
 
 
 class EditionEvent(models.Model):
@@ -289,12 +296,18 @@ class EditionEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.edition} {self.action} {self.at:%Y-%m-%d}"
+
 
 class DataVersion(models.Model):
     """One row whose number changes on every publish; public cache keys contain it."""
 
     number = models.PositiveIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"
 
     @classmethod
     def current(cls) -> int:

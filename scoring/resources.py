@@ -16,6 +16,7 @@ from typing import Any
 import tablib
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Count
 from import_export import fields, resources, widgets
 
 from provinces.models import Level, Unit
@@ -234,8 +235,13 @@ class FileResource(resources.ModelResource):
         if self.checked is None:
             headers = [str(h or "").strip().lower() for h in dataset.headers or []]
             rows = [
-                Row(number, {h: str(v if v is not None else "").strip() for h, v in
-                             zip(headers, values, strict=False)})
+                Row(
+                    number,
+                    {
+                        h: str(v if v is not None else "").strip()
+                        for h, v in zip(headers, values, strict=False)
+                    },
+                )
                 for number, values in enumerate(dataset, start=2)
             ]
             self.check(Table(headers, rows))
@@ -255,7 +261,8 @@ class FileResource(resources.ModelResource):
 
 
 def _participants_by_unit(edition: Edition) -> dict[int, Participant]:
-    return {p.unit_id: p for p in Participant.objects.filter(edition=edition)}
+    participants = Participant.objects.filter(edition=edition).select_related("unit", "edition")
+    return {p.unit_id: p for p in participants}
 
 
 class MethodologyResource(FileResource):
@@ -268,8 +275,17 @@ class MethodologyResource(FileResource):
 
     class Meta:
         model = Criterion
-        fields = ("edition_id", "parent_code", "code", "name_vi", "name_en", "max_points",
-                  "method", "description_vi", "description_en")
+        fields = (
+            "edition_id",
+            "parent_code",
+            "code",
+            "name_vi",
+            "name_en",
+            "max_points",
+            "method",
+            "description_vi",
+            "description_en",
+        )
         import_id_fields = ("edition_id", "code")
         skip_unchanged = True
         report_skipped = True
@@ -356,7 +372,7 @@ class MethodologyResource(FileResource):
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
         self._nodes: dict[tuple[int, str], Criterion] = {}
-        for (year, level) in {(r["year"], r["level"]) for r in checked.rows}:
+        for year, level in {(r["year"], r["level"]) for r in checked.rows}:
             edition = self._editions.get((year, level))
             if edition is None:
                 edition = create_edition(year, level)
@@ -429,9 +445,34 @@ class ParticipantResource(FileResource):
         }
 
     def check_file(self, checked: Checked) -> None:
+        """The file lists an edition's participants: units it leaves out stop taking part,
+        unless they already have points, which are never dropped silently."""
         self._duplicates(checked, ("edition_id", "unit_id"), "unit", "this unit")
+        listed = {(row["edition_id"], row["unit_id"]) for row in checked.rows}
+        first_row = {}
+        for row in checked.rows:
+            first_row.setdefault(row["edition_id"], row["_row"])
+        self._dropped = []
+        for participant in (
+            Participant.objects.filter(edition__in=first_row)
+            .select_related("unit")
+            .annotate(scored=Count("scores") + Count("summary"))
+        ):
+            if (participant.edition_id, participant.unit_id) in listed:
+                continue
+            if participant.scored:
+                checked.problems.append(
+                    f"row {first_row[participant.edition_id]}, column unit: "
+                    f"{participant.unit.name_vi} ({participant.unit.code}) has points in this "
+                    "edition but is missing from the file (list every participant)"
+                )
+            else:
+                self._dropped.append(participant.pk)
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
+        if self._dropped:
+            Participant.objects.filter(pk__in=self._dropped).delete()
+            checked.notes.append(f"{len(self._dropped)} units not in the file no longer take part")
         editions = {row["edition_id"] for row in checked.rows}
         self._existing = {
             (p.edition_id, p.unit_id): p for p in Participant.objects.filter(edition__in=editions)
@@ -480,13 +521,11 @@ class _ScoreResource(FileResource):
         criterion = self._leaves[edition.pk].get(code)
         if criterion is None:
             raise RowProblem(
-                "criterion", f'"{code}" is not a criterion of the {edition.year} {edition.level} '
-                "edition",
+                "criterion",
+                f'"{code}" is not a criterion of the {edition.year} {edition.level} edition',
             )
         if criterion.pk in self._parents[edition.pk]:
-            raise RowProblem(
-                "criterion", f"{code} has sub-criteria; points go on its leaves only"
-            )
+            raise RowProblem("criterion", f"{code} has sub-criteria; points go on its leaves only")
         if criterion.method != self.method:
             other = "survey" if self.method == "self" else "scores"
             raise RowProblem(
@@ -501,6 +540,12 @@ class _ScoreResource(FileResource):
         )
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
+        self._participant_objects = {
+            p.pk: p for by_unit in self._participants.values() for p in by_unit.values()
+        }
+        self._criterion_objects = {
+            c.pk: c for by_code in self._leaves.values() for c in by_code.values()
+        }
         scores = Score.objects.filter(
             participant_id__in={row["participant_id"] for row in checked.rows}
         )
@@ -524,6 +569,12 @@ class _ScoreResource(FileResource):
 
     def get_instance(self, instance_loader, row):
         return self._existing.get((row["participant_id"], row["criterion_id"]))
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # Cached objects, so that describing the row (str()) costs no query.
+        instance.participant = self._participant_objects[instance.participant_id]
+        instance.criterion = self._criterion_objects[instance.criterion_id]
 
     def save_instance(self, instance, is_create, row, **kwargs):
         before = self._before.get((instance.participant_id, instance.criterion_id), {})
@@ -560,9 +611,16 @@ class ScoreResource(_ScoreResource):
 
     class Meta:
         model = Score
-        fields = ("participant_id", "criterion_id", "self_points", "appraised_points",
-                  "appraisal_reason", "evidence_url")
+        fields = (
+            "participant_id",
+            "criterion_id",
+            "self_points",
+            "appraised_points",
+            "appraisal_reason",
+            "evidence_url",
+        )
         import_id_fields = ("participant_id", "criterion_id")
+        use_bulk = True
         skip_unchanged = True
         report_skipped = True
         skip_html_diff = True
@@ -625,6 +683,7 @@ class SurveyResource(_ScoreResource):
         model = Score
         fields = ("participant_id", "criterion_id", "survey_points", "respondents")
         import_id_fields = ("participant_id", "criterion_id")
+        use_bulk = True
         skip_unchanged = True
         report_skipped = True
         skip_html_diff = True
@@ -652,8 +711,14 @@ class PublishedResource(FileResource):
 
     class Meta:
         model = SummaryScore
-        fields = ("participant_id", "index", "rank", "appraised_points", "survey_points",
-                  "field_indices")
+        fields = (
+            "participant_id",
+            "index",
+            "rank",
+            "appraised_points",
+            "survey_points",
+            "field_indices",
+        )
         import_id_fields = ("participant_id",)
         skip_unchanged = True
         report_skipped = True
@@ -716,8 +781,16 @@ class PublishedResource(FileResource):
                 rows.append(
                     {
                         "participant_id": participant.pk,
-                        **{k: clean[k] for k in ("index", "rank", "appraised_points",
-                                                 "survey_points", "field_indices")},
+                        **{
+                            k: clean[k]
+                            for k in (
+                                "index",
+                                "rank",
+                                "appraised_points",
+                                "survey_points",
+                                "field_indices",
+                            )
+                        },
                     }
                 )
         self._existing = {

@@ -5,68 +5,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True)),
-                ('name_vi', models.CharField(max_length=200)),
-                ('name_en', models.CharField(max_length=200)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, unique=True)),
+                ("name_vi", models.CharField(max_length=200)),
+                ("name_en", models.CharField(max_length=200)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['order', 'code'],
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('province', 'Province'), ('ministry', 'Ministry')], max_length=16)),
-                ('code', models.CharField(max_length=16)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name_vi', models.CharField(max_length=200)),
-                ('name_en', models.CharField(max_length=200)),
-                ('abbr_en', models.CharField(blank=True, max_length=16)),
-                ('category', models.CharField(choices=[('province', 'Province'), ('city', 'Centrally-run city'), ('ministry', 'Ministry'), ('agency', 'Ministerial-level agency')], max_length=16)),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('valid_until', models.DateField(blank=True, null=True)),
-                ('centroid_lat', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True)),
-                ('centroid_lon', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='provinces.region')),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='provinces.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "Province"), ("ministry", "Ministry")], max_length=16
+                    ),
+                ),
+                ("code", models.CharField(max_length=16)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name_vi", models.CharField(max_length=200)),
+                ("name_en", models.CharField(max_length=200)),
+                ("abbr_en", models.CharField(blank=True, max_length=16)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("city", "Centrally-run city"),
+                            ("ministry", "Ministry"),
+                            ("agency", "Ministerial-level agency"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("valid_until", models.DateField(blank=True, null=True)),
+                (
+                    "centroid_lat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True),
+                ),
+                (
+                    "centroid_lon",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="provinces.region",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="provinces.unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['level', 'code', 'valid_from'],
+                "ordering": ["level", "code", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='FormerName',
+            name="FormerName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_vi', models.CharField(max_length=200)),
-                ('name_en', models.CharField(max_length=200)),
-                ('valid_until', models.DateField()),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_names', to='provinces.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_vi", models.CharField(max_length=200)),
+                ("name_en", models.CharField(max_length=200)),
+                ("valid_until", models.DateField()),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="former_names",
+                        to="provinces.unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['valid_until'],
+                "ordering": ["valid_until"],
             },
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_until__isnull', True), ('valid_from__lte', models.F('valid_until')), _connector='OR'), name='unit_valid_from_before_until'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_from__isnull", True),
+                    ("valid_until__isnull", True),
+                    ("valid_from__lte", models.F("valid_until")),
+                    _connector="OR",
+                ),
+                name="unit_valid_from_before_until",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formername',
-            constraint=models.UniqueConstraint(fields=('unit', 'valid_until'), name='one_former_name_per_date'),
+            model_name="formername",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "valid_until"), name="one_former_name_per_date"
+            ),
         ),
     ]

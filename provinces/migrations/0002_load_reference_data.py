@@ -32,7 +32,10 @@ def load(apps, schema_editor):
     regions = {}
     for row in _rows("regions.csv"):
         regions[row["code"]] = Region.objects.create(
-            code=row["code"], name_vi=row["name_vi"], name_en=row["name_en"], order=int(row["order"])
+            code=row["code"],
+            name_vi=row["name_vi"],
+            name_en=row["name_en"],
+            order=int(row["order"]),
         )
 
     old_rows = {row["code"]: row for row in _rows("provinces_2004_2025.csv")}

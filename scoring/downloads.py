@@ -1,0 +1,102 @@
+"""Result tables as CSV, XLSX or JSON: the export command and the public downloads share them."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+from scoring.models import Edition, Result
+
+BASE_COLUMNS = [
+    "year", "level", "unit_code", "unit_name_vi", "unit_name_en", "region_code", "ranked",
+    "index", "rank", "rank_in_region", "group", "appraised_points", "survey_points",
+    "total_points", "max_points", "delta_index", "delta_rank",
+]  # fmt: skip
+# Optional columns after the required ones (docs/formats.md allows adding, never changing).
+EXTRA_COLUMNS = ["new_unit", "illustrative"]
+FORMATS = ("csv", "xlsx", "json")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def result_rows(edition: Edition) -> tuple[list[str], list[dict]]:
+    """Columns and one row per participant, ranked units first by rank, then unranked."""
+    results = list(
+        Result.objects.filter(edition=edition)
+        .select_related("participant__unit__region")
+        .prefetch_related("fields", "participant__unit__former_names")
+    )
+    field_codes = sorted(
+        {field.field_code for result in results for field in result.fields.all()}, key=int
+    )
+    columns = BASE_COLUMNS + [f"field_{code}" for code in field_codes] + EXTRA_COLUMNS
+    results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.participant.unit.code))
+    rows = []
+    for result in results:
+        unit = result.participant.unit
+        name_vi, name_en = unit.names_in(edition.year)
+        row = {
+            "year": edition.year,
+            "level": edition.level,
+            "unit_code": unit.code,
+            "unit_name_vi": name_vi,
+            "unit_name_en": name_en,
+            "region_code": unit.region.code if unit.region else "",
+            "ranked": "yes" if result.participant.ranked else "no",
+            "index": result.index,
+            "rank": result.rank,
+            "rank_in_region": result.rank_in_region,
+            "group": result.group,
+            "appraised_points": result.appraised_points,
+            "survey_points": result.survey_points,
+            "total_points": result.total_points,
+            "max_points": result.max_points,
+            "delta_index": result.delta_index,
+            "delta_rank": result.delta_rank,
+            "new_unit": "yes" if result.is_new_unit else "no",
+            "illustrative": "yes" if edition.is_demo else "no",
+        }
+        for field in result.fields.all():
+            row[f"field_{field.field_code}"] = field.index
+        rows.append(row)
+    return columns, rows
+
+
+def protect(value: object) -> object:
+    """Neutralise text that a spreadsheet would run as a formula; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def render(columns: list[str], rows: list[dict], fmt: str) -> bytes:
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else protect(row[c]) for c in columns])
+        # A BOM so that Excel opens the Vietnamese names as UTF-8.
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("results")
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([protect(row.get(c)) for c in columns])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+    if fmt == "json":
+        return json.dumps(
+            [{c: _json_value(row.get(c)) for c in columns} for row in rows],
+            ensure_ascii=False,
+            indent=1,
+        ).encode("utf-8")
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _json_value(value: object) -> object:
+    # Two-decimal values convert to float and print back exactly (84.43 -> 84.43).
+    return float(value) if isinstance(value, Decimal) else value

@@ -1,0 +1,239 @@
+"""Publishing an edition: the only writer of Result, FieldResult and Average rows.
+
+Public pages never compute. This module gathers the final points, hands plain data to
+scoring.ranking, and stores what it returns in one transaction, then bumps the data version that
+every public cache key contains.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from scoring import ranking
+from scoring.models import (
+    Average,
+    Criterion,
+    DataVersion,
+    Edition,
+    EditionEvent,
+    FieldResult,
+    Participant,
+    Result,
+    Score,
+)
+
+ZERO = Decimal("0")
+MAX_LISTED = 8
+
+
+class PublishRefused(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def missing_points(edition: Edition) -> list[str]:
+    """One line per participant lacking final points on any leaf, naming the leaves."""
+    nodes = list(edition.criteria.all())
+    parents = {node.parent_id for node in nodes}
+    leaves = [node for node in nodes if node.pk not in parents]
+    if not leaves:
+        return [f"the {edition.year} {edition.level} edition has no criteria tree"]
+    participants = list(edition.participants.select_related("unit"))
+    if not participants:
+        return [f"the {edition.year} {edition.level} edition has no participants"]
+    final = {
+        (participant_id, criterion_id)
+        for participant_id, criterion_id, method, appraised, survey in Score.objects.filter(
+            participant__edition=edition
+        ).values_list(
+            "participant_id",
+            "criterion_id",
+            "criterion__method",
+            "appraised_points",
+            "survey_points",
+        )
+        if (survey if method == Criterion.Method.SURVEY else appraised) is not None
+    }
+    problems = []
+    for participant in participants:
+        lacking = [leaf for leaf in leaves if (participant.pk, leaf.pk) not in final]
+        if not lacking:
+            continue
+        listed = ", ".join(
+            f"{leaf.code} ({'survey' if leaf.method == 'survey' else 'appraised'})"
+            for leaf in lacking[:MAX_LISTED]
+        )
+        more = f" and {len(lacking) - MAX_LISTED} more" if len(lacking) > MAX_LISTED else ""
+        unit = participant.unit
+        problems.append(
+            f"{unit.name_vi_in(edition.year)} ({unit.code}): {len(lacking)} leaves without "
+            f"final points: {listed}{more}"
+        )
+    return problems
+
+
+def publish_edition(edition: Edition, *, user=None) -> Edition:
+    """Compute and store every result of the edition and mark it published, or refuse."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.is_published:
+            raise PublishRefused([f"the {edition.year} {edition.level} edition is published"])
+        participants = list(
+            edition.participants.select_related("unit__region").prefetch_related(
+                "unit__predecessors"
+            )
+        )
+        previous = _previous_results(edition)
+        thresholds = ranking.Thresholds(edition.group_a, edition.group_b, edition.group_c)
+        if edition.summary_only:
+            outcomes, averages, totals, field_max = _summary(participants, thresholds, previous)
+        else:
+            problems = missing_points(edition)
+            if problems:
+                raise PublishRefused(problems)
+            outcomes, averages, totals, field_max = _scored(
+                edition, participants, thresholds, previous
+            )
+        _store(edition, participants, outcomes, averages, totals, field_max, previous)
+        edition.status = Edition.Status.PUBLISHED
+        edition.published_at = timezone.now()
+        edition.save(update_fields=["status", "published_at"])
+        EditionEvent.objects.create(edition=edition, action=EditionEvent.Action.PUBLISH, user=user)
+        DataVersion.bump()
+    return edition
+
+
+def _previous_results(edition: Edition) -> dict[int, ranking.Previous]:
+    """Index and rank by unit in the latest published edition of the level before this one."""
+    before = (
+        Edition.objects.published()
+        .filter(level=edition.level, year__lt=edition.year)
+        .order_by("-year")
+        .first()
+    )
+    if before is None:
+        return {}
+    return {
+        unit_id: ranking.Previous(index=index, rank=rank)
+        for unit_id, index, rank in Result.objects.filter(edition=before).values_list(
+            "participant__unit_id", "index", "rank"
+        )
+    }
+
+
+def _region(participant: Participant) -> str | None:
+    region = participant.unit.region
+    return region.code if region else None
+
+
+def _scored(edition, participants, thresholds, previous):
+    fields = {node.pk: node for node in edition.fields()}
+    field_max = {node.code: node.max_points for node in fields.values()}
+    field_of = {node.pk: node.field_code for node in edition.criteria.all()}
+    points = defaultdict(lambda: defaultdict(lambda: ZERO))
+    totals = defaultdict(lambda: {"appraised": ZERO, "survey": ZERO})
+    scores = Score.objects.filter(participant__edition=edition).values_list(
+        "participant_id", "criterion_id", "criterion__method", "appraised_points", "survey_points"
+    )
+    parents = set(edition.criteria.filter(parent__isnull=False).values_list("parent_id", flat=True))
+    for participant_id, criterion_id, method, appraised, survey in scores:
+        if criterion_id in parents:
+            continue
+        value = survey if method == Criterion.Method.SURVEY else appraised
+        points[participant_id][field_of[criterion_id]] += value
+        totals[participant_id]["survey" if method == "survey" else "appraised"] += value
+    entries = [
+        ranking.Entry(
+            key=p.unit_id,
+            ranked=p.ranked,
+            region=_region(p),
+            field_points={code: points[p.pk][code] for code in field_max},
+        )
+        for p in participants
+    ]
+    outcomes, averages = ranking.compute(entries, field_max, thresholds, previous)
+    return outcomes, averages, totals, field_max
+
+
+def _summary(participants, thresholds, previous):
+    entries = []
+    totals = {}
+    for p in participants:
+        summary = getattr(p, "summary", None)
+        if summary is None:
+            continue
+        entries.append(
+            ranking.SummaryEntry(
+                key=p.unit_id,
+                ranked=p.ranked,
+                region=_region(p),
+                index=summary.index,
+                rank=summary.rank,
+                field_indices={k: Decimal(v) for k, v in summary.field_indices.items()},
+            )
+        )
+        totals[p.pk] = {"appraised": summary.appraised_points, "survey": summary.survey_points}
+    if not entries:
+        raise PublishRefused(["no published results were imported for this edition"])
+    outcomes, averages = ranking.compute_summary(entries, thresholds, previous)
+    return outcomes, averages, totals, {}
+
+
+def _store(edition, participants, outcomes, averages, totals, field_max, previous) -> None:
+    Result.objects.filter(edition=edition).delete()
+    Average.objects.filter(edition=edition).delete()
+    by_unit = {p.unit_id: p for p in participants}
+    max_points = sum(field_max.values(), ZERO) if field_max else None
+    results = []
+    for outcome in outcomes:
+        participant = by_unit[outcome.key]
+        sums = totals.get(participant.pk, {})
+        appraised, survey = sums.get("appraised"), sums.get("survey")
+        total = outcome.total_points
+        if total is None and appraised is not None and survey is not None:
+            total = appraised + survey
+        results.append(
+            Result(
+                edition=edition,
+                participant=participant,
+                total_points=total,
+                appraised_points=appraised,
+                survey_points=survey,
+                max_points=max_points,
+                index_exact=outcome.index_exact,
+                index=outcome.index,
+                rank=outcome.rank,
+                rank_in_region=outcome.rank_in_region,
+                group=outcome.group,
+                delta_index=outcome.delta_index,
+                delta_rank=outcome.delta_rank,
+                # A unit created by the 2025 merger shows "new unit" and links its predecessors.
+                is_new_unit=bool(previous)
+                and participant.unit_id not in previous
+                and bool(participant.unit.predecessors.all()),
+            )
+        )
+    Result.objects.bulk_create(results)
+    by_key = {result.participant.unit_id: result for result in results}
+    FieldResult.objects.bulk_create(
+        FieldResult(
+            result=by_key[outcome.key],
+            field_code=code,
+            points=field.points,
+            max_points=field_max.get(code),
+            index_exact=field.index_exact,
+            index=field.index,
+            rank=field.rank,
+        )
+        for outcome in outcomes
+        for code, field in outcome.fields.items()
+    )
+    rows = []
+    if averages.national is not None:
+        rows.append(Average(edition=edition, value=averages.national))
+    rows += [Average(edition=edition, region_code=c, value=v) for c, v in averages.regions.items()]
+    rows += [Average(edition=edition, field_code=c, value=v) for c, v in averages.fields.items()]
+    Average.objects.bulk_create(rows)

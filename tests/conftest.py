@@ -1,0 +1,98 @@
+"""The shared fixture: three provinces in two regions and two ministries, one small tree each.
+
+Province tree of 2019 (maximum 20):
+  1  Field one  12   = 1.1 self 8 + 1.2 survey 4
+  2  Field two   8   = 2.1 self 5 + 2.2 self 3
+Ministry tree of 2019 (maximum 10): 1 = 1.1 self 6 + 1.2 survey 4.
+Provinces: Hà Nội (01) and Hải Phòng (31) in DBSH, Lào Cai (10) in TDMNPB.
+Ministries: Bộ Tư pháp (BTP) and Bộ Y tế (BYT).
+"""
+
+import textwrap
+
+import pytest
+
+from scoring.imports import ImportReport, import_file
+from scoring.models import Edition
+
+PROVINCE_TREE = """\
+year,level,code,name_vi,name_en,max_points,method
+2019,province,1,Lĩnh vực một,Field one,12,
+2019,province,1.1,Tiêu chí 1.1,Criterion 1.1,8,self
+2019,province,1.2,Tiêu chí 1.2,Criterion 1.2,4,survey
+2019,province,2,Lĩnh vực hai,Field two,8,
+2019,province,2.1,Tiêu chí 2.1,Criterion 2.1,5,self
+2019,province,2.2,Tiêu chí 2.2,Criterion 2.2,3,self
+"""
+PROVINCE_PARTICIPANTS = """\
+year,level,unit,ranked
+2019,province,01,yes
+2019,province,31,yes
+2019,province,10,yes
+"""
+MINISTRY_TREE = """\
+year,level,code,name_vi,name_en,max_points,method
+2019,ministry,1,Lĩnh vực một,Field one,10,
+2019,ministry,1.1,Tiêu chí 1.1,Criterion 1.1,6,self
+2019,ministry,1.2,Tiêu chí 1.2,Criterion 1.2,4,survey
+"""
+MINISTRY_PARTICIPANTS = """\
+year,level,unit,ranked
+2019,ministry,BTP,yes
+2019,ministry,BYT,no
+"""
+
+
+def run_import(kind: str, text: str, filename: str = "file.csv", **kwargs) -> ImportReport:
+    """Import literal CSV text (dedented) through the same path as the command."""
+    return import_file(kind, textwrap.dedent(text).encode("utf-8"), filename, **kwargs)
+
+
+def imported(kind: str, text: str, **kwargs) -> ImportReport:
+    report = run_import(kind, text, **kwargs)
+    assert report.ok, report.problems
+    return report
+
+
+@pytest.fixture
+def province_edition(db) -> Edition:
+    imported("methodology", PROVINCE_TREE)
+    imported("participants", PROVINCE_PARTICIPANTS)
+    return Edition.objects.get(year=2019, level="province")
+
+
+@pytest.fixture
+def ministry_edition(db) -> Edition:
+    imported("methodology", MINISTRY_TREE)
+    imported("participants", MINISTRY_PARTICIPANTS)
+    return Edition.objects.get(year=2019, level="ministry")
+
+
+@pytest.fixture
+def scored_provinces(province_edition) -> Edition:
+    """Final points: Hà Nội 18 (90.00), Hải Phòng 15 (75.00), Lào Cai 15 (75.00)."""
+    imported(
+        "scores",
+        """\
+        year,level,unit,criterion,self_points,appraised_points,appraisal_reason
+        2019,province,01,1.1,8,7.5,Thiếu tài liệu kiểm chứng
+        2019,province,01,2.1,5,5,
+        2019,province,01,2.2,3,2.5,Chậm tiến độ
+        2019,province,31,1.1,7,6,Thiếu tài liệu
+        2019,province,31,2.1,4,4,
+        2019,province,31,2.2,2,2,
+        2019,province,10,1.1,6,6,
+        2019,province,10,2.1,5,4.5,Chưa đạt
+        2019,province,10,2.2,2,1.5,Chưa đạt
+        """,
+    )
+    imported(
+        "survey",
+        """\
+        year,level,unit,criterion,points,respondents
+        2019,province,01,1.2,3,500
+        2019,province,31,1.2,3,450
+        2019,province,10,1.2,3,400
+        """,
+    )
+    return province_edition
