@@ -18,7 +18,10 @@ def test_publishing_stores_indices_ranks_groups_and_field_results(scored_provinc
     hanoi, haiphong, laocai = results["01"], results["31"], results["10"]
     # Hà Nội: 7.5 + 3 + 5 + 2.5 = 18 of 20 -> 90.00, group A (A >= 90).
     assert (hanoi.total_points, hanoi.index, hanoi.rank, hanoi.group) == (
-        Decimal("18.00"), Decimal("90.00"), 1, "A"
+        Decimal("18.00"),
+        Decimal("90.00"),
+        1,
+        "A",
     )
     assert (hanoi.appraised_points, hanoi.survey_points) == (Decimal("15.00"), Decimal("3.00"))
     # Hải Phòng and Lào Cai both have 15 of 20 -> 75.00: they share rank 2.
@@ -30,7 +33,9 @@ def test_publishing_stores_indices_ranks_groups_and_field_results(scored_provinc
     # Field 1: 7.5 + 3 = 10.5 of 12 -> 87.50; field 2: 7.5 of 8 -> 93.75.
     assert (fields["1"].points, fields["1"].index) == (Decimal("10.50"), Decimal("87.50"))
     assert (fields["2"].points, fields["2"].index, fields["2"].rank) == (
-        Decimal("7.50"), Decimal("93.75"), 1
+        Decimal("7.50"),
+        Decimal("93.75"),
+        1,
     )
 
 
@@ -106,7 +111,9 @@ def test_unranked_participants_get_results_without_rank_and_stay_out_of_averages
     # BTP: 5 + 2.25 = 7.25 of 10 -> 72.50, rank 1. BYT: 10 of 10 -> 100.00, not ranked.
     assert (results["BTP"].index, results["BTP"].rank) == (Decimal("72.50"), 1)
     assert (results["BYT"].index, results["BYT"].rank, results["BYT"].group) == (
-        Decimal("100.00"), None, "A"
+        Decimal("100.00"),
+        None,
+        "A",
     )
     assert Average.objects.get(edition=ministry_edition, region_code="", field_code="").value == (
         Decimal("72.50")

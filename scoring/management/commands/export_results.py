@@ -22,9 +22,11 @@ class Command(BaseCommand):
         if edition is None:
             raise CommandError(f"there is no published {year} {level} edition")
         data = render(*result_rows(edition), format)
-        if output is None:
+        if output is None and format == "xlsx":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
+        elif output is None:
+            self.stdout.write(data.decode("utf-8"), ending="")
         else:
             output.write_bytes(data)
             self.stderr.write(f"wrote {output}")
