@@ -1,6 +1,8 @@
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from scoring.models import Average, DataVersion, Edition, Result
 from scoring.publish import PublishRefused, publish_edition
@@ -118,3 +120,83 @@ def test_unranked_participants_get_results_without_rank_and_stay_out_of_averages
     assert Average.objects.get(edition=ministry_edition, region_code="", field_code="").value == (
         Decimal("72.50")
     )
+
+
+def test_across_the_2025_merger_continuing_units_get_changes_and_merged_ones_are_new(db):
+    imported(
+        "published",
+        """\
+        year,level,unit,index,rank,field_1
+        2024,province,Hà Nội,85.50,1,80.25
+        2024,province,Long An,80.00,2,
+        2024,province,Tây Ninh,79.00,3,
+        """,
+    )
+    imported(
+        "published",
+        """\
+        year,level,unit,index,field_1
+        2025,province,Hà Nội,86.25,81
+        2025,province,Tây Ninh,88.00,90
+        """,
+    )
+    for year in (2024, 2025):
+        publish_edition(Edition.objects.get(year=year, level="province"))
+
+    results = _results(Edition.objects.get(year=2025, level="province"))
+    hanoi, tayninh = results["01"], results["80"]
+    # No ranks in the 2025 file: computed from the indices, 88.00 before 86.25.
+    assert (tayninh.rank, hanoi.rank) == (1, 2)
+    assert (hanoi.delta_index, hanoi.delta_rank, hanoi.is_new_unit) == (Decimal("0.75"), -1, False)
+    # The new Tây Ninh (80) is not the Long An that had code 80 in 2024.
+    assert (tayninh.delta_index, tayninh.delta_rank, tayninh.is_new_unit) == (None, None, True)
+    assert tayninh.participant.unit.valid_from.isoformat() == "2025-07-01"
+    assert hanoi.fields.get().index == Decimal("81.00")
+
+
+def test_a_summary_only_edition_keeps_the_published_ranks_it_was_given(db):
+    imported(
+        "published",
+        """\
+        year,level,unit,index,rank,ranked,appraised_points,survey_points
+        2019,ministry,BTP,80.10,2,yes,50.10,30.00
+        2019,ministry,BYT,80.30,1,yes,50.30,30.00
+        2019,ministry,BNG,99.00,,no,,
+        """,
+    )
+
+    publish_edition(Edition.objects.get(year=2019, level="ministry"))
+
+    results = _results(Edition.objects.get(year=2019, level="ministry"))
+    assert [(code, r.rank, r.total_points) for code, r in sorted(results.items())] == [
+        ("BNG", None, None),
+        ("BTP", 2, Decimal("80.10")),
+        ("BYT", 1, Decimal("80.30")),
+    ]
+
+
+def test_publishing_twice_is_refused(scored_provinces):
+    publish_edition(scored_provinces)
+
+    with pytest.raises(PublishRefused, match="is published"):
+        publish_edition(scored_provinces)
+
+
+def test_the_publish_command_lists_what_is_missing_and_fails(province_edition):
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="the 2019 province edition was not published"):
+        call_command("publish", "2019", "--level", "province", stderr=err)
+
+    assert err.getvalue().splitlines()[0] == (
+        "Hà Nội (01): 4 leaves without final points: 1.1 (appraised), 1.2 (survey), "
+        "2.1 (appraised), 2.2 (appraised)"
+    )
+
+
+def test_the_publish_command_reports_the_number_of_results(scored_provinces):
+    out = io.StringIO()
+
+    call_command("publish", "2019", "--level", "province", stdout=out)
+
+    assert out.getvalue() == "published the 2019 province edition: 3 results\n"
