@@ -37,3 +37,10 @@ def test_demo_editions_are_labelled_as_illustrative_on_the_home_page(client):
     response = client.get("/en/")
 
     assert response.text.count("illustrative demo data, not official results") == 3
+
+
+def test_home_page_speaks_vietnamese_by_default(client, db):
+    response = client.get("/")
+
+    assert "Chỉ số cải cách hành chính" in response.text
+    assert "Chưa có kỳ đánh giá nào được công bố." in response.text
