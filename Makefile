@@ -27,6 +27,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Speed budgets of DESIGN.md, printed as figures and ratios (never asserted in tests).
+bench: $(STAMP)
+	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production} \
+		$(BIN)/python bench/publish.py
+
 # Translations: the compiled .mo files are committed so that no run needs gettext.
 messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --no-location
