@@ -89,13 +89,19 @@ class Unit(models.Model):
     def exists_in(self, year: int) -> bool:
         return self.exists_on(year_end(year))
 
+    def _former_on(self, year: int) -> "FormerName | None":
+        day = year_end(year)
+        return next((f for f in self.former_names.all() if f.valid_until >= day), None)
+
     def names_in(self, year: int) -> tuple[str, str]:
         """(name_vi, name_en) the unit had on 31 December of the year."""
-        day = year_end(year)
-        for former in self.former_names.all():
-            if former.valid_until >= day:
-                return former.name_vi, former.name_en
-        return self.name_vi, self.name_en
+        former = self._former_on(year)
+        return (former.name_vi, former.name_en) if former else (self.name_vi, self.name_en)
+
+    def category_in(self, year: int) -> str:
+        """Province or city as of the year: Huế became a centrally-run city with its rename."""
+        former = self._former_on(year)
+        return former.category if former else self.category
 
     def name_vi_in(self, year: int) -> str:
         return self.names_in(year)[0]
@@ -110,6 +116,7 @@ class FormerName(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names")
     name_vi = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
+    category = models.CharField(max_length=16, choices=Unit.Category.choices)
     valid_until = models.DateField()
 
     class Meta:

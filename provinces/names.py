@@ -77,7 +77,7 @@ def _code_key(text: str) -> str:
     # Spreadsheets drop the leading zero of province codes: 1 -> 01.
     if text.isdigit() and len(text) == 1:
         return text.zfill(2)
-    if re.fullmatch(r"\d+\.0", text):
+    if re.fullmatch(r"\d+\.0+", text):
         return text[:-2].zfill(2)
     return text
 
@@ -132,7 +132,7 @@ class UnitResolver:
         if len(found) == 1:
             return found.pop()
         if len(found) > 1:
-            names = ", ".join(sorted(f"{u.name_vi} ({u.code})" for u in found))
+            names = ", ".join(sorted(f"{u.name_vi_in(self.year)} ({u.code})" for u in found))
             raise UnitNotFound(f'"{raw}" is ambiguous in {self.year}: it could be {names}')
         elsewhere = self._others_by_code.get(_code_key(raw)) or self._lookup(
             self._others_by_name, raw
@@ -167,9 +167,14 @@ class UnitResolver:
         return ""
 
     def _suggestions(self, raw: str) -> str:
-        choices = {normalize(u.name_vi): u for u in self._current}
-        close = difflib.get_close_matches(normalize(raw), list(choices), n=3, cutoff=0.6)
-        if not close:
+        choices: dict[str, Unit] = {}
+        for unit in self._current:
+            names = [unit.name_vi, unit.name_en, *(f.name_vi for f in unit.former_names.all())]
+            for name in names:
+                choices.setdefault(_core(normalize(name)), unit)
+        close = difflib.get_close_matches(_core(normalize(raw)), list(choices), n=6, cutoff=0.6)
+        units = list(dict.fromkeys(choices[key] for key in close))[:3]
+        if not units:
             return f" (expected a {self.level} code or name)"
-        names = ", ".join(f"{choices[key].name_vi} ({choices[key].code})" for key in close)
+        names = ", ".join(f"{unit.name_vi_in(self.year)} ({unit.code})" for unit in units)
         return f" (did you mean: {names}?)"

@@ -106,6 +106,18 @@ class Migration(migrations.Migration):
                 ),
                 ("name_vi", models.CharField(max_length=200)),
                 ("name_en", models.CharField(max_length=200)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("city", "Centrally-run city"),
+                            ("ministry", "Ministry"),
+                            ("agency", "Ministerial-level agency"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ("valid_until", models.DateField()),
                 (
                     "unit",

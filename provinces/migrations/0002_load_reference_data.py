@@ -59,11 +59,16 @@ def load(apps, schema_editor):
         )
         if old:
             continuing.add(row["code"])
-            if (old["name_vi"], old["name_en"]) != (row["name_vi"], row["name_en"]):
+            if (old["name_vi"], old["name_en"], old["kind"]) != (
+                row["name_vi"],
+                row["name_en"],
+                row["kind"],
+            ):
                 FormerName.objects.create(
                     unit=unit,
                     name_vi=old["name_vi"],
                     name_en=old["name_en"],
+                    category=old["kind"],
                     valid_until=RENAMED_UNTIL.get(row["code"], MERGER_EVE),
                 )
         new_units[row["code"]] = unit
