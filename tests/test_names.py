@@ -386,7 +386,7 @@ def test_a_misspelt_former_name_suggests_the_unit_that_carried_it(year):
     message = not_found("province", year, "Thua Thien Hueh")
 
     assert message.startswith(
-        'unknown unit "Thua Thien Hueh" for %d (did you mean: Thừa Thiên Huế (46)' % year
+        f'unknown unit "Thua Thien Hueh" for {year} (did you mean: Thừa Thiên Huế (46)'
     )
 
 
