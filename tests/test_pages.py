@@ -43,4 +43,5 @@ def test_home_page_speaks_vietnamese_by_default(client, db):
     response = client.get("/")
 
     assert "Chỉ số cải cách hành chính" in response.text
+    assert response.text.count("do Bộ Nội vụ đánh giá hằng năm.") == 1
     assert "Chưa có kỳ đánh giá nào được công bố." in response.text
