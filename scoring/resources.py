@@ -36,9 +36,11 @@ class ImportRefused(Exception):
 class RowProblem(ValueError):
     """One cell is wrong: the message says what and what was expected."""
 
-    def __init__(self, column: str, message: str):
+    def __init__(self, column: str, message: str, *, per_edition: bool = False):
         super().__init__(message)
         self.column = column
+        # A problem of the whole edition (published, missing) is reported on its first row only.
+        self.per_edition = per_edition
 
 
 _LEVELS = {
@@ -100,6 +102,7 @@ class FileResource(resources.ModelResource):
                 )
         if not table.rows:
             checked.problems.append("row 2: the file has a header but no data rows")
+        edition_problems: set[str] = set()
         for row in table.rows:
             for column in sorted(row.formula_without_value & known):
                 checked.problems.append(
@@ -111,6 +114,10 @@ class FileResource(resources.ModelResource):
             try:
                 clean = self.check_row(row)
             except RowProblem as problem:
+                if problem.per_edition and str(problem) in edition_problems:
+                    continue
+                if problem.per_edition:
+                    edition_problems.add(str(problem))
                 checked.problems.append(f"row {row.number}, column {problem.column}: {problem}")
                 continue
             clean["_row"] = row.number
@@ -207,6 +214,7 @@ class FileResource(resources.ModelResource):
                 "year",
                 f"the {key[0]} {key[1]} edition is published; a correction must reopen it "
                 "before anything is imported into it",
+                per_edition=True,
             )
         return edition
 
@@ -217,6 +225,7 @@ class FileResource(resources.ModelResource):
             raise RowProblem(
                 "year",
                 f"there is no {year} {level} edition (import its methodology first)",
+                per_edition=True,
             )
         return edition
 
@@ -296,7 +305,9 @@ class MethodologyResource(FileResource):
         edition = self.edition(row)
         if edition is not None and edition.summary_only:
             raise RowProblem(
-                "year", f"the {year} {level} edition holds summary results only, without a tree"
+                "year",
+                f"the {year} {level} edition holds summary results only, without a tree",
+                per_edition=True,
             )
         code = row.values["code"].strip()
         if not _CODE.fullmatch(code):
@@ -502,7 +513,9 @@ class _ScoreResource(FileResource):
         edition = self.existing_edition(row)
         if edition.summary_only:
             raise RowProblem(
-                "year", f"the {edition.year} {edition.level} edition holds summary results only"
+                "year",
+                f"the {edition.year} {edition.level} edition holds summary results only",
+                per_edition=True,
             )
         if edition.pk not in self._leaves:
             nodes = list(edition.criteria.all())
@@ -732,6 +745,7 @@ class PublishedResource(FileResource):
                 "year",
                 f"the {year} {level} edition has a criteria tree; its results are computed "
                 "from its scores, not imported",
+                per_edition=True,
             )
         hundred = Decimal("100")
         rank = self.whole_number(row, "rank")
