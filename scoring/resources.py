@@ -122,8 +122,7 @@ class FileResource(resources.ModelResource):
                 continue
             clean["_row"] = row.number
             checked.rows.append(clean)
-        if not checked.problems:
-            self.check_file(checked)
+        self.check_file(checked)
         self.checked = checked
         return checked
 
@@ -131,7 +130,7 @@ class FileResource(resources.ModelResource):
         raise NotImplementedError
 
     def check_file(self, checked: Checked) -> None:
-        """Rules that span rows (duplicates, tree sums); append to checked.problems."""
+        """Rules that span the valid rows (duplicates, tree sums): append to checked.problems."""
 
     def _duplicates(self, checked: Checked, key_names: tuple[str, ...], column: str, what: str):
         seen: dict[tuple, int] = {}
