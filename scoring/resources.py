@@ -358,7 +358,9 @@ class MethodologyResource(FileResource):
                 children[parent].append(node)
         for code, node in sorted(tree.items(), key=lambda item: item[1]["_row"] or 0):
             kids = children.get(code)
-            where = node["_row"] or (kids[0]["_row"] if kids else None)
+            # Blame the parent's row, else the first child the file brings; a part of the tree
+            # the file does not touch was checked when it was imported.
+            where = node["_row"] or min((k["_row"] for k in kids or [] if k["_row"]), default=None)
             if not where:
                 continue
             if kids:

@@ -128,19 +128,24 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
     from openpyxl import load_workbook
 
     _check_zip(data)
+    # openpyxl parses lazily in read-only mode, so damage can surface while rows are read:
+    # everything up to the last row is inside the same guard.
     try:
         values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many types for damaged workbooks
-        raise FileProblem(f"the .xlsx file cannot be read: {error}") from None
-    try:
-        name = sheet if sheet in values_book.sheetnames else values_book.sheetnames[0]
-        values_rows = values_book[name].iter_rows(values_only=True)
-        formula_rows = formulas_book[name].iter_rows(values_only=True)
-        lines = list(zip(values_rows, formula_rows, strict=False))
-    finally:
-        values_book.close()
-        formulas_book.close()
+        try:
+            name = _sheet_name(values_book, sheet)
+            values_rows = values_book[name].iter_rows(values_only=True)
+            formula_rows = formulas_book[name].iter_rows(values_only=True)
+            lines = list(zip(values_rows, formula_rows, strict=False))
+        finally:
+            values_book.close()
+            formulas_book.close()
+    except FileProblem:
+        raise
+    except Exception as error:  # openpyxl, zipfile and the XML parser raise many types
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise FileProblem(f"the .xlsx file is damaged and cannot be read ({reason})") from None
     if not lines:
         raise FileProblem("the file is empty")
     headers = _headers(list(lines[0][0]))
@@ -158,6 +163,17 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
             continue
         rows.append(Row(number, values, missing))
     return Table(headers, rows)
+
+
+def _sheet_name(book, wanted: str | None) -> str:
+    """The sheet named after the kind (any case), else the first worksheet (not a chart)."""
+    worksheets = [ws.title for ws in book.worksheets]
+    for title in worksheets:
+        if wanted and title.strip().lower() == wanted.lower():
+            return title
+    if not worksheets:
+        raise FileProblem("the workbook has no worksheet")
+    return worksheets[0]
 
 
 def _cell_text(cell: object) -> str:
