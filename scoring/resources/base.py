@@ -55,6 +55,15 @@ class Checked:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
+class ImportOptions:
+    """Meta options of every kind: an unchanged row is counted, not written, so a re-import
+    reports everything unchanged; no HTML diff is built for the command line."""
+
+    skip_unchanged = True
+    report_skipped = True
+    skip_html_diff = True
+
+
 class FileResource(resources.ModelResource):
     """Shared validation of one file kind; subclasses say what a row means."""
 

@@ -10,7 +10,7 @@ from import_export import fields
 from provinces.models import Unit
 from provinces.names import normalize
 from scoring.models import Criterion, Edition, Participant
-from scoring.resources.base import Checked, FileResource, RowProblem
+from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
 from scoring.tabular import Row
 
 _CODE = re.compile(r"^\d+(\.\d+)*$")
@@ -24,7 +24,7 @@ class MethodologyResource(FileResource):
     edition_id = fields.Field(attribute="edition_id", column_name="edition_id")
     parent_code = fields.Field(column_name="parent_code")
 
-    class Meta:
+    class Meta(ImportOptions):
         model = Criterion
         fields = (
             "edition_id",
@@ -38,9 +38,6 @@ class MethodologyResource(FileResource):
             "description_en",
         )
         import_id_fields = ("edition_id", "code")
-        skip_unchanged = True
-        report_skipped = True
-        skip_html_diff = True
 
     def check_row(self, row: Row) -> dict[str, Any]:
         year, level = self.year(row), self.level(row)

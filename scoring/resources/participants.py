@@ -6,7 +6,7 @@ from django.db.models import Count
 from import_export import fields
 
 from scoring.models import Participant
-from scoring.resources.base import Checked, FileResource
+from scoring.resources.base import Checked, FileResource, ImportOptions
 from scoring.tabular import Row
 
 
@@ -18,13 +18,10 @@ class ParticipantResource(FileResource):
     edition_id = fields.Field(attribute="edition_id", column_name="edition_id")
     unit_id = fields.Field(attribute="unit_id", column_name="unit_id")
 
-    class Meta:
+    class Meta(ImportOptions):
         model = Participant
         fields = ("edition_id", "unit_id", "ranked", "note")
         import_id_fields = ("edition_id", "unit_id")
-        skip_unchanged = True
-        report_skipped = True
-        skip_html_diff = True
 
     def check_row(self, row: Row) -> dict[str, Any]:
         edition = self.existing_edition(row)

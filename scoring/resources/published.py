@@ -6,7 +6,13 @@ from typing import Any
 from import_export import fields
 
 from scoring.models import Edition, Participant, SummaryScore
-from scoring.resources.base import Checked, FileResource, RowProblem, participants_by_unit
+from scoring.resources.base import (
+    Checked,
+    FileResource,
+    ImportOptions,
+    RowProblem,
+    participants_by_unit,
+)
 from scoring.tabular import Row
 
 
@@ -19,7 +25,7 @@ class PublishedResource(FileResource):
     participant_id = fields.Field(attribute="participant_id", column_name="participant_id")
     field_indices = fields.Field(attribute="field_indices", column_name="field_indices")
 
-    class Meta:
+    class Meta(ImportOptions):
         model = SummaryScore
         fields = (
             "participant_id",
@@ -30,9 +36,6 @@ class PublishedResource(FileResource):
             "field_indices",
         )
         import_id_fields = ("participant_id",)
-        skip_unchanged = True
-        report_skipped = True
-        skip_html_diff = True
 
     def check_row(self, row: Row) -> dict[str, Any]:
         year, level = self.year(row), self.level(row)

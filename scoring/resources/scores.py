@@ -7,7 +7,13 @@ from django.core.validators import URLValidator
 from import_export import fields, widgets
 
 from scoring.models import Criterion, Participant, Score, ScoreChange
-from scoring.resources.base import Checked, FileResource, RowProblem, participants_by_unit
+from scoring.resources.base import (
+    Checked,
+    FileResource,
+    ImportOptions,
+    RowProblem,
+    participants_by_unit,
+)
 from scoring.tabular import Row
 
 
@@ -139,7 +145,7 @@ class ScoreResource(_ScoreResource):
     optional = ("self_points", "appraised_points", "appraisal_reason", "evidence_url")
     audited = ("self_points", "appraised_points")
 
-    class Meta:
+    class Meta(ImportOptions):
         model = Score
         fields = (
             "participant_id",
@@ -151,9 +157,6 @@ class ScoreResource(_ScoreResource):
         )
         import_id_fields = ("participant_id", "criterion_id")
         use_bulk = True
-        skip_unchanged = True
-        report_skipped = True
-        skip_html_diff = True
 
     def check_row(self, row: Row) -> dict[str, Any]:
         participant, criterion = self.participant_and_leaf(row)
@@ -209,14 +212,11 @@ class SurveyResource(_ScoreResource):
         attribute="survey_points", column_name="survey_points", widget=widgets.DecimalWidget()
     )
 
-    class Meta:
+    class Meta(ImportOptions):
         model = Score
         fields = ("participant_id", "criterion_id", "survey_points", "respondents")
         import_id_fields = ("participant_id", "criterion_id")
         use_bulk = True
-        skip_unchanged = True
-        report_skipped = True
-        skip_html_diff = True
 
     def check_row(self, row: Row) -> dict[str, Any]:
         participant, criterion = self.participant_and_leaf(row)
