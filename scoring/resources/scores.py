@@ -28,7 +28,7 @@ class _ScoreResource(FileResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._leaves: dict[int, dict[str, Criterion]] = {}
-        self._parents: dict[int, set[str]] = {}
+        self._parents: dict[int, set[int]] = {}
         self._participants: dict[int, dict[int, Participant]] = {}
         self._changes: list[ScoreChange] = []
 
@@ -96,11 +96,14 @@ class _ScoreResource(FileResource):
             # A blank cell leaves what is stored: a file of appraised points does not erase
             # the self-assessment entered before it.
             current = self._existing.get((clean["participant_id"], clean["criterion_id"]))
-            merged = dict(clean)
-            for column in self.audited + ("appraisal_reason", "evidence_url"):
-                if column in merged and merged[column] in (None, "") and current is not None:
-                    merged[column] = getattr(current, column)
-            rows.append(merged)
+            rows.append(
+                {
+                    column: getattr(current, column)
+                    if current is not None and value in (None, "") and column != "_row"
+                    else value
+                    for column, value in clean.items()
+                }
+            )
         return rows
 
     def get_instance(self, instance_loader, row):
