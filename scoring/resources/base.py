@@ -42,7 +42,6 @@ _LEVELS = {
 }
 _YES = {"yes", "y", "true", "1", "co", "x"}
 _NO = {"no", "n", "false", "0", "khong"}
-_CODE = re.compile(r"^\d+(\.\d+)*$")
 
 
 @dataclass
@@ -200,7 +199,7 @@ class FileResource(resources.ModelResource):
             return False
         raise RowProblem(column, f'"{row.values[column]}" is not yes or no')
 
-    def edition(self, row: Row, *, create_summary: bool = False) -> Edition | None:
+    def edition(self, row: Row) -> Edition | None:
         """The row's edition, refusing published ones. None if it does not exist yet."""
         key = (self.year(row), self.level(row))
         if key not in self._editions:
