@@ -1689,3 +1689,25 @@ def test_a_units_published_results_twice_are_refused(db):
     )
 
     assert problems == ["row 3, column unit: this unit appears twice (first on row 2)"]
+
+
+# -- several problems in one row: each is its own line -------------------------------------
+
+
+def test_every_problem_of_a_row_is_reported_not_only_the_first(province_edition):
+    problems = _refused(
+        "scores",
+        """\
+        year,level,unit,criterion,self_points,appraised_points,evidence_url
+        2019,province,Hà Mội,9.9,abc,-1,ftp://x
+        """,
+    )
+
+    assert problems == [
+        'row 2, column unit: unknown unit "Hà Mội" for 2019 '
+        "(did you mean: Hà Nội (01), Hà Nam (35), Hà Tĩnh (42)?)",
+        'row 2, column criterion: "9.9" is not a criterion of the 2019 province edition',
+        'row 2, column self_points: "abc" is not a number (expected e.g. 1.25)',
+        "row 2, column appraised_points: -1 is below 0",
+        'row 2, column evidence_url: "ftp://x" is not a web address (expected https://...)',
+    ]

@@ -1,6 +1,7 @@
 """What every file kind shares: reading cells, whole-file validation, import-export hooks."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -108,14 +109,19 @@ class FileResource(resources.ModelResource):
                 )
             if row.formula_without_value & known:
                 continue
+            self._noted: list[RowProblem] = []
             try:
                 clean = self.check_row(row)
             except RowProblem as problem:
-                if problem.per_edition and str(problem) in edition_problems:
-                    continue
-                if problem.per_edition:
-                    edition_problems.add(str(problem))
-                checked.problems.append(f"row {row.number}, column {problem.column}: {problem}")
+                self._noted.append(problem)
+            if self._noted:
+                for problem in self._noted:
+                    if problem.per_edition and str(problem) in edition_problems:
+                        continue
+                    if problem.per_edition:
+                        edition_problems.add(str(problem))
+                    message = f"row {row.number}, column {problem.column}: {problem}"
+                    checked.problems.append(message)
                 continue
             clean["_row"] = row.number
             checked.rows.append(clean)
@@ -124,7 +130,20 @@ class FileResource(resources.ModelResource):
         return checked
 
     def check_row(self, row: Row) -> dict[str, Any]:
+        """The row's clean values. Raise RowProblem when nothing more can be checked; call
+        cell() for checks that may fail independently, so that every problem is reported."""
         raise NotImplementedError
+
+    def cell(self, parse: Callable[..., Any], *args, **kwargs) -> Any:
+        """parse(*args, **kwargs), or None with its problem noted for the row."""
+        try:
+            return parse(*args, **kwargs)
+        except RowProblem as problem:
+            self._noted.append(problem)
+            return None
+
+    def note(self, problem: RowProblem) -> None:
+        self._noted.append(problem)
 
     def check_file(self, checked: Checked) -> None:
         """Rules that span the valid rows (duplicates, tree sums): append to checked.problems."""

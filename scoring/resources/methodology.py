@@ -40,29 +40,32 @@ class MethodologyResource(FileResource):
         import_id_fields = ("edition_id", "code")
 
     def check_row(self, row: Row) -> dict[str, Any]:
-        year, level = self.year(row), self.level(row)
-        edition = self.edition(row)
-        if edition is not None and edition.summary_only:
-            raise RowProblem(
-                "year",
-                f"the {year} {level} edition holds summary results only, without a tree",
-                per_edition=True,
-            )
+        year, level = self.cell(self.year, row), self.cell(self.level, row)
+        if year and level:
+            edition = self.edition(row)
+            if edition is not None and edition.summary_only:
+                raise RowProblem(
+                    "year",
+                    f"the {year} {level} edition holds summary results only, without a tree",
+                    per_edition=True,
+                )
         code = row.values["code"].strip()
         if not _CODE.fullmatch(code):
-            raise RowProblem("code", f'"{code}" is not a dotted code (expected e.g. 1, 1.2, 1.2.3)')
+            self.note(
+                RowProblem("code", f'"{code}" is not a dotted code (expected e.g. 1, 1.2, 1.2.3)')
+            )
         if not row.values["name_vi"]:
-            raise RowProblem("name_vi", "the Vietnamese name is required")
+            self.note(RowProblem("name_vi", "the Vietnamese name is required"))
         method = normalize(row.values.get("method", ""))
         if method not in {"", "self", "survey"}:
-            raise RowProblem("method", f'"{row.values["method"]}" is not self or survey')
+            self.note(RowProblem("method", f'"{row.values["method"]}" is not self or survey'))
         return {
             "year": year,
             "level": level,
             "code": code,
             "name_vi": row.values["name_vi"],
             "name_en": row.values.get("name_en", ""),
-            "max_points": self.points(row, "max_points", required=True),
+            "max_points": self.cell(self.points, row, "max_points", required=True),
             "method": method,
             "description_vi": row.values.get("description_vi", ""),
             "description_en": row.values.get("description_en", ""),

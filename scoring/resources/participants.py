@@ -25,11 +25,11 @@ class ParticipantResource(FileResource):
 
     def check_row(self, row: Row) -> dict[str, Any]:
         edition = self.existing_edition(row)
-        unit = self.unit(row)
+        unit = self.cell(self.unit, row)
         return {
             "edition_id": edition.pk,
-            "unit_id": unit.pk,
-            "ranked": self.yes_no(row, "ranked", default=True),
+            "unit_id": unit.pk if unit else None,
+            "ranked": self.cell(self.yes_no, row, "ranked", default=True),
             "note": row.values.get("note", ""),
         }
 

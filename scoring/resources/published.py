@@ -48,23 +48,25 @@ class PublishedResource(FileResource):
                 per_edition=True,
             )
         hundred = Decimal("100")
-        rank = self.whole_number(row, "rank")
+        unit = self.cell(self.unit, row)
+        index = self.cell(self.points, row, "index", maximum=hundred, required=True)
+        rank = self.cell(self.whole_number, row, "rank")
         if rank == 0:
-            raise RowProblem("rank", "a rank starts at 1")
+            self.note(RowProblem("rank", "a rank starts at 1"))
         indices = {}
         for column in self.field_columns:
-            value = self.points(row, column, maximum=hundred)
+            value = self.cell(self.points, row, column, maximum=hundred)
             if value is not None:
                 indices[column.removeprefix("field_")] = str(value)
         return {
             "year": year,
             "level": level,
-            "unit": self.unit(row),
-            "index": self.points(row, "index", maximum=hundred, required=True),
+            "unit": unit,
+            "index": index,
             "rank": rank,
-            "ranked": self.yes_no(row, "ranked", default=True),
-            "appraised_points": self.points(row, "appraised_points"),
-            "survey_points": self.points(row, "survey_points"),
+            "ranked": self.cell(self.yes_no, row, "ranked", default=True),
+            "appraised_points": self.cell(self.points, row, "appraised_points"),
+            "survey_points": self.cell(self.points, row, "survey_points"),
             "field_indices": indices,
         }
 

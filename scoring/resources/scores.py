@@ -32,7 +32,8 @@ class _ScoreResource(FileResource):
         self._participants: dict[int, dict[int, Participant]] = {}
         self._changes: list[ScoreChange] = []
 
-    def participant_and_leaf(self, row: Row) -> tuple[Participant, Criterion]:
+    def participant_and_leaf(self, row: Row) -> tuple[Participant | None, Criterion | None]:
+        """The row's participant and leaf; None for either with its problem noted."""
         edition = self.existing_edition(row)
         if edition.summary_only:
             raise RowProblem(
@@ -45,14 +46,19 @@ class _ScoreResource(FileResource):
             self._parents[edition.pk] = {n.parent_id for n in nodes if n.parent_id}
             self._leaves[edition.pk] = {n.code: n for n in nodes}
             self._participants[edition.pk] = participants_by_unit(edition)
-        unit = self.unit(row)
-        participant = self._participants[edition.pk].get(unit.pk)
-        if participant is None:
-            raise RowProblem(
-                "unit",
-                f"{unit.name_vi} ({unit.code}) does not take part in the {edition.year} "
-                f"{edition.level} edition (add it with a participants file)",
+        unit = self.cell(self.unit, row)
+        participant = self._participants[edition.pk].get(unit.pk) if unit else None
+        if unit and participant is None:
+            self.note(
+                RowProblem(
+                    "unit",
+                    f"{unit.name_vi} ({unit.code}) does not take part in the {edition.year} "
+                    f"{edition.level} edition (add it with a participants file)",
+                )
             )
+        return participant, self.cell(self._leaf, edition, row)
+
+    def _leaf(self, edition, row: Row) -> Criterion:
         code = row.values["criterion"].strip()
         criterion = self._leaves[edition.pk].get(code)
         if criterion is None:
@@ -68,7 +74,7 @@ class _ScoreResource(FileResource):
                 "criterion",
                 f"{code} is a {criterion.method} leaf; its points come from a {other} file",
             )
-        return participant, criterion
+        return criterion
 
     def check_file(self, checked: Checked) -> None:
         self._duplicates(
@@ -163,24 +169,29 @@ class ScoreResource(_ScoreResource):
 
     def check_row(self, row: Row) -> dict[str, Any]:
         participant, criterion = self.participant_and_leaf(row)
-        maximum = criterion.max_points
-        self_points = self.points(row, "self_points", maximum=maximum)
-        appraised = self.points(row, "appraised_points", maximum=maximum)
-        if self_points is None and appraised is None:
-            raise RowProblem(
-                "self_points", "no points given (expected self_points or appraised_points)"
+        maximum = criterion.max_points if criterion else None
+        given = [row.values.get(column, "") for column in ("self_points", "appraised_points")]
+        self_points = self.cell(self.points, row, "self_points", maximum=maximum)
+        appraised = self.cell(self.points, row, "appraised_points", maximum=maximum)
+        if not any(given):
+            self.note(
+                RowProblem(
+                    "self_points", "no points given (expected self_points or appraised_points)"
+                )
             )
         url = row.values.get("evidence_url", "")
         if url:
             try:
                 URLValidator(schemes=["http", "https"])(url)
             except ValidationError:
-                raise RowProblem(
-                    "evidence_url", f'"{url}" is not a web address (expected https://...)'
-                ) from None
+                self.note(
+                    RowProblem(
+                        "evidence_url", f'"{url}" is not a web address (expected https://...)'
+                    )
+                )
         return {
-            "participant_id": participant.pk,
-            "criterion_id": criterion.pk,
+            "participant_id": participant.pk if participant else None,
+            "criterion_id": criterion.pk if criterion else None,
             "self_points": self_points,
             "appraised_points": appraised,
             "appraisal_reason": row.values.get("appraisal_reason", ""),
@@ -223,11 +234,10 @@ class SurveyResource(_ScoreResource):
 
     def check_row(self, row: Row) -> dict[str, Any]:
         participant, criterion = self.participant_and_leaf(row)
+        maximum = criterion.max_points if criterion else None
         return {
-            "participant_id": participant.pk,
-            "criterion_id": criterion.pk,
-            "survey_points": self.points(
-                row, "points", maximum=criterion.max_points, required=True
-            ),
-            "respondents": self.whole_number(row, "respondents"),
+            "participant_id": participant.pk if participant else None,
+            "criterion_id": criterion.pk if criterion else None,
+            "survey_points": self.cell(self.points, row, "points", maximum=maximum, required=True),
+            "respondents": self.cell(self.whole_number, row, "respondents"),
         }
