@@ -13,6 +13,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from provinces.models import Unit, year_end
 
 _PREFIXES = (
@@ -124,7 +126,7 @@ class UnitResolver:
     def resolve(self, text: str) -> Unit:
         raw = str(text).strip()
         if not raw:
-            raise UnitNotFound("no unit given")
+            raise UnitNotFound(_("no unit given"))
         unit = self._by_code.get(_code_key(raw))
         if unit is not None:
             return unit
@@ -133,17 +135,35 @@ class UnitResolver:
             return found.pop()
         if len(found) > 1:
             names = ", ".join(sorted(f"{u.name_vi_in(self.year)} ({u.code})" for u in found))
-            raise UnitNotFound(f'"{raw}" is ambiguous in {self.year}: it could be {names}')
+            raise UnitNotFound(
+                # Translators: %(units)s lists the candidates, e.g. "Hà Nội (01), Hà Nam (35)".
+                _('"%(text)s" is ambiguous in %(year)s: it could be %(units)s')
+                % {"text": raw, "year": self.year, "units": names}
+            )
         elsewhere = self._others_by_code.get(_code_key(raw)) or self._lookup(
             self._others_by_name, raw
         )
         if elsewhere:
             unit = sorted(elsewhere, key=lambda u: u.code)[0]
             raise UnitNotFound(
-                f'"{raw}" ({unit.name_vi}, {unit.code}) did not exist in {self.year}'
-                f"{self._lifetime(unit)}{self._successor_hint(unit)}"
+                # Translators: %(lifetime)s is empty or " (it existed until 31/12/2024)";
+                # %(hint)s is empty or "; did you mean ...?".
+                _('"%(text)s" (%(name)s, %(code)s) did not exist in %(year)s%(lifetime)s%(hint)s')
+                % {
+                    "text": raw,
+                    "name": unit.name_vi,
+                    "code": unit.code,
+                    "year": self.year,
+                    "lifetime": self._lifetime(unit),
+                    "hint": self._successor_hint(unit),
+                }
             )
-        raise UnitNotFound(f'unknown unit "{raw}" for {self.year}{self._suggestions(raw)}')
+        raise UnitNotFound(
+            # Translators: %(suggestions)s is " (did you mean: ...?)" or
+            # " (expected a ... code or name)".
+            _('unknown unit "%(text)s" for %(year)s%(suggestions)s')
+            % {"text": raw, "year": self.year, "suggestions": self._suggestions(raw)}
+        )
 
     @staticmethod
     def _lookup(index: dict[str, set[Unit]], raw: str) -> set[Unit]:
@@ -155,15 +175,18 @@ class UnitResolver:
     @staticmethod
     def _lifetime(unit: Unit) -> str:
         if unit.valid_until:
-            return f" (it existed until {unit.valid_until:%d/%m/%Y})"
+            return " " + _("(it existed until %(date)s)") % {"date": f"{unit.valid_until:%d/%m/%Y}"}
         if unit.valid_from:
-            return f" (it exists from {unit.valid_from:%d/%m/%Y})"
+            return " " + _("(it exists from %(date)s)") % {"date": f"{unit.valid_from:%d/%m/%Y}"}
         return ""
 
     def _successor_hint(self, unit: Unit) -> str:
         successor = unit.successor
         if successor and successor.exists_in(self.year):
-            return f"; did you mean {successor.name_vi} ({successor.code})?"
+            return "; " + _("did you mean %(name)s (%(code)s)?") % {
+                "name": successor.name_vi,
+                "code": successor.code,
+            }
         return ""
 
     def _suggestions(self, raw: str) -> str:
@@ -175,6 +198,8 @@ class UnitResolver:
         close = difflib.get_close_matches(_core(normalize(raw)), list(choices), n=6, cutoff=0.6)
         units = list(dict.fromkeys(choices[key] for key in close))[:3]
         if not units:
-            return f" (expected a {self.level} code or name)"
+            # Translators: %(level)s is province or ministry (not translated).
+            return " " + _("(expected a %(level)s code or name)") % {"level": self.level}
         names = ", ".join(f"{unit.name_vi_in(self.year)} ({unit.code})" for unit in units)
-        return f" (did you mean: {names}?)"
+        # Translators: %(units)s lists close names, e.g. "Hà Nội (01), Hà Nam (35)".
+        return " " + _("(did you mean: %(units)s?)") % {"units": names}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from scoring.imports import import_file
 from scoring.models import Criterion, Edition
@@ -35,15 +36,19 @@ def seed_demo() -> list[str]:
     """Load and publish the demo editions; returns what was done. Does nothing twice."""
     existing = {(e.year, e.level): e for e in Edition.objects.all()}
     if all(key in existing for key in EDITIONS):
-        return ["the demo data is already loaded"]
+        return [_("the demo data is already loaded")]
     clashes = [key for key in EDITIONS if key in existing and not existing[key].is_demo]
     if clashes:
-        raise DemoRefused(f"real editions exist for {clashes}; the demo would mix with them")
+        raise DemoRefused(
+            # Translators: %(editions)s lists (year, level) pairs, e.g. [(2019, 'province')].
+            _("real editions exist for %(editions)s; the demo would mix with them")
+            % {"editions": clashes}
+        )
     log = []
     with transaction.atomic():
         for name in ("methodology_province.csv", "methodology_ministry.csv"):
             log.append(_imported("methodology", (DEMO_DIR / name).read_bytes(), name))
-        Edition.objects.filter(year__in={y for y, _ in EDITIONS}).update(
+        Edition.objects.filter(year__in={year for year, _level in EDITIONS}).update(
             is_demo=True,
             methodology_note_vi="Dữ liệu minh họa, không phải kết quả chính thức.",
             methodology_note_en="Illustrative demo data, not official results.",
@@ -56,7 +61,10 @@ def seed_demo() -> list[str]:
             log.append(_imported("scores", scores, f"demo {year} {level}"))
             log.append(_imported("survey", survey, f"demo {year} {level}"))
             publish_edition(edition)
-            log.append(f"published the illustrative {year} {level} edition")
+            log.append(
+                _("published the illustrative %(year)s %(level)s edition")
+                % {"year": year, "level": level}
+            )
     return log
 
 

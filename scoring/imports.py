@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from scoring.resources import RESOURCES, FileResource
 from scoring.tabular import FileProblem, read_table
@@ -25,9 +26,17 @@ class ImportReport:
         return not self.problems
 
     def summary(self) -> str:
-        counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        counts = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
         if self.dry_run:
-            return f"{self.kind} (dry run, nothing written): {counts}"
+            # Translators: %(kind)s is the file kind (methodology, scores...), not translated.
+            return _("%(kind)s (dry run, nothing written): %(counts)s") % {
+                "kind": self.kind,
+                "counts": counts,
+            }
         return f"{self.kind}: {counts}"
 
 
@@ -41,7 +50,9 @@ def import_file(
     try:
         table = read_table(data, filename, sheet=kind)
     except FileProblem as problem:
-        report.problems.append(f"file {filename}: {problem}")
+        report.problems.append(
+            _("file %(filename)s: %(problem)s") % {"filename": filename, "problem": problem}
+        )
         return report
     resource: FileResource = RESOURCES[kind](user=user, source=f"import {kind} {filename}")
     checked = resource.check(table)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scoring import ranking
 from scoring.models import (
@@ -40,10 +41,16 @@ def missing_points(edition: Edition) -> list[str]:
     parents = {node.parent_id for node in nodes}
     leaves = [node for node in nodes if node.pk not in parents]
     if not leaves:
-        return [f"the {edition.year} {edition.level} edition has no criteria tree"]
+        return [
+            _("the %(year)s %(level)s edition has no criteria tree")
+            % {"year": edition.year, "level": edition.level}
+        ]
     participants = list(edition.participants.select_related("unit"))
     if not participants:
-        return [f"the {edition.year} {edition.level} edition has no participants"]
+        return [
+            _("the %(year)s %(level)s edition has no participants")
+            % {"year": edition.year, "level": edition.level}
+        ]
     final = {
         (participant_id, criterion_id)
         for participant_id, criterion_id, method, appraised, survey in Score.objects.filter(
@@ -63,14 +70,26 @@ def missing_points(edition: Edition) -> list[str]:
         if not lacking:
             continue
         listed = ", ".join(
-            f"{leaf.code} ({'survey' if leaf.method == 'survey' else 'appraised'})"
+            # Translators: a leaf lacking survey points, or appraised points.
+            (_("%(code)s (survey)") if leaf.method == "survey" else _("%(code)s (appraised)"))
+            % {"code": leaf.code}
             for leaf in lacking[:MAX_LISTED]
         )
-        more = f" and {len(lacking) - MAX_LISTED} more" if len(lacking) > MAX_LISTED else ""
+        more = ""
+        if len(lacking) > MAX_LISTED:
+            more = " " + _("and %(count)s more") % {"count": len(lacking) - MAX_LISTED}
         unit = participant.unit
         problems.append(
-            f"{unit.name_vi_in(edition.year)} ({unit.code}): {len(lacking)} leaves without "
-            f"final points: {listed}{more}"
+            # Translators: %(leaves)s lists leaves, e.g. "1.1 (appraised), 1.2 (survey)", and
+            # %(more)s is empty or " and 3 more".
+            _("%(name)s (%(code)s): %(count)s leaves without final points: %(leaves)s%(more)s")
+            % {
+                "name": unit.name_vi_in(edition.year),
+                "code": unit.code,
+                "count": len(lacking),
+                "leaves": listed,
+                "more": more,
+            }
         )
     return problems
 
@@ -80,7 +99,12 @@ def publish_edition(edition: Edition, *, user=None) -> Edition:
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if edition.is_published:
-            raise PublishRefused([f"the {edition.year} {edition.level} edition is published"])
+            raise PublishRefused(
+                [
+                    _("the %(year)s %(level)s edition is published")
+                    % {"year": edition.year, "level": edition.level}
+                ]
+            )
         participants = list(
             edition.participants.select_related("unit__region").prefetch_related(
                 "unit__predecessors"
@@ -177,7 +201,7 @@ def _summary(participants, thresholds, previous):
         )
         totals[p.pk] = {"appraised": summary.appraised_points, "survey": summary.survey_points}
     if not entries:
-        raise PublishRefused(["no published results were imported for this edition"])
+        raise PublishRefused([_("no published results were imported for this edition")])
     outcomes, averages = ranking.compute_summary(entries, thresholds, previous)
     return outcomes, averages, totals, {}
 

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -41,28 +42,38 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table
     """Rows of a CSV or XLSX file, with lower-cased headers and text values (blank = "")."""
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise FileProblem(
-            f"the file is {len(data):,} bytes, over the limit of {settings.IMPORT_MAX_BYTES:,}"
+            # Translators: the sizes are already formatted, e.g. 12,345,678.
+            _("the file is %(size)s bytes, over the limit of %(limit)s")
+            % {"size": f"{len(data):,}", "limit": f"{settings.IMPORT_MAX_BYTES:,}"}
         )
     if not data.strip():
-        raise FileProblem("the file is empty")
+        raise FileProblem(_("the file is empty"))
     suffix = Path(filename).suffix.lower()
     if suffix in {".xls", ".xlsm", ".xlsb", ".ods"}:
-        raise FileProblem(f"{suffix} files are not accepted (expected .csv or .xlsx)")
+        raise FileProblem(
+            _("%(suffix)s files are not accepted (expected .csv or .xlsx)") % {"suffix": suffix}
+        )
     if data.startswith(_OLE_MAGIC):
         raise FileProblem(
-            "this is an old .xls or a password-protected workbook; "
-            "save it as an unprotected .xlsx or .csv"
+            _(
+                "this is an old .xls or a password-protected workbook; "
+                "save it as an unprotected .xlsx or .csv"
+            )
         )
     if suffix == ".xlsx" or data.startswith(_ZIP_MAGIC):
         if suffix != ".xlsx":
-            raise FileProblem(f"the file is a zip archive, not a {suffix or 'CSV'} file")
+            raise FileProblem(
+                _("the file is a zip archive, not a %(suffix)s file") % {"suffix": suffix or "CSV"}
+            )
         table = _read_xlsx(data, sheet)
     elif suffix in {".csv", ".txt", ""}:
         table = _read_csv(data)
     else:
-        raise FileProblem(f"{suffix} files are not accepted (expected .csv or .xlsx)")
+        raise FileProblem(
+            _("%(suffix)s files are not accepted (expected .csv or .xlsx)") % {"suffix": suffix}
+        )
     if not table.headers:
-        raise FileProblem("the file has no header row")
+        raise FileProblem(_("the file has no header row"))
     return table
 
 
@@ -72,7 +83,7 @@ def _headers(cells: list) -> list[str]:
 
 def _read_csv(data: bytes) -> Table:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem("the file is binary, not CSV text")
+        raise FileProblem(_("the file is binary, not CSV text"))
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = data.decode("utf-16")
@@ -80,7 +91,9 @@ def _read_csv(data: bytes) -> Table:
             text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileProblem(
-            f"the file is not UTF-8 or UTF-16 text (byte {error.start}); save it as CSV UTF-8"
+            # Translators: %(byte)s is the position of the first byte that is not valid text.
+            _("the file is not UTF-8 or UTF-16 text (byte %(byte)s); save it as CSV UTF-8")
+            % {"byte": error.start}
         ) from None
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
@@ -90,9 +103,10 @@ def _read_csv(data: bytes) -> Table:
     try:
         lines = list(reader)
     except csv.Error as error:
-        raise FileProblem(f"the CSV cannot be read: {error}") from None
+        # Translators: %(error)s is the CSV reader's own explanation, in English.
+        raise FileProblem(_("the CSV cannot be read: %(error)s") % {"error": error}) from None
     if not lines:
-        raise FileProblem("the file is empty")
+        raise FileProblem(_("the file is empty"))
     headers = _headers(lines[0])
     rows = []
     for number, cells in enumerate(lines[1:], start=2):
@@ -108,20 +122,20 @@ def _check_zip(data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise FileProblem("the .xlsx file is damaged (not a readable zip archive)") from None
+        raise FileProblem(_("the .xlsx file is damaged (not a readable zip archive)")) from None
     if any(info.flag_bits & 0x1 for info in infos):
-        raise FileProblem("the workbook is encrypted; remove its password and import again")
+        raise FileProblem(_("the workbook is encrypted; remove its password and import again"))
     unpacked = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES or unpacked / packed > MAX_ZIP_RATIO:
         raise FileProblem(
-            "the .xlsx file would unpack to an unreasonable size (a zip bomb?); refused"
+            _("the .xlsx file would unpack to an unreasonable size (a zip bomb?); refused")
         )
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise FileProblem("the file is a zip archive but not an Excel workbook")
+        raise FileProblem(_("the file is a zip archive but not an Excel workbook"))
     if "xl/vbaProject.bin" in names:
-        raise FileProblem("macro-enabled workbooks are not accepted; save it as .xlsx")
+        raise FileProblem(_("macro-enabled workbooks are not accepted; save it as .xlsx"))
 
 
 def _read_xlsx(data: bytes, sheet: str | None) -> Table:
@@ -145,9 +159,12 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
         raise
     except Exception as error:  # openpyxl, zipfile and the XML parser raise many types
         reason = " ".join(str(error).split()) or type(error).__name__
-        raise FileProblem(f"the .xlsx file is damaged and cannot be read ({reason})") from None
+        raise FileProblem(
+            # Translators: %(reason)s is the reader's own explanation, in English.
+            _("the .xlsx file is damaged and cannot be read (%(reason)s)") % {"reason": reason}
+        ) from None
     if not lines:
-        raise FileProblem("the file is empty")
+        raise FileProblem(_("the file is empty"))
     headers = _headers(list(lines[0][0]))
     rows = []
     for number, (cells, formulas) in enumerate(lines[1:], start=2):
@@ -172,7 +189,7 @@ def _sheet_name(book, wanted: str | None) -> str:
         if wanted and title.strip().lower() == wanted.lower():
             return title
     if not worksheets:
-        raise FileProblem("the workbook has no worksheet")
+        raise FileProblem(_("the workbook has no worksheet"))
     return worksheets[0]
 
 

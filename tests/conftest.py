@@ -11,6 +11,7 @@ Ministries: Bộ Tư pháp (BTP) and Bộ Y tế (BYT).
 import textwrap
 
 import pytest
+from django.utils import translation
 
 from scoring.imports import ImportReport, import_file
 from scoring.models import Edition
@@ -41,6 +42,18 @@ year,level,unit,ranked
 2019,ministry,BTP,yes
 2019,ministry,BYT,no
 """
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English, as the commands print them and the tests assert them.
+
+    Vietnamese is the default language, so a direct call (import_file, publish_edition,
+    UnitResolver) would otherwise answer in Vietnamese; tests/test_messages_vi.py checks that.
+    Requests of the test client are unaffected: LocaleMiddleware picks their language.
+    """
+    with translation.override("en"):
+        yield
 
 
 def run_import(kind: str, text: str, filename: str = "file.csv", **kwargs) -> ImportReport:

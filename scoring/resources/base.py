@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import tablib
+from django.utils.translation import gettext as _
 from import_export import resources
 
 from provinces.models import Level, Unit
@@ -31,6 +32,17 @@ class RowProblem(ValueError):
         self.column = column
         # A problem of the whole edition (published, missing) is reported on its first row only.
         self.per_edition = per_edition
+
+
+def row_column(row: int, column: str, problem: str) -> str:
+    """One problem line of docs/formats.md: `row N, column C: what is wrong`."""
+    # Translators: the line format of every import problem; %(column)s is a column name of the
+    # file (year, unit, self_points...), kept as written.
+    return _("row %(row)s, column %(column)s: %(problem)s") % {
+        "row": row,
+        "column": column,
+        "problem": problem,
+    }
 
 
 _LEVELS = {
@@ -86,27 +98,35 @@ class FileResource(resources.ModelResource):
         known = set(self.required) | set(self.optional)
         missing = [column for column in self.required if column not in table.headers]
         if missing:
-            checked.problems.append(
-                f"row 1, column {missing[0]}: required column missing "
-                f"(missing: {', '.join(missing)}; a {self.kind} file needs "
-                f"{', '.join(self.required)})"
-            )
+            problem = _(
+                # Translators: %(kind)s is a file kind (methodology, scores...), not translated.
+                "required column missing (missing: %(missing)s; a %(kind)s file needs %(required)s)"
+            ) % {
+                "missing": ", ".join(missing),
+                "kind": self.kind,
+                "required": ", ".join(self.required),
+            }
+            checked.problems.append(row_column(1, missing[0], problem))
             self.checked = checked
             return checked
         for header in table.headers:
             if header and header not in known:
                 checked.warnings.append(
-                    f'column "{header}" is not part of the {self.kind} format and was ignored'
+                    _('column "%(header)s" is not part of the %(kind)s format and was ignored')
+                    % {"header": header, "kind": self.kind}
                 )
         if not table.rows:
-            checked.problems.append("row 2: the file has a header but no data rows")
+            checked.problems.append(
+                _("row %(row)s: the file has a header but no data rows") % {"row": 2}
+            )
         edition_problems: set[str] = set()
         for row in table.rows:
             for column in sorted(row.formula_without_value & known):
-                checked.problems.append(
-                    f"row {row.number}, column {column}: a formula without a saved value "
+                problem = _(
+                    "a formula without a saved value "
                     "(open the file in Excel, save it, and import again)"
                 )
+                checked.problems.append(row_column(row.number, column, problem))
             if row.formula_without_value & known:
                 continue
             self._noted: list[RowProblem] = []
@@ -120,8 +140,7 @@ class FileResource(resources.ModelResource):
                         continue
                     if problem.per_edition:
                         edition_problems.add(str(problem))
-                    message = f"row {row.number}, column {problem.column}: {problem}"
-                    checked.problems.append(message)
+                    checked.problems.append(row_column(row.number, problem.column, str(problem)))
                 continue
             clean["_row"] = row.number
             checked.rows.append(clean)
@@ -153,10 +172,12 @@ class FileResource(resources.ModelResource):
         for clean in checked.rows:
             key = tuple(clean[name] for name in key_names)
             if key in seen:
-                checked.problems.append(
-                    f"row {clean['_row']}, column {column}: {what} appears twice "
-                    f"(first on row {seen[key]})"
-                )
+                # Translators: %(what)s is "this code", "this unit"... (translated separately).
+                problem = _("%(what)s appears twice (first on row %(first)s)") % {
+                    "what": what,
+                    "first": seen[key],
+                }
+                checked.problems.append(row_column(clean["_row"], column, problem))
             else:
                 seen[key] = clean["_row"]
 
@@ -166,7 +187,9 @@ class FileResource(resources.ModelResource):
     def year(row: Row) -> int:
         text = row.values.get("year", "")
         if not re.fullmatch(r"\d{4}(\.0)?", text) or not 2000 <= int(float(text)) <= 2100:
-            raise RowProblem("year", f'"{text}" is not a year (expected e.g. 2019)')
+            raise RowProblem(
+                "year", _('"%(text)s" is not a year (expected e.g. 2019)') % {"text": text}
+            )
         return int(float(text))
 
     @staticmethod
@@ -174,7 +197,10 @@ class FileResource(resources.ModelResource):
         text = row.values.get("level", "")
         level = _LEVELS.get(normalize(text))
         if level is None:
-            raise RowProblem("level", f'"{text}" is not a level (expected province or ministry)')
+            raise RowProblem(
+                "level",
+                _('"%(text)s" is not a level (expected province or ministry)') % {"text": text},
+            )
         return level
 
     @staticmethod
@@ -184,18 +210,24 @@ class FileResource(resources.ModelResource):
         text = row.values.get(column, "")
         if text == "":
             if required:
-                raise RowProblem(column, "a number is required here")
+                raise RowProblem(column, _("a number is required here"))
             return None
         try:
             value = parse_decimal(text)
         except ValueError:
-            raise RowProblem(column, f'"{text}" is not a number (expected e.g. 1.25)') from None
+            raise RowProblem(
+                column, _('"%(text)s" is not a number (expected e.g. 1.25)') % {"text": text}
+            ) from None
         if decimal_places(value) > 2:
-            raise RowProblem(column, f"{text} has more than 2 decimals")
+            raise RowProblem(column, _("%(text)s has more than 2 decimals") % {"text": text})
         if value < 0:
-            raise RowProblem(column, f"{text} is below 0")
+            raise RowProblem(column, _("%(text)s is below 0") % {"text": text})
         if maximum is not None and value > maximum:
-            raise RowProblem(column, f"{text} is above the maximum of {maximum}")
+            raise RowProblem(
+                column,
+                _("%(text)s is above the maximum of %(maximum)s")
+                % {"text": text, "maximum": maximum},
+            )
         return value.quantize(Decimal("0.01"))
 
     @staticmethod
@@ -204,7 +236,9 @@ class FileResource(resources.ModelResource):
         if text == "":
             return None
         if not re.fullmatch(r"\d+(\.0+)?", text):
-            raise RowProblem(column, f'"{text}" is not a whole number of 0 or more')
+            raise RowProblem(
+                column, _('"%(text)s" is not a whole number of 0 or more') % {"text": text}
+            )
         return int(float(text))
 
     @staticmethod
@@ -216,7 +250,8 @@ class FileResource(resources.ModelResource):
             return True
         if text in _NO:
             return False
-        raise RowProblem(column, f'"{row.values[column]}" is not yes or no')
+        # Translators: yes and no are the values a file may hold; keep them untranslated.
+        raise RowProblem(column, _('"%(text)s" is not yes or no') % {"text": row.values[column]})
 
     def edition(self, row: Row) -> Edition | None:
         """The row's edition, refusing published ones. None if it does not exist yet."""
@@ -227,8 +262,12 @@ class FileResource(resources.ModelResource):
         if edition is not None and edition.is_published:
             raise RowProblem(
                 "year",
-                f"the {key[0]} {key[1]} edition is published; a correction must reopen it "
-                "before anything is imported into it",
+                _(
+                    # Translators: %(level)s is province or ministry, as written in the file.
+                    "the %(year)s %(level)s edition is published; a correction must reopen it "
+                    "before anything is imported into it"
+                )
+                % {"year": key[0], "level": key[1]},
                 per_edition=True,
             )
         return edition
@@ -239,7 +278,9 @@ class FileResource(resources.ModelResource):
             year, level = self.year(row), self.level(row)
             raise RowProblem(
                 "year",
-                f"there is no {year} {level} edition (import its methodology first)",
+                # Translators: %(level)s is province or ministry, as written in the file.
+                _("there is no %(year)s %(level)s edition (import its methodology first)")
+                % {"year": year, "level": level},
                 per_edition=True,
             )
         return edition

@@ -5,12 +5,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from provinces.models import Unit
 from provinces.names import normalize
 from scoring.models import Criterion, Edition, Participant
-from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
+from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem, row_column
 from scoring.tabular import Row
 
 _CODE = re.compile(r"^\d+(\.\d+)*$")
@@ -46,19 +47,27 @@ class MethodologyResource(FileResource):
             if edition is not None and edition.summary_only:
                 raise RowProblem(
                     "year",
-                    f"the {year} {level} edition holds summary results only, without a tree",
+                    # Translators: %(level)s is province or ministry, as written in the file.
+                    _("the %(year)s %(level)s edition holds summary results only, without a tree")
+                    % {"year": year, "level": level},
                     per_edition=True,
                 )
         code = row.values["code"].strip()
         if not _CODE.fullmatch(code):
             self.note(
-                RowProblem("code", f'"{code}" is not a dotted code (expected e.g. 1, 1.2, 1.2.3)')
+                RowProblem(
+                    "code",
+                    _('"%(code)s" is not a dotted code (expected e.g. 1, 1.2, 1.2.3)')
+                    % {"code": code},
+                )
             )
         if not row.values["name_vi"]:
-            self.note(RowProblem("name_vi", "the Vietnamese name is required"))
+            self.note(RowProblem("name_vi", _("the Vietnamese name is required")))
         method = normalize(row.values.get("method", ""))
         if method not in {"", "self", "survey"}:
-            self.note(RowProblem("method", f'"{row.values["method"]}" is not self or survey'))
+            # Translators: self and survey are the methods a file may hold; keep them as written.
+            problem = _('"%(method)s" is not self or survey') % {"method": row.values["method"]}
+            self.note(RowProblem("method", problem))
         return {
             "year": year,
             "level": level,
@@ -72,7 +81,7 @@ class MethodologyResource(FileResource):
         }
 
     def check_file(self, checked: Checked) -> None:
-        self._duplicates(checked, ("year", "level", "code"), "code", "this code")
+        self._duplicates(checked, ("year", "level", "code"), "code", _("this code"))
         if checked.problems:
             return
         trees: dict[tuple[int, str], dict[str, dict]] = defaultdict(dict)
@@ -93,10 +102,10 @@ class MethodologyResource(FileResource):
                 parent = code.rsplit(".", 1)[0]
                 if parent not in tree:
                     if node["_row"]:
-                        problems.append(
-                            f"row {node['_row']}, column code: {code} has no parent {parent} "
-                            "in the file or the edition"
-                        )
+                        problem = _(
+                            "%(code)s has no parent %(parent)s in the file or the edition"
+                        ) % {"code": code, "parent": parent}
+                        problems.append(row_column(node["_row"], "code", problem))
                     continue
                 children[parent].append(node)
         for code, node in sorted(tree.items(), key=lambda item: item[1]["_row"] or 0):
@@ -110,20 +119,28 @@ class MethodologyResource(FileResource):
                 total = sum((kid["max_points"] for kid in kids), Decimal("0"))
                 if total != node["max_points"]:
                     parts = " + ".join(f"{kid['code']}: {kid['max_points']}" for kid in kids)
-                    problems.append(
-                        f"row {where}, column max_points: the maximum of {code} is "
-                        f"{node['max_points']} but its children add up to {total} ({parts})"
-                    )
+                    problem = _(
+                        # Translators: %(parts)s lists the children, e.g. "1.1: 8 + 1.2: 4".
+                        "the maximum of %(code)s is %(maximum)s but its children add up to "
+                        "%(total)s (%(parts)s)"
+                    ) % {
+                        "code": code,
+                        "maximum": node["max_points"],
+                        "total": total,
+                        "parts": parts,
+                    }
+                    problems.append(row_column(where, "max_points", problem))
                 if node["method"] and node["_row"]:
-                    problems.append(
-                        f"row {where}, column method: {code} has sub-criteria, so it takes no "
-                        "method (only leaves are self or survey)"
-                    )
+                    problem = _(
+                        "%(code)s has sub-criteria, so it takes no method "
+                        "(only leaves are self or survey)"
+                    ) % {"code": code}
+                    problems.append(row_column(where, "method", problem))
             elif not node["method"] and node["_row"]:
-                problems.append(
-                    f"row {where}, column method: {code} is a leaf and needs a method "
-                    "(self or survey)"
-                )
+                problem = _("%(code)s is a leaf and needs a method (self or survey)") % {
+                    "code": code
+                }
+                problems.append(row_column(where, "method", problem))
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
         self._nodes: dict[tuple[int, str], Criterion] = {}
@@ -132,8 +149,8 @@ class MethodologyResource(FileResource):
             if edition is None:
                 edition = create_edition(year, level)
                 checked.notes.append(
-                    f"created the {year} {level} edition with "
-                    f"{edition.participants.count()} participants"
+                    _("created the %(year)s %(level)s edition with %(count)s participants")
+                    % {"year": year, "level": level, "count": edition.participants.count()}
                 )
                 self._editions[(year, level)] = edition
             for node in edition.criteria.all():

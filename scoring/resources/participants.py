@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from scoring.models import Participant
-from scoring.resources.base import Checked, FileResource, ImportOptions
+from scoring.resources.base import Checked, FileResource, ImportOptions, row_column
 from scoring.tabular import Row
 
 
@@ -36,7 +37,7 @@ class ParticipantResource(FileResource):
     def check_file(self, checked: Checked) -> None:
         """The file lists an edition's participants: units it leaves out stop taking part,
         unless they already have points, which are never dropped silently."""
-        self._duplicates(checked, ("edition_id", "unit_id"), "unit", "this unit")
+        self._duplicates(checked, ("edition_id", "unit_id"), "unit", _("this unit"))
         listed = {(row["edition_id"], row["unit_id"]) for row in checked.rows}
         first_row = {}
         for row in checked.rows:
@@ -50,10 +51,12 @@ class ParticipantResource(FileResource):
             if (participant.edition_id, participant.unit_id) in listed:
                 continue
             if participant.scored:
+                problem = _(
+                    "%(name)s (%(code)s) has points in this edition but is missing from the file "
+                    "(list every participant)"
+                ) % {"name": participant.unit.name_vi, "code": participant.unit.code}
                 checked.problems.append(
-                    f"row {first_row[participant.edition_id]}, column unit: "
-                    f"{participant.unit.name_vi} ({participant.unit.code}) has points in this "
-                    "edition but is missing from the file (list every participant)"
+                    row_column(first_row[participant.edition_id], "unit", problem)
                 )
             else:
                 self._dropped.append(participant.pk)
@@ -61,7 +64,10 @@ class ParticipantResource(FileResource):
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
         if self._dropped:
             Participant.objects.filter(pk__in=self._dropped).delete()
-            checked.notes.append(f"{len(self._dropped)} units not in the file no longer take part")
+            checked.notes.append(
+                _("%(count)s units not in the file no longer take part")
+                % {"count": len(self._dropped)}
+            )
         editions = {row["edition_id"] for row in checked.rows}
         self._existing = {
             (p.edition_id, p.unit_id): p for p in Participant.objects.filter(edition__in=editions)

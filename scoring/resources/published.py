@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from scoring.models import Edition, Participant, SummaryScore
@@ -43,8 +44,12 @@ class PublishedResource(FileResource):
         if edition is not None and not edition.summary_only:
             raise RowProblem(
                 "year",
-                f"the {year} {level} edition has a criteria tree; its results are computed "
-                "from its scores, not imported",
+                _(
+                    # Translators: %(level)s is province or ministry, as written in the file.
+                    "the %(year)s %(level)s edition has a criteria tree; its results are "
+                    "computed from its scores, not imported"
+                )
+                % {"year": year, "level": level},
                 per_edition=True,
             )
         hundred = Decimal("100")
@@ -52,7 +57,7 @@ class PublishedResource(FileResource):
         index = self.cell(self.points, row, "index", maximum=hundred, required=True)
         rank = self.cell(self.whole_number, row, "rank")
         if rank == 0:
-            self.note(RowProblem("rank", "a rank starts at 1"))
+            self.note(RowProblem("rank", _("a rank starts at 1")))
         indices = {}
         for column in self.field_columns:
             value = self.cell(self.points, row, column, maximum=hundred)
@@ -73,7 +78,7 @@ class PublishedResource(FileResource):
     def check_file(self, checked: Checked) -> None:
         for clean in checked.rows:
             clean["unit_id"] = clean["unit"].pk
-        self._duplicates(checked, ("year", "level", "unit_id"), "unit", "this unit")
+        self._duplicates(checked, ("year", "level", "unit_id"), "unit", _("this unit"))
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
         rows = []
@@ -83,7 +88,10 @@ class PublishedResource(FileResource):
                 edition = Edition.objects.create(
                     year=year, level=level, summary_only=True, status=Edition.Status.REVIEW
                 )
-                checked.notes.append(f"created the summary-only {year} {level} edition")
+                checked.notes.append(
+                    _("created the summary-only %(year)s %(level)s edition")
+                    % {"year": year, "level": level}
+                )
             participants = participants_by_unit(edition)
             for clean in (r for r in checked.rows if (r["year"], r["level"]) == (year, level)):
                 participant = participants.get(clean["unit_id"])

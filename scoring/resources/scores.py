@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from scoring.models import Criterion, Participant, Score, ScoreChange
@@ -38,7 +39,9 @@ class _ScoreResource(FileResource):
         if edition.summary_only:
             raise RowProblem(
                 "year",
-                f"the {edition.year} {edition.level} edition holds summary results only",
+                # Translators: %(level)s is province or ministry, as written in the file.
+                _("the %(year)s %(level)s edition holds summary results only")
+                % {"year": edition.year, "level": edition.level},
                 per_edition=True,
             )
         if edition.pk not in self._leaves:
@@ -52,8 +55,16 @@ class _ScoreResource(FileResource):
             self.note(
                 RowProblem(
                     "unit",
-                    f"{unit.name_vi} ({unit.code}) does not take part in the {edition.year} "
-                    f"{edition.level} edition (add it with a participants file)",
+                    _(
+                        "%(name)s (%(code)s) does not take part in the %(year)s %(level)s "
+                        "edition (add it with a participants file)"
+                    )
+                    % {
+                        "name": unit.name_vi,
+                        "code": unit.code,
+                        "year": edition.year,
+                        "level": edition.level,
+                    },
                 )
             )
         return participant, self.cell(self._leaf, edition, row)
@@ -64,21 +75,28 @@ class _ScoreResource(FileResource):
         if criterion is None:
             raise RowProblem(
                 "criterion",
-                f'"{code}" is not a criterion of the {edition.year} {edition.level} edition',
+                _('"%(code)s" is not a criterion of the %(year)s %(level)s edition')
+                % {"code": code, "year": edition.year, "level": edition.level},
             )
         if criterion.pk in self._parents[edition.pk]:
-            raise RowProblem("criterion", f"{code} has sub-criteria; points go on its leaves only")
+            raise RowProblem(
+                "criterion",
+                _("%(code)s has sub-criteria; points go on its leaves only") % {"code": code},
+            )
         if criterion.method != self.method:
             other = "survey" if self.method == "self" else "scores"
             raise RowProblem(
                 "criterion",
-                f"{code} is a {criterion.method} leaf; its points come from a {other} file",
+                # Translators: %(method)s is self or survey, %(kind)s is the file kind survey or
+                # scores; both are kept as written.
+                _("%(code)s is a %(method)s leaf; its points come from a %(kind)s file")
+                % {"code": code, "method": criterion.method, "kind": other},
             )
         return criterion
 
     def check_file(self, checked: Checked) -> None:
         self._duplicates(
-            checked, ("participant_id", "criterion_id"), "criterion", "this unit and criterion"
+            checked, ("participant_id", "criterion_id"), "criterion", _("this unit and criterion")
         )
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
@@ -176,7 +194,7 @@ class ScoreResource(_ScoreResource):
         if not any(given):
             self.note(
                 RowProblem(
-                    "self_points", "no points given (expected self_points or appraised_points)"
+                    "self_points", _("no points given (expected self_points or appraised_points)")
                 )
             )
         url = row.values.get("evidence_url", "")
@@ -186,7 +204,8 @@ class ScoreResource(_ScoreResource):
             except ValidationError:
                 self.note(
                     RowProblem(
-                        "evidence_url", f'"{url}" is not a web address (expected https://...)'
+                        "evidence_url",
+                        _('"%(url)s" is not a web address (expected https://...)') % {"url": url},
                     )
                 )
         return {
@@ -210,8 +229,11 @@ class ScoreResource(_ScoreResource):
         )
         if missing_reason:
             checked.warnings.append(
-                f"{missing_reason} rows have appraised points that differ from the "
-                "self-assessment without an appraisal_reason"
+                _(
+                    "%(count)s rows have appraised points that differ from the "
+                    "self-assessment without an appraisal_reason"
+                )
+                % {"count": missing_reason}
             )
 
 

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from provinces.models import Level
+from scoring.management import in_english
 from scoring.models import Edition
 from scoring.publish import PublishRefused, publish_edition
 
@@ -12,15 +14,24 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("--level", required=True, choices=Level.values)
 
+    @in_english
     def handle(self, *args, year: int, level: str, **options):
         edition = Edition.objects.filter(year=year, level=level).first()
         if edition is None:
-            raise CommandError(f"there is no {year} {level} edition")
+            raise CommandError(
+                _("there is no %(year)s %(level)s edition") % {"year": year, "level": level}
+            )
         try:
             edition = publish_edition(edition)
         except PublishRefused as refusal:
             for problem in refusal.problems:
                 self.stderr.write(problem)
-            raise CommandError(f"the {year} {level} edition was not published") from None
+            raise CommandError(
+                _("the %(year)s %(level)s edition was not published")
+                % {"year": year, "level": level}
+            ) from None
         count = edition.results.count()
-        self.stdout.write(f"published the {year} {level} edition: {count} results")
+        self.stdout.write(
+            _("published the %(year)s %(level)s edition: %(count)s results")
+            % {"year": year, "level": level, "count": count}
+        )
