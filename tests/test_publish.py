@@ -200,3 +200,14 @@ def test_the_publish_command_reports_the_number_of_results(scored_provinces):
     call_command("publish", "2019", "--level", "province", stdout=out)
 
     assert out.getvalue() == "published the 2019 province edition: 3 results\n"
+
+
+def test_the_publish_command_leaves_a_published_edition_as_it_is(scored_provinces):
+    call_command("publish", "2019", "--level", "province", stdout=io.StringIO())
+    before = list(Result.objects.values_list("pk", "index", "rank"))
+    out = io.StringIO()
+
+    call_command("publish", "2019", "--level", "province", stdout=out)
+
+    assert out.getvalue() == "the 2019 province edition is already published; nothing changed\n"
+    assert list(Result.objects.values_list("pk", "index", "rank")) == before

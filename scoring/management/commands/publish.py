@@ -21,6 +21,13 @@ class Command(BaseCommand):
             raise CommandError(
                 _("there is no %(year)s %(level)s edition") % {"year": year, "level": level}
             )
+        if edition.is_published:
+            # Publishing is idempotent: a published edition changes only through a correction.
+            self.stdout.write(
+                _("the %(year)s %(level)s edition is already published; nothing changed")
+                % {"year": year, "level": level}
+            )
+            return
         try:
             edition = publish_edition(edition)
         except PublishRefused as refusal:
