@@ -35,35 +35,40 @@ class PublishRefused(Exception):
         self.problems = problems
 
 
-def missing_points(edition: Edition) -> list[str]:
-    """One line per participant lacking final points on any leaf, naming the leaves."""
+def _final_points(edition: Edition) -> tuple[list[Criterion], dict[tuple[int, int], Decimal]]:
+    """The edition's leaves and the final points per (participant, leaf): appraised points on
+    `self` leaves, survey points on `survey` leaves (DESIGN.md); leaves without them are absent."""
     nodes = list(edition.criteria.all())
     parents = {node.parent_id for node in nodes}
     leaves = [node for node in nodes if node.pk not in parents]
+    method = {leaf.pk: leaf.method for leaf in leaves}
+    final = {}
+    for participant_id, criterion_id, appraised, survey in Score.objects.filter(
+        participant__edition=edition, criterion_id__in=method
+    ).values_list("participant_id", "criterion_id", "appraised_points", "survey_points"):
+        value = survey if method[criterion_id] == Criterion.Method.SURVEY else appraised
+        if value is not None:
+            final[(participant_id, criterion_id)] = value
+    return leaves, final
+
+
+def _missing_points(
+    edition: Edition,
+    participants: list[Participant],
+    leaves: list[Criterion],
+    final: dict[tuple[int, int], Decimal],
+) -> list[str]:
+    """One line per participant lacking final points on any leaf, naming the leaves."""
     if not leaves:
         return [
             _("the %(year)s %(level)s edition has no criteria tree")
             % {"year": edition.year, "level": edition.level}
         ]
-    participants = list(edition.participants.select_related("unit"))
     if not participants:
         return [
             _("the %(year)s %(level)s edition has no participants")
             % {"year": edition.year, "level": edition.level}
         ]
-    final = {
-        (participant_id, criterion_id)
-        for participant_id, criterion_id, method, appraised, survey in Score.objects.filter(
-            participant__edition=edition
-        ).values_list(
-            "participant_id",
-            "criterion_id",
-            "criterion__method",
-            "appraised_points",
-            "survey_points",
-        )
-        if (survey if method == Criterion.Method.SURVEY else appraised) is not None
-    }
     problems = []
     for participant in participants:
         lacking = [leaf for leaf in leaves if (participant.pk, leaf.pk) not in final]
@@ -106,8 +111,8 @@ def publish_edition(edition: Edition, *, user=None) -> Edition:
                 ]
             )
         participants = list(
-            edition.participants.select_related("unit__region").prefetch_related(
-                "unit__predecessors"
+            edition.participants.select_related("unit__region", "summary").prefetch_related(
+                "unit__predecessors", "unit__former_names"
             )
         )
         previous = _previous_results(edition)
@@ -115,11 +120,12 @@ def publish_edition(edition: Edition, *, user=None) -> Edition:
         if edition.summary_only:
             outcomes, averages, totals, field_max = _summary(participants, thresholds, previous)
         else:
-            problems = missing_points(edition)
+            leaves, final = _final_points(edition)
+            problems = _missing_points(edition, participants, leaves, final)
             if problems:
                 raise PublishRefused(problems)
             outcomes, averages, totals, field_max = _scored(
-                edition, participants, thresholds, previous
+                edition, participants, leaves, final, thresholds, previous
             )
         _store(edition, participants, outcomes, averages, totals, field_max, previous)
         edition.status = Edition.Status.PUBLISHED
@@ -153,22 +159,16 @@ def _region(participant: Participant) -> str | None:
     return region.code if region else None
 
 
-def _scored(edition, participants, thresholds, previous):
-    fields = {node.pk: node for node in edition.fields()}
-    field_max = {node.code: node.max_points for node in fields.values()}
-    field_of = {node.pk: node.field_code for node in edition.criteria.all()}
+def _scored(edition, participants, leaves, final, thresholds, previous):
+    field_max = {node.code: node.max_points for node in edition.fields()}
     points = defaultdict(lambda: defaultdict(lambda: ZERO))
     totals = defaultdict(lambda: {"appraised": ZERO, "survey": ZERO})
-    scores = Score.objects.filter(participant__edition=edition).values_list(
-        "participant_id", "criterion_id", "criterion__method", "appraised_points", "survey_points"
-    )
-    parents = set(edition.criteria.filter(parent__isnull=False).values_list("parent_id", flat=True))
-    for participant_id, criterion_id, method, appraised, survey in scores:
-        if criterion_id in parents:
-            continue
-        value = survey if method == Criterion.Method.SURVEY else appraised
-        points[participant_id][field_of[criterion_id]] += value
-        totals[participant_id]["survey" if method == "survey" else "appraised"] += value
+    for leaf in leaves:
+        column = "survey" if leaf.method == Criterion.Method.SURVEY else "appraised"
+        for participant in participants:
+            value = final[(participant.pk, leaf.pk)]
+            points[participant.pk][leaf.field_code] += value
+            totals[participant.pk][column] += value
     entries = [
         ranking.Entry(
             key=p.unit_id,

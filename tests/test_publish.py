@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from scoring.models import Average, DataVersion, Edition, Result
 from scoring.publish import PublishRefused, publish_edition
@@ -211,3 +213,19 @@ def test_the_publish_command_leaves_a_published_edition_as_it_is(scored_province
 
     assert out.getvalue() == "the 2019 province edition is already published; nothing changed\n"
     assert list(Result.objects.values_list("pk", "index", "rank")) == before
+
+
+def test_publishing_costs_the_same_queries_however_many_units_take_part(db):
+    sizes = {2018: ["01"], 2019: ["01", "31"], 2020: ["01", "31", "10", "22", "04"]}
+    for year, units in sizes.items():
+        rows = "".join(f"{year},province,{code},80.00\n" for code in units)
+        imported("published", "year,level,unit,index\n" + rows)
+    # 2019 and 2020 then both have a previous edition and a version row to update.
+    publish_edition(Edition.objects.get(year=2018, level="province"))
+    counts = []
+    for year in (2019, 2020):
+        with CaptureQueriesContext(connection) as queries:
+            publish_edition(Edition.objects.get(year=year, level="province"))
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1]
