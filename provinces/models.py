@@ -106,9 +106,6 @@ class Unit(models.Model):
     def name_vi_in(self, year: int) -> str:
         return self.names_in(year)[0]
 
-    def name_en_in(self, year: int) -> str:
-        return self.names_in(year)[1]
-
 
 class FormerName(models.Model):
     """A name a unit carried before it was renamed while continuing (Thừa Thiên Huế → Huế)."""

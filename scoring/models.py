@@ -75,9 +75,6 @@ class Edition(models.Model):
     def fields(self) -> models.QuerySet["Criterion"]:
         return self.criteria.filter(parent__isnull=True)
 
-    def max_points(self) -> Decimal:
-        return sum((field.max_points for field in self.fields()), Decimal("0"))
-
 
 class Criterion(models.Model):
     """A node of an edition's criteria tree: a field, a criterion or a sub-criterion."""
@@ -141,8 +138,7 @@ class Participant(models.Model):
 
 
 class Score(models.Model):
-    """A participant's points on one leaf. The final points are the appraised points of a
-    `self` leaf or the survey points of a `survey` leaf."""
+    """A participant's points on one leaf; publish.py decides which of them are final."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
@@ -168,12 +164,6 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant.unit.code} {self.criterion.code}"
-
-    @property
-    def final_points(self) -> Decimal | None:
-        if self.criterion.method == Criterion.Method.SURVEY:
-            return self.survey_points
-        return self.appraised_points
 
 
 class ScoreChange(models.Model):

@@ -270,7 +270,7 @@ def test_hue_is_thua_thien_hue_until_2024_and_hue_from_2025(year, names):
     hue = province("46", year)
 
     assert hue.names_in(year) == names
-    assert (hue.name_vi_in(year), hue.name_en_in(year)) == names
+    assert hue.names_in(year) == names
 
 
 @pytest.mark.django_db
