@@ -55,11 +55,13 @@ def seed_demo() -> list[str]:
         )
         for year, level in EDITIONS:
             edition = Edition.objects.get(year=year, level=level)
-            participants = _participants(edition)
-            log.append(_imported("participants", participants, f"demo {year} {level}"))
             scores, survey = _scores(edition)
-            log.append(_imported("scores", scores, f"demo {year} {level}"))
-            log.append(_imported("survey", survey, f"demo {year} {level}"))
+            for kind, data in (
+                ("participants", _participants(edition)),
+                ("scores", scores),
+                ("survey", survey),
+            ):
+                log.append(_imported(kind, data, f"demo-{year}-{level}-{kind}.csv"))
             publish_edition(edition)
             log.append(
                 _("published the illustrative %(year)s %(level)s edition")
@@ -69,7 +71,7 @@ def seed_demo() -> list[str]:
 
 
 def _imported(kind: str, data: bytes, name: str) -> str:
-    report = import_file(kind, data, f"{name}.csv" if not name.endswith(".csv") else name)
+    report = import_file(kind, data, name)
     if not report.ok:
         raise DemoRefused("\n".join(report.problems))
     return report.summary()

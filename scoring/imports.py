@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 import tablib
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from scoring.resources import RESOURCES, FileResource
@@ -59,12 +58,10 @@ def import_file(
     report.problems, report.warnings = checked.problems, checked.warnings
     if checked.problems:
         return report
-    with transaction.atomic():
-        result = resource.import_data(
-            tablib.Dataset(), dry_run=dry_run, use_transactions=True, raise_errors=True
-        )
-        if dry_run:
-            transaction.set_rollback(True)
+    # import-export runs the whole write in one transaction and rolls it back on a dry run.
+    result = resource.import_data(
+        tablib.Dataset(), dry_run=dry_run, use_transactions=True, raise_errors=True
+    )
     report.notes = checked.notes
     report.created = result.totals["new"]
     report.updated = result.totals["update"]
