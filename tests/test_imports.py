@@ -586,49 +586,32 @@ def test_a_parent_maximum_that_is_not_the_sum_of_its_children_is_refused(db):
     assert not Edition.objects.filter(year=2020).exists()
 
 
-def test_changing_a_first_child_so_that_the_sum_breaks_is_refused(province_edition):
-    problems = _refused(
-        "methodology",
-        """\
-        year,level,code,name_vi,max_points,method
-        2019,province,1.1,Tiêu chí 1.1,7,self
-        """,
-    )
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        # A first child changed: 7 + 4 is not the field's 12.
+        (
+            "2019,province,1.1,Tiêu chí 1.1,7,self",
+            "the maximum of 1 is 12.00 but its children add up to 11.00 (1.1: 7.00 + 1.2: 4.00)",
+        ),
+        # A later child changed, its siblings and parent stored: 8 + 3 is not 12.
+        (
+            "2019,province,1.2,Tiêu chí 1.2,3,survey",
+            "the maximum of 1 is 12.00 but its children add up to 11.00 (1.1: 8.00 + 1.2: 3.00)",
+        ),
+        # A new leaf under a stored parent: 5 + 3 + 1 is not the field's 8.
+        (
+            "2019,province,2.3,Tiêu chí 2.3,1,self",
+            "the maximum of 2 is 8.00 but its children add up to 9.00 "
+            "(2.1: 5.00 + 2.2: 3.00 + 2.3: 1.00)",
+        ),
+    ],
+    ids=["first-child", "later-child", "new-leaf"],
+)
+def test_a_row_that_breaks_a_stored_parents_sum_is_refused(province_edition, row, problem):
+    problems = _refused("methodology", "year,level,code,name_vi,max_points,method\n" + row + "\n")
 
-    assert problems == [
-        "row 2, column max_points: the maximum of 1 is 12.00 but its children add up to 11.00 "
-        "(1.1: 7.00 + 1.2: 4.00)"
-    ]
-
-
-def test_changing_a_later_child_so_that_the_sum_breaks_is_refused(province_edition):
-    problems = _refused(
-        "methodology",
-        """\
-        year,level,code,name_vi,max_points,method
-        2019,province,1.2,Tiêu chí 1.2,3,survey
-        """,
-    )
-
-    assert problems == [
-        "row 2, column max_points: the maximum of 1 is 12.00 but its children add up to 11.00 "
-        "(1.1: 8.00 + 1.2: 3.00)"
-    ]
-
-
-def test_adding_a_leaf_that_breaks_its_parents_sum_is_refused(province_edition):
-    problems = _refused(
-        "methodology",
-        """\
-        year,level,code,name_vi,max_points,method
-        2019,province,2.3,Tiêu chí 2.3,1,self
-        """,
-    )
-
-    assert problems == [
-        "row 2, column max_points: the maximum of 2 is 8.00 but its children add up to 9.00 "
-        "(2.1: 5.00 + 2.2: 3.00 + 2.3: 1.00)"
-    ]
+    assert problems == [f"row 2, column max_points: {problem}"]
 
 
 PUBLISHED_EDITION_REFUSAL = (
