@@ -82,6 +82,20 @@ def ministry_edition(db) -> Edition:
 
 
 @pytest.fixture
+def half_scored_provinces(province_edition) -> Edition:
+    """Only Hà Nội has points, and not all of them: 1.1 self-assessed only, 2.1 appraised."""
+    imported(
+        "scores",
+        """\
+        year,level,unit,criterion,self_points,appraised_points
+        2019,province,01,1.1,8,
+        2019,province,01,2.1,5,5
+        """,
+    )
+    return province_edition
+
+
+@pytest.fixture
 def scored_provinces(province_edition) -> Edition:
     """Final points: Hà Nội 18 (90.00), Hải Phòng 15 (75.00), Lào Cai 15 (75.00)."""
     imported(

@@ -71,19 +71,10 @@ def test_a_unit_that_no_longer_exists_points_to_its_successor_in_vietnamese(viet
 
 
 def test_a_publish_refused_for_missing_points_lists_them_in_vietnamese(
-    province_edition, vietnamese
+    half_scored_provinces, vietnamese
 ):
-    imported(
-        "scores",
-        """\
-        year,level,unit,criterion,self_points,appraised_points
-        2019,province,01,1.1,8,
-        2019,province,01,2.1,5,5
-        """,
-    )
-
     with pytest.raises(PublishRefused) as refusal:
-        publish_edition(province_edition)
+        publish_edition(half_scored_provinces)
 
     assert refusal.value.problems[0] == (
         "Hà Nội (01): 3 tiêu chí thành phần chưa có điểm cuối cùng: 1.1 (điểm thẩm định), "

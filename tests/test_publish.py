@@ -67,18 +67,9 @@ def test_publishing_marks_the_edition_published_and_bumps_the_data_version(score
     assert scored_provinces.events.get().action == "publish"
 
 
-def test_publishing_is_refused_with_the_list_of_missing_points(province_edition):
-    imported(
-        "scores",
-        """\
-        year,level,unit,criterion,self_points,appraised_points
-        2019,province,01,1.1,8,
-        2019,province,01,2.1,5,5
-        """,
-    )
-
+def test_publishing_is_refused_with_the_list_of_missing_points(half_scored_provinces):
     with pytest.raises(PublishRefused) as refusal:
-        publish_edition(province_edition)
+        publish_edition(half_scored_provinces)
 
     assert refusal.value.problems == [
         "Hà Nội (01): 3 leaves without final points: 1.1 (appraised), 1.2 (survey), "
@@ -88,8 +79,8 @@ def test_publishing_is_refused_with_the_list_of_missing_points(province_edition)
         "Hải Phòng (31): 4 leaves without final points: 1.1 (appraised), 1.2 (survey), "
         "2.1 (appraised), 2.2 (appraised)",
     ]
-    province_edition.refresh_from_db()
-    assert province_edition.status == Edition.Status.DRAFT
+    half_scored_provinces.refresh_from_db()
+    assert half_scored_provinces.status == Edition.Status.DRAFT
     assert not Result.objects.exists()
 
 
