@@ -1694,3 +1694,38 @@ def test_every_problem_of_a_row_is_reported_not_only_the_first(province_edition)
         "row 2, column appraised_points: -1 is below 0",
         'row 2, column evidence_url: "ftp://x" is not a web address (expected https://...)',
     ]
+
+
+# -- appraised points that differ without a reason: a warning, judged on the stored values --
+
+
+def test_an_appraisal_that_differs_from_the_stored_self_assessment_without_reason_warns(
+    province_edition,
+):
+    imported("scores", "year,level,unit,criterion,self_points\n2019,province,01,1.1,8\n")
+
+    report = imported(
+        "scores", "year,level,unit,criterion,appraised_points\n2019,province,01,1.1,7\n"
+    )
+
+    assert report.warnings == [
+        "1 rows have appraised points that differ from the self-assessment without an "
+        "appraisal_reason"
+    ]
+
+
+def test_a_reason_already_stored_needs_no_repeating(province_edition):
+    imported(
+        "scores",
+        """\
+        year,level,unit,criterion,self_points,appraised_points,appraisal_reason
+        2019,province,01,1.1,8,7,Thiếu minh chứng
+        """,
+    )
+
+    report = imported(
+        "scores", "year,level,unit,criterion,appraised_points\n2019,province,01,1.1,6.5\n"
+    )
+
+    assert report.warnings == []
+    assert Score.objects.get().appraisal_reason == "Thiếu minh chứng"

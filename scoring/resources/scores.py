@@ -217,11 +217,13 @@ class ScoreResource(_ScoreResource):
             "evidence_url": url,
         }
 
-    def check_file(self, checked: Checked) -> None:
-        super().check_file(checked)
+    def prepare(self, checked: Checked) -> list[dict[str, Any]]:
+        rows = super().prepare(checked)
+        # Judged on the rows as they will be stored: an appraiser's file may leave the
+        # self-assessment or an earlier reason blank.
         missing_reason = sum(
             1
-            for row in checked.rows
+            for row in rows
             if row["self_points"] is not None
             and row["appraised_points"] is not None
             and row["self_points"] != row["appraised_points"]
@@ -235,6 +237,7 @@ class ScoreResource(_ScoreResource):
                 )
                 % {"count": missing_reason}
             )
+        return rows
 
 
 class SurveyResource(_ScoreResource):
