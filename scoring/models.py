@@ -46,6 +46,23 @@ class Edition(models.Model):
     is_demo = models.BooleanField(
         default=False, help_text=_("Illustrative data, never official results.")
     )
+    # A summary-only edition may be published from a partial file (e.g. the top
+    # 30): these two keep the figures the publisher printed, which the stored
+    # rows alone cannot reproduce.
+    ranked_total = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many units the edition ranked, as published; set for summary-only editions."
+        ),
+    )
+    published_average = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The published national average of a summary-only edition."),
+    )
     methodology_note_vi = models.TextField(blank=True)
     methodology_note_en = models.TextField(blank=True)
     group_a = _percent(default=Decimal("90"))
