@@ -14,5 +14,6 @@ RUN useradd --system --no-create-home parindex
 USER parindex
 
 EXPOSE 8000
-# DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS come from the environment; migrations run first.
+# DATABASE_URL, SECRET_KEY (50+ characters) and ALLOWED_HOSTS come from the environment;
+# migrations run first.
 CMD ["sh", "-c", "python manage.py migrate --no-input && gunicorn parindex.wsgi --bind 0.0.0.0:8000 --workers 3"]

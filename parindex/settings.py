@@ -49,12 +49,41 @@ def _env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# What Django's deploy check (security.W009) asks of a production key; refused here at start-up
+# rather than left to a warning that `check --deploy` alone would print.
+_SECRET_KEY_MIN_LENGTH = 50
+_SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+_SECRET_KEY_INSECURE_PREFIX = "django-insecure-"
+
+
+def _production_secret_key(key: str) -> str:
+    if not key:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    # The key itself is never echoed: only its length.
+    if len(key) < _SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short ({len(key)} characters; "
+            f"at least {_SECRET_KEY_MIN_LENGTH} when DEBUG is off)."
+        )
+    if len(set(key)) < _SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must have at least {_SECRET_KEY_MIN_UNIQUE_CHARACTERS} different "
+            "characters when DEBUG is off."
+        )
+    if key.startswith(_SECRET_KEY_INSECURE_PREFIX):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must not start with {_SECRET_KEY_INSECURE_PREFIX!r} (Django's "
+            "placeholder for development keys) when DEBUG is off."
+        )
+    return key
+
+
 DEBUG = _env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not DEBUG:
+    SECRET_KEY = _production_secret_key(SECRET_KEY)
+elif not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-debug"
 elif len(SECRET_KEY) < 16:
     raise ImproperlyConfigured("SECRET_KEY is too short (at least 16 characters).")

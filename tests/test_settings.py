@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
-VALID_KEY = "a-valid-secret-key-of-enough-length"
+VALID_KEY = "settings-tests-secret-key-long-enough-for-deploy-check"
+KEY_OF_49 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+KEY_OF_50 = KEY_OF_49 + "N"
 CONTROLLED = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
 SHOW_SETTINGS = """
 import json
@@ -63,9 +65,33 @@ def loaded(**env: str) -> dict:
             {"SECRET_KEY": VALID_KEY, "DATABASE_URL": "mysql://user:pass@db.example/parindex"},
             "DATABASE_URL must be a postgres:// or sqlite:// URL.",
         ),
-        ({"SECRET_KEY": "short-key"}, "SECRET_KEY is too short (at least 16 characters)."),
+        (
+            {"SECRET_KEY": KEY_OF_49},
+            "SECRET_KEY is too short (49 characters; at least 50 when DEBUG is off).",
+        ),
+        (
+            {"SECRET_KEY": "abcd" * 20},
+            "SECRET_KEY must have at least 5 different characters when DEBUG is off.",
+        ),
+        (
+            {"SECRET_KEY": "django-insecure-" + KEY_OF_50},
+            "SECRET_KEY must not start with 'django-insecure-' (Django's placeholder for "
+            "development keys) when DEBUG is off.",
+        ),
+        (
+            {"DEBUG": "1", "SECRET_KEY": "short-key"},
+            "SECRET_KEY is too short (at least 16 characters).",
+        ),
     ],
-    ids=["no-secret-key-without-debug", "debug-not-a-boolean", "mysql-url", "short-secret-key"],
+    ids=[
+        "no-secret-key-without-debug",
+        "debug-not-a-boolean",
+        "mysql-url",
+        "secret-key-of-49-characters",
+        "secret-key-of-4-different-characters",
+        "django-insecure-secret-key",
+        "short-secret-key-with-debug",
+    ],
 )
 def test_a_bad_value_stops_the_settings_from_loading(env, error):
     result = load_settings(**env)
@@ -75,6 +101,32 @@ def test_a_bad_value_stops_the_settings_from_loading(env, error):
     assert result.stderr.rstrip().splitlines()[-1] == (
         f"django.core.exceptions.ImproperlyConfigured: {error}"
     )
+
+
+def test_a_secret_key_of_50_characters_is_accepted_without_debug():
+    assert len(KEY_OF_49) == 49 and len(KEY_OF_50) == 50
+
+    settings = loaded(SECRET_KEY=KEY_OF_50)
+
+    assert settings["DEBUG"] is False
+    assert settings["SECRET_KEY"] == KEY_OF_50
+
+
+def test_an_accepted_key_passes_djangos_own_deploy_check():
+    environment = {name: value for name, value in os.environ.items() if name not in CONTROLLED}
+    environment.update(SECRET_KEY=KEY_OF_50, DJANGO_SETTINGS_MODULE="parindex.settings")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "security"],
+        env=environment,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert "security.W0" in result.stderr  # the check ran and found the other deploy warnings
+    assert "security.W009" not in result.stderr + result.stdout
 
 
 def test_debug_runs_without_a_secret_key_on_the_embedded_sqlite_database():
