@@ -1,7 +1,8 @@
 """Benchmark: publishing 63 provinces × 104 leaves plus 19 ministries × 90 leaves.
 
-Budget (DESIGN.md): ≤ 1 s on PostgreSQL. Runs in a throw-away test database built from the demo
-data; prints the best of a few runs and its ratio to the budget. Usage: `make bench`.
+Budget: ≤ 1 s on PostgreSQL, the portal's speed target for publishing. Runs in a throw-away test
+database built from the demo data; prints the best of a few runs and its ratio to the budget.
+Usage: `make bench`.
 """
 
 import os
