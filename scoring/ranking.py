@@ -193,8 +193,15 @@ def compute_summary(
     entries: Sequence[SummaryEntry],
     thresholds: Thresholds = Thresholds(),
     previous: Mapping[Hashable, Previous] | None = None,
+    *,
+    partial: bool = False,
 ) -> tuple[list[Outcome], Averages]:
-    """Rank and group published results; keep published ranks only if all are given."""
+    """Rank and group published results; keep published ranks only if all are given.
+
+    A partial set (fewer ranked entries than the edition ranked) keeps its published ranks as
+    they are and gets no region or field ranks and no averages: those would describe the few
+    units the file holds, not the edition. Groups depend on each unit alone and are kept.
+    """
     rows = [
         _Row(
             entry.key,
@@ -208,6 +215,8 @@ def compute_summary(
     ]
     ranked = [entry for entry in entries if entry.ranked]
     given = {entry.key: entry.rank for entry in ranked if entry.rank is not None}
+    if partial:
+        return _assemble(rows, thresholds, previous, given, among_rows=False)
     return _assemble(rows, thresholds, previous, given if len(given) == len(ranked) else None)
 
 
@@ -216,8 +225,13 @@ def _assemble(
     thresholds: Thresholds,
     previous: Mapping[Hashable, Previous] | None,
     given_ranks: dict[Hashable, int] | None,
+    among_rows: bool = True,
 ) -> tuple[list[Outcome], Averages]:
-    """Rank, group, average and compare normalised rows; unranked rows get no ranks."""
+    """Rank, group, average and compare normalised rows; unranked rows get no ranks.
+
+    Without `among_rows` the rows are not the whole edition: nothing that compares them with
+    each other (region and field ranks, averages) is computed, and ranks come from given_ranks.
+    """
     duplicates = [key for key, count in Counter(row.key for row in rows).items() if count > 1]
     if duplicates:
         raise ValueError(f"duplicate keys: {duplicates}")
@@ -227,7 +241,7 @@ def _assemble(
     ranks = competition_ranks(national) if given_ranks is None else given_ranks
     by_region: defaultdict[str, dict[Hashable, Decimal]] = defaultdict(dict)
     by_field: defaultdict[str, dict[Hashable, Decimal]] = defaultdict(dict)
-    for row in ranked:
+    for row in ranked if among_rows else ():
         if row.region is not None:
             by_region[row.region][row.key] = index[row.key]
         for code, (_, exact) in row.fields.items():
@@ -264,7 +278,7 @@ def _assemble(
             )
         )
     averages = Averages(
-        national=mean_half_up(national.values()),
+        national=mean_half_up(national.values()) if among_rows else None,
         regions={region: _mean(list(members.values())) for region, members in by_region.items()},
         fields={code: _mean(list(members.values())) for code, members in by_field.items()},
     )

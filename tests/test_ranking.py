@@ -388,6 +388,50 @@ def test_summary_of_nothing_is_empty() -> None:
     assert compute_summary([]) == ([], Averages(None, {}, {}))
 
 
+# A partial file: the top two and the last of an edition that ranked more units (63, say).
+PARTIAL = [
+    SummaryEntry("top", True, "N", D("91.20"), 1, {"1": D("95.00")}),
+    SummaryEntry("second", True, "N", D("88.10"), 2, {"1": D("70.00")}),
+    SummaryEntry("last", True, "S", D("60.55"), 63, {"1": D("50.00")}),
+]
+
+
+def test_a_partial_summary_keeps_the_published_ranks_even_far_beyond_its_size() -> None:
+    outcomes, _ = compute_summary(PARTIAL, partial=True)
+    assert [o.rank for o in outcomes] == [1, 2, 63]
+
+
+def test_a_partial_summary_keeps_a_missing_rank_missing_instead_of_ranking_the_few() -> None:
+    entries = [PARTIAL[0], SummaryEntry("unknown", True, "S", D("85.00"), None, {})]
+    outcomes, _ = compute_summary(entries, partial=True)
+    assert [o.rank for o in outcomes] == [1, None]
+
+
+def test_a_partial_summary_ranks_nobody_within_a_region_or_on_a_field() -> None:
+    outcomes, _ = compute_summary(PARTIAL, partial=True)
+    assert [o.rank_in_region for o in outcomes] == [None, None, None]
+    assert [o.fields["1"].rank for o in outcomes] == [None, None, None]
+    # The component indices themselves are the published ones, rounded as ever.
+    assert [o.fields["1"].index for o in outcomes] == [D("95.00"), D("70.00"), D("50.00")]
+
+
+def test_a_partial_summary_has_no_averages() -> None:
+    _, averages = compute_summary(PARTIAL, partial=True)
+    assert averages == Averages(None, {}, {})
+
+
+def test_a_partial_summary_still_groups_each_unit_by_its_own_index_and_thresholds() -> None:
+    outcomes, _ = compute_summary(PARTIAL, Thresholds(D(91), D(88), D(60)), partial=True)
+    assert [o.group for o in outcomes] == ["A", "B", "C"]
+
+
+def test_a_partial_summary_still_reports_changes_against_the_previous_edition() -> None:
+    outcomes, _ = compute_summary(
+        PARTIAL, previous={"last": Previous(D("61.00"), 60)}, partial=True
+    )
+    assert (outcomes[2].delta_index, outcomes[2].delta_rank) == (D("-0.45"), -3)
+
+
 # --- properties ---------------------------------------------------------------------------------
 
 REGIONS = st.sampled_from([None, "N", "C", "S"])
