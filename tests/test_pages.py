@@ -1,7 +1,26 @@
+import re
+
 import pytest
 from django.core.management import call_command
 
+from scoring.models import Edition
 from scoring.publish import publish_edition
+
+BANNER_EN = "illustrative demo data, not official results"
+BANNER_VI = "dữ liệu minh họa, không phải kết quả chính thức"
+
+
+def listed_editions(html: str) -> list[str]:
+    """The items of the home page's list of editions, as rendered, whitespace collapsed."""
+    found = re.search(r'<ul class="editions">(.*?)</ul>', html, re.S)
+    if found is None:
+        return []
+    items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
+    return [" ".join(item.split()) for item in items]
+
+
+def banner(text: str) -> str:
+    return f'<strong class="demo">{text}</strong>'
 
 
 def test_health_answers_ok(client, db):
@@ -11,15 +30,20 @@ def test_health_answers_ok(client, db):
     assert response.json() == {"status": "ok"}
 
 
-def test_home_page_is_vietnamese_by_default_and_lists_published_editions(client, scored_provinces):
+def test_home_page_is_vietnamese_by_default_and_lists_published_editions(
+    client, scored_provinces, ministry_edition
+):
     publish_edition(scored_provinces)
+    assert ministry_edition.status == Edition.Status.DRAFT
 
     response = client.get("/")
 
     assert response.status_code == 200
     assert '<html lang="vi">' in response.text
-    assert "2019" in response.text
-    assert "illustrative" not in response.text.lower()
+    # The published province edition, without a banner; the draft ministry edition is not listed.
+    assert listed_editions(response.text) == ["2019 · Tỉnh"]
+    assert BANNER_VI not in response.text
+    assert "Chưa có kỳ đánh giá nào được công bố." not in response.text
 
 
 def test_home_page_is_available_in_english(client, db):
@@ -27,7 +51,9 @@ def test_home_page_is_available_in_english(client, db):
 
     assert response.status_code == 200
     assert '<html lang="en">' in response.text
-    assert "Public Administration Reform Index" in response.text
+    assert "<h1>Public Administration Reform Index</h1>" in response.text
+    assert "<p>No edition has been published yet.</p>" in response.text
+    assert "Chỉ số cải cách hành chính" not in response.text
 
 
 @pytest.mark.django_db
@@ -36,12 +62,37 @@ def test_demo_editions_are_labelled_as_illustrative_on_the_home_page(client):
 
     response = client.get("/en/")
 
-    assert response.text.count("illustrative demo data, not official results") == 3
+    assert listed_editions(response.text) == [
+        f"2019 · Ministry {banner(BANNER_EN)}",
+        f"2019 · Province {banner(BANNER_EN)}",
+        f"2018 · Province {banner(BANNER_EN)}",
+    ]
+    assert response.text.count(BANNER_EN) == 3
+
+
+@pytest.mark.django_db
+def test_only_demo_editions_carry_the_banner(client):
+    published = Edition.Status.PUBLISHED
+    Edition.objects.create(year=2018, level="province", status=published, is_demo=True)
+    Edition.objects.create(year=2017, level="province", status=published)
+    Edition.objects.create(year=2016, level="ministry", status=published)
+    Edition.objects.create(year=2020, level="province", is_demo=True)  # a draft: not listed
+
+    response = client.get("/")
+
+    assert listed_editions(response.text) == [
+        f"2018 · Tỉnh {banner(BANNER_VI)}",
+        "2017 · Tỉnh",
+        "2016 · Bộ",
+    ]
+    assert response.text.count(BANNER_VI) == 1
 
 
 def test_home_page_speaks_vietnamese_by_default(client, db):
     response = client.get("/")
 
-    assert "Chỉ số cải cách hành chính" in response.text
+    assert "<h1>Chỉ số cải cách hành chính</h1>" in response.text
     assert response.text.count("do Bộ Nội vụ đánh giá hằng năm.") == 1
-    assert "Chưa có kỳ đánh giá nào được công bố." in response.text
+    assert "<p>Chưa có kỳ đánh giá nào được công bố.</p>" in response.text
+    assert listed_editions(response.text) == []
+    assert "Public Administration Reform Index" not in response.text
