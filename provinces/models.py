@@ -48,6 +48,15 @@ class Unit(models.Model):
         MINISTRY = "ministry", _("Ministry")
         AGENCY = "agency", _("Ministerial-level agency")
 
+    class RegionBasis(models.TextChoices):
+        """How the region of a province of 2025 was set (provinces/data/README.md): kept by a
+        unit whose territory did not change, that of all the predecessors of a merged unit, or
+        provisional for a unit formed across two regions (no regulation re-drew the regions)."""
+
+        UNCHANGED = "unchanged", _("unchanged")
+        PREDECESSORS = "predecessors", _("from its predecessors")
+        PROVISIONAL = "provisional", _("provisional")
+
     level = models.CharField(max_length=16, choices=Level.choices)
     code = models.CharField(max_length=16)
     slug = models.SlugField(max_length=80, unique=True)
@@ -56,6 +65,10 @@ class Unit(models.Model):
     abbr_en = models.CharField(max_length=16, blank=True)
     category = models.CharField(max_length=16, choices=Category.choices)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    # Blank for the provinces that ended on 30/6/2025 and for ministries, which have no region.
+    region_basis = models.CharField(
+        max_length=16, choices=RegionBasis.choices, blank=True, verbose_name=_("region basis")
+    )
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
     successor = models.ForeignKey(

@@ -47,6 +47,13 @@ ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
     ("ministry", "BGDDT"): ("Bộ GD&ĐT", "Bộ GDĐT"),
     ("ministry", "UBDT"): ("Ủy ban Dân tộc", "Uỷ ban Dân tộc"),
     ("ministry", "NHNN"): ("Ngân hàng Nhà nước",),
+    ("ministry", "BGTVT"): ("Bộ GTVT",),
+    ("ministry", "BTNMT"): ("Bộ TN&MT", "Bộ TNMT"),
+    ("ministry", "BTTTT"): ("Bộ TT&TT", "Bộ TTTT"),
+    # The ministries formed on 1/3/2025 (ministries_2025.csv).
+    ("ministry", "BNNMT"): ("Bộ NN&MT", "Bộ NNMT"),
+    ("ministry", "BKHCN"): ("Bộ KH&CN", "Bộ KHCN"),
+    ("ministry", "BDTTG"): ("Bộ DT&TG", "Bộ DTTG"),
 }
 
 

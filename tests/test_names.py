@@ -165,7 +165,7 @@ def test_hue_is_one_unit_under_its_old_and_new_names():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("year", [2019, 2024, 2025])
+@pytest.mark.parametrize("year", [2019, 2024, 2025, 2026])
 def test_every_spelling_of_every_unit_resolves_to_that_unit_and_no_other(year):
     """No name, English name, abbreviation, former name or alias in the data is ambiguous."""
     for level in ("province", "ministry"):
@@ -184,7 +184,7 @@ def test_every_spelling_of_every_unit_resolves_to_that_unit_and_no_other(year):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("year", [2019, 2025])
+@pytest.mark.parametrize("year", [2019, 2024])
 @pytest.mark.parametrize(
     ("text", "code"),
     [
@@ -230,6 +230,80 @@ def test_a_ministry_resolves_by_code_name_or_abbreviation(year, text, code):
     assert resolve("ministry", year, text).code == code
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # continuing units
+        ("BTP", "BTP"),
+        ("Bộ Tư pháp", "BTP"),
+        ("MOJ", "BTP"),
+        ("Bộ GD&ĐT", "BGDDT"),
+        ("Bộ VHTTDL", "BVHTTDL"),
+        ("Ngân hàng Nhà nước", "NHNN"),
+        ("SBV", "NHNN"),
+        ("Thanh tra Chính phủ", "TTCP"),
+        ("Y tế", "BYT"),
+        # units formed on 1/3/2025 under an old name
+        ("BNV", "BNV"),
+        ("Bộ Nội vụ", "BNV"),
+        ("MOHA", "BNV"),
+        ("BTC", "BTC"),
+        ("Bộ Tài chính", "BTC"),
+        ("Ministry of Finance", "BTC"),
+        ("MOF", "BTC"),
+        ("BXD", "BXD"),
+        ("Bộ Xây dựng", "BXD"),
+        ("MOC", "BXD"),
+        ("BKHCN", "BKHCN"),
+        ("Bộ Khoa học và Công nghệ", "BKHCN"),
+        ("Bộ KH&CN", "BKHCN"),
+        ("MOST", "BKHCN"),
+        # units formed on 1/3/2025 under a new name
+        ("BNNMT", "BNNMT"),
+        ("bnnmt", "BNNMT"),
+        ("Bộ Nông nghiệp và Môi trường", "BNNMT"),
+        (nfd("Bộ Nông nghiệp và Môi trường"), "BNNMT"),
+        ("Nong nghiep va Moi truong", "BNNMT"),
+        ("Ministry of Agriculture and Environment", "BNNMT"),
+        ("Bộ NN&MT", "BNNMT"),
+        ("Bộ NNMT", "BNNMT"),
+        ("MAE", "BNNMT"),
+        ("BDTTG", "BDTTG"),
+        ("Bộ Dân tộc và Tôn giáo", "BDTTG"),
+        ("Ministry of Ethnic and Religious Affairs", "BDTTG"),
+        ("Bộ DT&TG", "BDTTG"),
+        ("MERA", "BDTTG"),
+    ],
+)
+def test_a_ministry_of_2025_resolves_by_code_name_or_abbreviation(text, code):
+    unit = resolve("ministry", 2025, text)
+
+    assert unit.code == code
+    assert unit.exists_in(2025)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["BNV", "Bộ Nội vụ", "MOHA", "BTC", "Bộ Tài chính", "MOF"])
+def test_a_ministry_name_kept_by_a_merged_unit_is_the_old_unit_in_2024_and_the_new_in_2025(text):
+    old = resolve("ministry", 2024, text)
+    new = resolve("ministry", 2025, text)
+
+    assert old.code == new.code
+    assert old.pk != new.pk
+    assert old.successor == new
+    assert (old.valid_until, new.valid_from) == (
+        datetime.date(2025, 2, 28),
+        datetime.date(2025, 3, 1),
+    )
+
+
+@pytest.mark.django_db
+def test_a_ministry_that_continued_is_one_unit_in_2024_and_2025():
+    assert resolve("ministry", 2024, "Bộ Tư pháp") == resolve("ministry", 2025, "MOJ")
+    assert resolve("ministry", 2019, "UBDT") != resolve("ministry", 2025, "BDTTG")
+
+
 # --- errors -------------------------------------------------------------------------------------
 
 
@@ -273,6 +347,110 @@ def test_a_province_that_no_longer_exists_is_refused_with_its_end_and_successor(
     year, text, message
 ):
     assert not_found("province", year, text) == message
+
+
+ENDED_MINISTRY = "did not exist in 2025 (it existed until 28/02/2025); did you mean"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "BKHDT",
+            f'"BKHDT" (Bộ Kế hoạch và Đầu tư, BKHDT) {ENDED_MINISTRY} Bộ Tài chính (BTC)?',
+        ),
+        ("MPI", f'"MPI" (Bộ Kế hoạch và Đầu tư, BKHDT) {ENDED_MINISTRY} Bộ Tài chính (BTC)?'),
+        (
+            "Bộ KH&ĐT",
+            f'"Bộ KH&ĐT" (Bộ Kế hoạch và Đầu tư, BKHDT) {ENDED_MINISTRY} Bộ Tài chính (BTC)?',
+        ),
+        (
+            "BGTVT",
+            f'"BGTVT" (Bộ Giao thông vận tải, BGTVT) {ENDED_MINISTRY} Bộ Xây dựng (BXD)?',
+        ),
+        (
+            "Bộ Giao thông vận tải",
+            '"Bộ Giao thông vận tải" (Bộ Giao thông vận tải, BGTVT) '
+            f"{ENDED_MINISTRY} Bộ Xây dựng (BXD)?",
+        ),
+        (
+            "BTNMT",
+            f'"BTNMT" (Bộ Tài nguyên và Môi trường, BTNMT) {ENDED_MINISTRY} '
+            "Bộ Nông nghiệp và Môi trường (BNNMT)?",
+        ),
+        (
+            "Bộ TN&MT",
+            f'"Bộ TN&MT" (Bộ Tài nguyên và Môi trường, BTNMT) {ENDED_MINISTRY} '
+            "Bộ Nông nghiệp và Môi trường (BNNMT)?",
+        ),
+        (
+            "BNNPTNT",
+            f'"BNNPTNT" (Bộ Nông nghiệp và Phát triển nông thôn, BNNPTNT) {ENDED_MINISTRY} '
+            "Bộ Nông nghiệp và Môi trường (BNNMT)?",
+        ),
+        (
+            "MARD",
+            f'"MARD" (Bộ Nông nghiệp và Phát triển nông thôn, BNNPTNT) {ENDED_MINISTRY} '
+            "Bộ Nông nghiệp và Môi trường (BNNMT)?",
+        ),
+        (
+            "BLDTBXH",
+            f'"BLDTBXH" (Bộ Lao động - Thương binh và Xã hội, BLDTBXH) {ENDED_MINISTRY} '
+            "Bộ Nội vụ (BNV)?",
+        ),
+        (
+            "MOLISA",
+            f'"MOLISA" (Bộ Lao động - Thương binh và Xã hội, BLDTBXH) {ENDED_MINISTRY} '
+            "Bộ Nội vụ (BNV)?",
+        ),
+        (
+            "BTTTT",
+            f'"BTTTT" (Bộ Thông tin và Truyền thông, BTTTT) {ENDED_MINISTRY} '
+            "Bộ Khoa học và Công nghệ (BKHCN)?",
+        ),
+        (
+            "Bộ TT&TT",
+            f'"Bộ TT&TT" (Bộ Thông tin và Truyền thông, BTTTT) {ENDED_MINISTRY} '
+            "Bộ Khoa học và Công nghệ (BKHCN)?",
+        ),
+        (
+            "UBDT",
+            f'"UBDT" (Ủy ban Dân tộc, UBDT) {ENDED_MINISTRY} Bộ Dân tộc và Tôn giáo (BDTTG)?',
+        ),
+        (
+            "Uỷ ban Dân tộc",
+            f'"Uỷ ban Dân tộc" (Ủy ban Dân tộc, UBDT) {ENDED_MINISTRY} '
+            "Bộ Dân tộc và Tôn giáo (BDTTG)?",
+        ),
+        (
+            "CEMA",
+            f'"CEMA" (Ủy ban Dân tộc, UBDT) {ENDED_MINISTRY} Bộ Dân tộc và Tôn giáo (BDTTG)?',
+        ),
+    ],
+)
+def test_a_ministry_merged_on_1_march_2025_is_refused_in_2025_naming_its_successor(text, message):
+    assert not_found("ministry", 2025, text) == message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "BNNMT",
+            '"BNNMT" (Bộ Nông nghiệp và Môi trường, BNNMT) did not exist in 2024 '
+            "(it exists from 01/03/2025)",
+        ),
+        (
+            "MERA",
+            '"MERA" (Bộ Dân tộc và Tôn giáo, BDTTG) did not exist in 2024 '
+            "(it exists from 01/03/2025)",
+        ),
+    ],
+)
+def test_a_ministry_formed_on_1_march_2025_is_refused_before(text, message):
+    assert not_found("ministry", 2024, text) == message
 
 
 @pytest.mark.django_db
@@ -327,6 +505,12 @@ def test_a_province_that_no_longer_exists_is_refused_with_its_end_and_successor(
             2019,
             "Bộ Tài chánh",
             'unknown unit "Bộ Tài chánh" for 2019 (did you mean: Bộ Tài chính (BTC)?)',
+        ),
+        (
+            "ministry",
+            2025,
+            "Bộ Tài chánh",
+            'unknown unit "Bộ Tài chánh" for 2025 (did you mean: Bộ Tài chính (BTC)?)',
         ),
         (
             "ministry",

@@ -1,7 +1,8 @@
-"""The reference data that `migrate` loads: regions, ministries, and the 63 + 34 provinces.
+"""The reference data that `migrate` loads: regions, the 19 + 14 ministries, and the 63 + 34
+provinces with the region of each.
 
-The expected lineage below is written out by hand (National Assembly resolution of 12/6/2025) and
-compared both with the database and with the shipped CSV files.
+The expected lineage below is written out by hand (National Assembly resolutions of 18/2/2025 and
+12/6/2025) and compared both with the database and with the shipped CSV files.
 """
 
 import csv
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils.functional import Promise
 
 import provinces
 from provinces.models import FormerName, Region, Unit
@@ -17,6 +19,8 @@ from provinces.models import FormerName, Region, Unit
 DATA = Path(provinces.__file__).resolve().parent / "data"
 MERGER_EVE = datetime.date(2025, 6, 30)
 MERGER_DAY = datetime.date(2025, 7, 1)
+MINISTRIES_EVE = datetime.date(2025, 2, 28)
+MINISTRIES_DAY = datetime.date(2025, 3, 1)
 
 REGION_CODES = ["TDMNPB", "DBSH", "BTB-DHMT", "TN", "DNB", "DBSCL"]
 MINISTRY_CODES = {
@@ -24,6 +28,32 @@ MINISTRY_CODES = {
     "BTTTT", "BLDTBXH", "BVHTTDL", "BKHCN", "BGDDT", "BYT", "UBDT", "NHNN", "TTCP",
 }  # fmt: skip
 AGENCY_CODES = {"UBDT", "NHNN", "TTCP"}
+# The 14 ministries and ministerial-level agencies of 1/3/2025 and the units of 2019 each came from.
+MINISTRIES_2025 = {
+    "BNG": {"BNG"},
+    "BNV": {"BNV", "BLDTBXH"},
+    "BTP": {"BTP"},
+    "BTC": {"BTC", "BKHDT"},
+    "BCT": {"BCT"},
+    "BNNMT": {"BNNPTNT", "BTNMT"},
+    "BXD": {"BXD", "BGTVT"},
+    "BVHTTDL": {"BVHTTDL"},
+    "BKHCN": {"BKHCN", "BTTTT"},
+    "BGDDT": {"BGDDT"},
+    "BYT": {"BYT"},
+    "BDTTG": {"UBDT"},
+    "NHNN": {"NHNN"},
+    "TTCP": {"TTCP"},
+}
+# Only predecessor is itself: the same unit before and after 1/3/2025.
+CONTINUING_MINISTRIES = {"BNG", "BTP", "BCT", "BVHTTDL", "BGDDT", "BYT", "NHNN", "TTCP"}
+NEW_MINISTRIES = set(MINISTRIES_2025) - CONTINUING_MINISTRIES
+MINISTRY_SUCCESSOR_OF = {
+    old: new
+    for new, olds in MINISTRIES_2025.items()
+    if new not in CONTINUING_MINISTRIES
+    for old in olds
+}
 
 # Provinces whose territory did not change on 1/7/2025: one unit from before 2019 to today.
 UNCHANGED = ["01", "04", "11", "12", "14", "20", "22", "38", "40", "42", "46"]
@@ -55,6 +85,16 @@ MERGED = {
 }
 SUCCESSOR_OF = {old: new for new, olds in MERGED.items() for old in olds}
 CENTRALLY_RUN_CITIES_2019 = {"01", "31", "48", "79", "92"}
+# The 7 units formed across two regions, with the region reported after the merger.
+PROVISIONAL_REGIONS = {
+    "24": "DBSH",  # Bắc Ninh
+    "25": "TDMNPB",  # Phú Thọ
+    "51": "BTB-DHMT",  # Quảng Ngãi
+    "52": "TN",  # Gia Lai
+    "66": "TN",  # Đắk Lắk
+    "68": "TN",  # Lâm Đồng
+    "80": "DNB",  # Tây Ninh
+}
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -64,6 +104,14 @@ def read_csv(name: str) -> list[dict[str, str]]:
 
 def provinces_of(year: int):
     return Unit.objects.filter(level="province").of_year(year)
+
+
+def ministries_of(year: int):
+    return Unit.objects.filter(level="ministry").of_year(year)
+
+
+def ministry(code: str, year: int) -> Unit:
+    return ministries_of(year).get(code=code)
 
 
 def province(code: str, year: int) -> Unit:
@@ -89,6 +137,53 @@ def test_lineage_oracle_matches_both_csv_files():
     }
 
 
+def test_ministry_lineage_oracle_matches_both_csv_files():
+    old_rows = read_csv("ministries_2019.csv")
+    new_rows = read_csv("ministries_2025.csv")
+
+    assert {row["code"] for row in old_rows} == MINISTRY_CODES
+    assert len(new_rows) == 14
+    assert {row["code"]: set(row["predecessor_codes"].split(";")) for row in new_rows} == (
+        MINISTRIES_2025
+    )
+    assert {row["valid_from"] for row in new_rows} == {"2025-03-01"}
+
+
+def test_the_status_2025_of_each_ministry_of_2019_names_its_successor():
+    """The free-text column of ministries_2019.csv agrees with ministries_2025.csv."""
+    names_2025 = {row["code"]: row["name_vi"] for row in read_csv("ministries_2025.csv")}
+    for row in read_csv("ministries_2019.csv"):
+        status = row["status_2025"]
+        successor = MINISTRY_SUCCESSOR_OF.get(row["code"])
+        if status.startswith(("merged into ", "became ")):
+            assert successor is not None, row["code"]
+            assert status.split(" (")[0].endswith(names_2025[successor]), row["code"]
+        elif "merged with" in status or "absorbed" in status:
+            # It took in another ministry: a new unit under the same code and name.
+            assert successor == row["code"], row["code"]
+        elif status.endswith("(unchanged)"):
+            assert row["code"] in CONTINUING_MINISTRIES, row["code"]
+        if row["code"] in CONTINUING_MINISTRIES:
+            assert status.startswith(row["name_vi"]), row["code"]
+
+
+def test_the_2025_regions_of_the_csv_follow_their_basis():
+    region_2004 = {row["code"]: row["region_code"] for row in read_csv("provinces_2004_2025.csv")}
+    rows = read_csv("provinces_2025.csv")
+    for row in rows:
+        regions_before = {region_2004[code] for code in row["predecessor_codes"].split(";")}
+        if row["region_basis"] in ("unchanged", "predecessors"):
+            assert regions_before == {row["region_code"]}, row["code"]
+        else:
+            assert row["region_basis"] == "provisional", row["code"]
+            assert len(regions_before) == 2, row["code"]
+            assert row["region_code"] in regions_before, row["code"]
+    assert {r["code"] for r in rows if r["region_basis"] == "unchanged"} == set(UNCHANGED)
+    assert {r["code"]: r["region_code"] for r in rows if r["region_basis"] == "provisional"} == (
+        PROVISIONAL_REGIONS
+    )
+
+
 # --- counts -------------------------------------------------------------------------------------
 
 
@@ -99,8 +194,8 @@ def test_six_regions_in_their_published_order():
 
 
 @pytest.mark.django_db
-def test_nineteen_ministries_three_of_them_ministerial_level_agencies():
-    ministries = Unit.objects.filter(level="ministry")
+def test_nineteen_ministries_in_2019_three_of_them_ministerial_level_agencies():
+    ministries = ministries_of(2019)
 
     assert set(ministries.values_list("code", flat=True)) == MINISTRY_CODES
     assert ministries.count() == 19
@@ -119,14 +214,48 @@ def test_nineteen_ministries_three_of_them_ministerial_level_agencies():
 
 
 @pytest.mark.django_db
-def test_ministries_have_no_dates_region_or_successor():
+def test_fourteen_ministries_in_2025_two_of_them_ministerial_level_agencies():
+    ministries = ministries_of(2025)
+
+    assert set(ministries.values_list("code", flat=True)) == set(MINISTRIES_2025)
+    assert ministries.count() == 14
+    assert set(ministries.filter(category="agency").values_list("code", flat=True)) == {
+        "NHNN",
+        "TTCP",
+    }
+    bnnmt = ministries.get(code="BNNMT")
+    assert (bnnmt.name_vi, bnnmt.name_en, bnnmt.abbr_en, bnnmt.slug) == (
+        "Bộ Nông nghiệp và Môi trường",
+        "Ministry of Agriculture and Environment",
+        "MAE",
+        "mae",
+    )
+
+
+@pytest.mark.django_db
+def test_ministries_have_no_region():
     ministries = Unit.objects.filter(level="ministry")
 
-    assert not ministries.filter(valid_from__isnull=False).exists()
-    assert not ministries.filter(valid_until__isnull=False).exists()
+    assert ministries.count() == 19 + 6
     assert not ministries.filter(region__isnull=False).exists()
-    assert not ministries.filter(successor__isnull=False).exists()
-    assert ministries.of_year(2019).count() == ministries.of_year(2025).count() == 19
+    assert set(ministries.values_list("region_basis", flat=True)) == {""}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("year", "expected"), [(2019, 19), (2024, 19), (2025, 14), (2026, 14)])
+def test_number_of_ministries_existing_at_the_end_of_a_year(year, expected):
+    codes = list(ministries_of(year).values_list("code", flat=True))
+
+    assert len(codes) == expected
+    assert len(set(codes)) == expected, "a code names one unit within a year"
+
+
+@pytest.mark.django_db
+def test_the_switch_from_19_to_14_ministries_happens_on_1_march_2025():
+    units = Unit.objects.filter(level="ministry")
+
+    assert units.valid_on(MINISTRIES_EVE).count() == 19
+    assert units.valid_on(MINISTRIES_DAY).count() == 14
 
 
 @pytest.mark.django_db
@@ -224,12 +353,11 @@ def test_an_old_province_has_the_2025_successor_that_lists_it(old_code):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("new_code", sorted(MERGED))
-def test_a_merged_unit_starts_on_1_july_2025_without_region(new_code):
+def test_a_merged_unit_starts_on_1_july_2025(new_code):
     unit = province(new_code, 2025)
 
     assert unit.valid_from == MERGER_DAY
     assert unit.valid_until is None
-    assert unit.region is None
     assert unit.successor is None
     assert set(unit.predecessors.values_list("code", flat=True)) == MERGED[new_code]
     assert set(unit.predecessors.values_list("valid_until", flat=True)) == {MERGER_EVE}
@@ -237,7 +365,7 @@ def test_a_merged_unit_starts_on_1_july_2025_without_region(new_code):
 
 @pytest.mark.django_db
 def test_there_are_23_merged_units_and_only_they_have_predecessors():
-    with_predecessors = Unit.objects.filter(predecessors__isnull=False).distinct()
+    with_predecessors = Unit.objects.filter(level="province", predecessors__isnull=False).distinct()
 
     assert set(with_predecessors.values_list("code", flat=True)) == set(MERGED)
     assert with_predecessors.count() == 23
@@ -301,6 +429,136 @@ def test_the_centrally_run_cities_of_2019_are_the_five_of_the_2004_list():
     assert province("46", 2025).category_in(2025) == "city"
 
 
+# --- ministries across 1/3/2025 -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", sorted(CONTINUING_MINISTRIES))
+def test_a_continuing_ministry_is_one_unit_from_2019_to_2025(code):
+    in_2019 = ministry(code, 2019)
+    in_2025 = ministry(code, 2025)
+
+    assert in_2019.pk == in_2025.pk
+    assert (in_2019.valid_from, in_2019.valid_until, in_2019.successor) == (None, None, None)
+    assert not in_2019.predecessors.exists()
+    assert Unit.objects.filter(level="ministry", code=code).count() == 1
+
+
+@pytest.mark.django_db
+def test_eleven_ministries_of_2019_ended_on_28_february_2025():
+    ended = ministries_of(2019).exclude(code__in=CONTINUING_MINISTRIES)
+
+    assert ended.count() == 11
+    assert set(ended.values_list("code", flat=True)) == set(MINISTRY_SUCCESSOR_OF)
+    assert set(ended.values_list("valid_until", flat=True)) == {MINISTRIES_EVE}
+    assert set(ended.values_list("valid_from", flat=True)) == {None}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("old_code", sorted(MINISTRY_SUCCESSOR_OF))
+def test_an_old_ministry_has_the_2025_successor_that_lists_it(old_code):
+    old = ministry(old_code, 2024)
+    successor = old.successor
+
+    assert successor.code == MINISTRY_SUCCESSOR_OF[old_code]
+    assert successor.exists_in(2025)
+    assert not old.exists_in(2025)
+    assert successor.pk != old.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("new_code", sorted(NEW_MINISTRIES))
+def test_a_merged_ministry_is_a_new_unit_from_1_march_2025(new_code):
+    unit = ministry(new_code, 2025)
+
+    assert (unit.valid_from, unit.valid_until, unit.successor) == (MINISTRIES_DAY, None, None)
+    assert unit.category == "ministry"
+    assert set(unit.predecessors.values_list("code", flat=True)) == MINISTRIES_2025[new_code]
+    assert set(unit.predecessors.values_list("valid_until", flat=True)) == {MINISTRIES_EVE}
+    assert not unit.exists_in(2024)
+
+
+@pytest.mark.django_db
+def test_six_ministries_have_predecessors():
+    with_predecessors = Unit.objects.filter(level="ministry", predecessors__isnull=False).distinct()
+
+    assert set(with_predecessors.values_list("code", flat=True)) == NEW_MINISTRIES
+    assert with_predecessors.count() == 6
+
+
+@pytest.mark.django_db
+def test_code_bnv_is_the_old_ministry_of_home_affairs_in_2024_and_the_merged_one_in_2025():
+    old = ministry("BNV", 2024)
+    new = ministry("BNV", 2025)
+
+    assert old.pk != new.pk
+    assert (old.name_vi, new.name_vi) == ("Bộ Nội vụ", "Bộ Nội vụ")
+    assert old.successor == new
+    assert ministry("BLDTBXH", 2024).successor == new
+
+
+# --- regions of 2025 ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_province_of_2025_has_a_region_and_the_basis_of_it():
+    units = provinces_of(2025)
+
+    assert not units.filter(region__isnull=True).exists()
+    assert not units.filter(region_basis="").exists()
+
+
+@pytest.mark.django_db
+def test_the_regions_of_2025_group_the_34_provinces_9_6_8_3_3_5():
+    counts = {code: provinces_of(2025).filter(region__code=code).count() for code in REGION_CODES}
+
+    assert counts == {"TDMNPB": 9, "DBSH": 6, "BTB-DHMT": 8, "TN": 3, "DNB": 3, "DBSCL": 5}
+
+
+@pytest.mark.django_db
+def test_eleven_regions_unchanged_sixteen_from_predecessors_seven_provisional():
+    units = provinces_of(2025)
+
+    assert set(units.filter(region_basis="unchanged").values_list("code", flat=True)) == set(
+        UNCHANGED
+    )
+    assert units.filter(region_basis="predecessors").count() == 16
+    assert {
+        unit.code: unit.region.code for unit in units.filter(region_basis="provisional")
+    } == PROVISIONAL_REGIONS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("new_code", sorted(MERGED))
+def test_a_merged_province_has_the_region_of_its_predecessors_or_a_provisional_one(new_code):
+    unit = province(new_code, 2025)
+    regions_before = set(unit.predecessors.values_list("region__code", flat=True))
+
+    if new_code in PROVISIONAL_REGIONS:
+        assert unit.region_basis == "provisional"
+        assert len(regions_before) == 2
+        assert unit.region.code == PROVISIONAL_REGIONS[new_code]
+    else:
+        assert unit.region_basis == "predecessors"
+        assert regions_before == {unit.region.code}
+
+
+@pytest.mark.django_db
+def test_the_region_basis_of_the_ended_provinces_is_blank():
+    ended = Unit.objects.filter(level="province", valid_until=MERGER_EVE)
+
+    assert ended.count() == 52
+    assert set(ended.values_list("region_basis", flat=True)) == {""}
+
+
+@pytest.mark.django_db
+def test_the_region_basis_has_three_translatable_labels():
+    labels = dict(Unit.RegionBasis.choices)
+
+    assert set(labels) == {"unchanged", "predecessors", "provisional"}
+    assert all(isinstance(label, Promise) for label in labels.values()), "gettext_lazy"
+
+
 # --- slugs --------------------------------------------------------------------------------------
 
 
@@ -308,13 +566,24 @@ def test_the_centrally_run_cities_of_2019_are_the_five_of_the_2004_list():
 def test_slugs_are_unique_and_the_old_tay_ninh_gets_its_own():
     slugs = list(Unit.objects.values_list("slug", flat=True))
 
-    assert len(slugs) == len(set(slugs)) == 86 + 19
+    assert len(slugs) == len(set(slugs)) == 86 + 19 + 6
     assert province("80", 2025).slug == "tay-ninh"
     assert province("72", 2019).slug == "tay-ninh-2004-2025"
     assert province("80", 2019).slug == "long-an"
     assert province("46", 2025).slug == "hue"
     assert province("79", 2019).slug == "ho-chi-minh-city-2004-2025"
     assert province("79", 2025).slug == "ho-chi-minh-city"
+
+
+@pytest.mark.django_db
+def test_a_merged_ministry_takes_the_plain_slug_and_the_old_one_of_that_name_gets_its_own():
+    assert ministry("BNV", 2025).slug == "moha"
+    assert ministry("BNV", 2024).slug == "moha-until-2025"
+    assert ministry("BTC", 2025).slug == "mof"
+    assert ministry("BTC", 2024).slug == "mof-until-2025"
+    assert ministry("BDTTG", 2025).slug == "mera"
+    assert ministry("UBDT", 2024).slug == "cema"
+    assert ministry("BTP", 2025).slug == "moj"
 
 
 # --- reversibility ------------------------------------------------------------------------------
@@ -330,7 +599,29 @@ def test_the_data_migration_can_be_unapplied_and_applied_again():
 
     call_command("migrate", verbosity=0)
 
-    assert (Region.objects.count(), Unit.objects.count(), FormerName.objects.count()) == (6, 105, 1)
+    assert (Region.objects.count(), Unit.objects.count(), FormerName.objects.count()) == (6, 111, 1)
     assert set(Unit.objects.values_list("slug", flat=True)) == slugs_before
     assert provinces_of(2019).count() == 63
     assert provinces_of(2025).count() == 34
+    assert ministries_of(2025).count() == 14
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_unapplying_the_2025_migration_leaves_the_reference_data_as_it_was_before():
+    regions_before = dict(Unit.objects.values_list("slug", "region__code"))
+    bases_before = dict(Unit.objects.values_list("slug", "region_basis"))
+
+    call_command("migrate", "provinces", "0003", verbosity=0)
+
+    ministries = Unit.objects.filter(level="ministry")
+    assert ministries.count() == 19
+    assert not ministries.filter(valid_until__isnull=False).exists()
+    assert not ministries.filter(successor__isnull=False).exists()
+    assert ministries.get(code="BNV").slug == "moha"
+    assert provinces_of(2025).filter(region__isnull=True).count() == 23
+    assert set(Unit.objects.values_list("region_basis", flat=True)) == {""}
+
+    call_command("migrate", verbosity=0)
+
+    assert dict(Unit.objects.values_list("slug", "region__code")) == regions_before
+    assert dict(Unit.objects.values_list("slug", "region_basis")) == bases_before
