@@ -1,4 +1,5 @@
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -88,6 +89,21 @@ class Edition(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @cached_property
+    def ranked_summaries(self) -> int:
+        """How many ranked participants have a published (summary) result: one query, then
+        cached; a queryset may annotate the same name, and publishing sets it from the rows it
+        has already loaded."""
+        return self.participants.filter(ranked=True, summary__isnull=False).count()
+
+    @property
+    def is_partial(self) -> bool:
+        """A summary-only edition whose file holds fewer ranked units than the edition ranked
+        (e.g. a published top five): averages and region ranks of it cannot be computed."""
+        if not self.summary_only or self.ranked_total is None:
+            return False  # decided without touching the database
+        return self.ranked_summaries < self.ranked_total
 
     def fields(self) -> models.QuerySet["Criterion"]:
         return self.criteria.filter(parent__isnull=True)

@@ -118,7 +118,9 @@ def publish_edition(edition: Edition, *, user=None) -> Edition:
         previous = _previous_results(edition)
         thresholds = ranking.Thresholds(edition.group_a, edition.group_b, edition.group_c)
         if edition.summary_only:
-            outcomes, averages, totals, field_max = _summary(participants, thresholds, previous)
+            outcomes, averages, totals, field_max = _summary(
+                edition, participants, thresholds, previous
+            )
         else:
             leaves, final = _final_points(edition)
             problems = _missing_points(edition, participants, leaves, final)
@@ -182,9 +184,13 @@ def _scored(edition, participants, leaves, final, thresholds, previous):
     return outcomes, averages, totals, field_max
 
 
-def _summary(participants, thresholds, previous):
+def _summary(edition, participants, thresholds, previous):
     entries = []
     totals = {}
+    # Counted from the rows already loaded, so is_partial costs no query here.
+    edition.ranked_summaries = sum(
+        1 for p in participants if p.ranked and getattr(p, "summary", None) is not None
+    )
     for p in participants:
         summary = getattr(p, "summary", None)
         if summary is None:
@@ -202,7 +208,11 @@ def _summary(participants, thresholds, previous):
         totals[p.pk] = {"appraised": summary.appraised_points, "survey": summary.survey_points}
     if not entries:
         raise PublishRefused([_("no published results were imported for this edition")])
-    outcomes, averages = ranking.compute_summary(entries, thresholds, previous)
+    partial = edition.is_partial
+    outcomes, averages = ranking.compute_summary(entries, thresholds, previous, partial=partial)
+    if partial and edition.published_average is not None:
+        # The only average a partial file can give is the one printed with it.
+        averages = ranking.Averages(national=edition.published_average, regions={}, fields={})
     return outcomes, averages, totals, {}
 
 

@@ -220,3 +220,276 @@ def test_publishing_costs_the_same_queries_however_many_units_take_part(db):
         counts.append(len(queries.captured_queries))
 
     assert counts[0] == counts[1]
+
+
+# --- the rules publishing applies, each pinned by a test that fails when the rule breaks ------
+
+
+def _publish(year: int, level: str = "province") -> Edition:
+    edition = Edition.objects.get(year=year, level=level)
+    publish_edition(edition)
+    return edition
+
+
+def _import_published(rows: str, **edition_fields) -> Edition:
+    """Import a `published` file (header included) and set edition-level figures on it."""
+    report = imported("published", rows)
+    year, level = rows.splitlines()[1].split(",")[:2]
+    editions = Edition.objects.filter(year=int(year), level=level)
+    if edition_fields:
+        # Until the `published` kind reads ranked_total and average, set them as it would.
+        editions.update(**edition_fields)
+    assert report.ok
+    return editions.get()
+
+
+def test_groups_follow_the_editions_own_thresholds_not_the_defaults(scored_provinces):
+    Edition.objects.filter(pk=scored_provinces.pk).update(
+        group_a=Decimal("92"), group_b=Decimal("90"), group_c=Decimal("76")
+    )
+
+    publish_edition(scored_provinces)
+
+    results = _results(scored_provinces)
+    # 90.00 is an A by the defaults (A >= 90) but a B here; 75.00 a C there, a D here.
+    assert (results["01"].index, results["01"].group) == (Decimal("90.00"), "B")
+    assert (results["31"].index, results["31"].group) == (Decimal("75.00"), "D")
+
+
+THREE_YEARS = {
+    # Hà Nội: 70.00 (2nd), 84.00 (1st), 86.00; Hải Phòng: 75.00 (1st), 80.00 (2nd), 87.00.
+    2017: "2017,province,01,70.00,2\n2017,province,31,75.00,1\n",
+    2018: "2018,province,01,84.00,1\n2018,province,31,80.00,2\n",
+    2019: "2019,province,01,86.00,2\n2019,province,31,87.00,1\n",
+}
+
+
+def _three_years(*years: int) -> None:
+    for year in years:
+        imported("published", "year,level,unit,index,rank\n" + THREE_YEARS[year])
+
+
+def test_changes_are_against_the_latest_earlier_published_edition(db):
+    _three_years(2017, 2018, 2019)
+    _publish(2017)
+    _publish(2018)
+
+    hanoi = _results(_publish(2019))["01"]
+
+    # Against 2018 (84.00, 1st), not 2017 (70.00, 2nd).
+    assert (hanoi.delta_index, hanoi.delta_rank) == (Decimal("2.00"), -1)
+
+
+def test_an_unpublished_edition_in_between_is_skipped(db):
+    _three_years(2017, 2018, 2019)
+    _publish(2017)
+
+    hanoi = _results(_publish(2019))["01"]
+
+    # 2018 is imported but not published: the change is against 2017 (70.00, 2nd).
+    assert (hanoi.delta_index, hanoi.delta_rank) == (Decimal("16.00"), 0)
+
+
+def test_a_later_published_edition_is_not_the_previous_one(db):
+    _three_years(2017, 2018, 2019)
+    _publish(2017)
+    _publish(2019)
+
+    hanoi = _results(_publish(2018))["01"]
+
+    # 2018 is published last: its previous edition is still 2017, not 2019.
+    assert (hanoi.delta_index, hanoi.delta_rank) == (Decimal("14.00"), 1)
+
+
+def test_the_previous_edition_is_of_the_same_level(db):
+    _three_years(2017, 2019)
+    imported("published", "year,level,unit,index,rank\n2018,ministry,BTP,90.00,1\n")
+    _publish(2017)
+    _publish(2018, "ministry")
+
+    hanoi = _results(_publish(2019))["01"]
+
+    # The 2018 ministry edition is later than 2017 but of the other level.
+    assert (hanoi.delta_index, hanoi.delta_rank) == (Decimal("16.00"), 0)
+
+
+def test_a_unit_absent_last_year_is_new_only_if_it_has_predecessors(db):
+    imported("published", "year,level,unit,index\n2024,province,01,80.00\n")
+    imported(
+        "published",
+        """\
+        year,level,unit,index
+        2025,province,01,81.00
+        2025,province,04,82.00
+        2025,province,08,83.00
+        """,
+    )
+    _publish(2024)
+
+    results = _results(_publish(2025))
+
+    # Cao Bằng (04) continues unchanged and simply was not in the 2024 edition; the new
+    # Tuyên Quang (08) was formed from Hà Giang (02) and the old Tuyên Quang (08).
+    assert [(code, results[code].is_new_unit) for code in ("01", "04", "08")] == [
+        ("01", False),
+        ("04", False),
+        ("08", True),
+    ]
+    assert results["04"].delta_index is None
+
+
+def test_unchanged_provinces_continue_across_2025_and_merged_ones_start_afresh(db):
+    imported(
+        "published",
+        """\
+        year,level,unit,index,rank
+        2024,province,01,85.00,2
+        2024,province,04,86.50,1
+        2024,province,08,79.00,3
+        2024,province,02,70.00,4
+        """,
+    )
+    imported(
+        "published",
+        """\
+        year,level,unit,index,rank
+        2025,province,01,88.25,1
+        2025,province,04,84.00,3
+        2025,province,08,87.00,2
+        """,
+    )
+    _publish(2024)
+
+    results = _results(_publish(2025))
+    hanoi, caobang, tuyenquang = results["01"], results["04"], results["08"]
+
+    # Hà Nội and Cao Bằng are the same units in both years: 85.00 (2nd) -> 88.25 (1st) and
+    # 86.50 (1st) -> 84.00 (3rd).
+    assert (hanoi.delta_index, hanoi.delta_rank, hanoi.is_new_unit) == (
+        Decimal("3.25"),
+        1,
+        False,
+    )
+    assert (caobang.delta_index, caobang.delta_rank, caobang.is_new_unit) == (
+        Decimal("-2.50"),
+        -2,
+        False,
+    )
+    # Code 08 in 2025 is the merged Tuyên Quang, not the one ranked 3rd in 2024.
+    assert (tuyenquang.delta_index, tuyenquang.delta_rank, tuyenquang.is_new_unit) == (
+        None,
+        None,
+        True,
+    )
+    assert (
+        hanoi.participant.unit_id
+        == Result.objects.get(edition__year=2024, participant__unit__code="01").participant.unit_id
+    )
+
+
+# Hà Nội and Hải Phòng (DBSH) at the top, Lào Cai (TDMNPB) last of 63: a partial file.
+PARTIAL_2019 = """\
+year,level,unit,index,rank,field_1
+2019,province,01,91.20,1,95.00
+2019,province,31,88.10,2,70.00
+2019,province,10,60.55,63,50.00
+"""
+
+
+def test_a_partial_summary_edition_keeps_the_ranks_of_its_file(db):
+    edition = _import_published(PARTIAL_2019, ranked_total=63)
+
+    results = _results(_publish(2019))
+
+    assert edition.is_partial
+    assert [(code, results[code].rank) for code in ("01", "31", "10")] == [
+        ("01", 1),
+        ("31", 2),
+        ("10", 63),
+    ]
+
+
+def test_a_partial_summary_edition_ranks_nobody_within_a_region_or_on_a_field(db):
+    _import_published(PARTIAL_2019, ranked_total=63)
+
+    results = _results(_publish(2019))
+
+    # Hà Nội and Hải Phòng are 1st and 2nd of those in the file, not of their region.
+    assert [results[code].rank_in_region for code in ("01", "31", "10")] == [None, None, None]
+    assert [results[code].fields.get().rank for code in ("01", "31", "10")] == [None] * 3
+    assert results["31"].fields.get().index == Decimal("70.00")
+
+
+def test_a_partial_summary_edition_still_gets_groups_from_its_thresholds(db):
+    _import_published(PARTIAL_2019, ranked_total=63, group_c=Decimal("60"))
+
+    results = _results(_publish(2019))
+
+    assert [results[code].group for code in ("01", "31", "10")] == ["A", "B", "C"]
+
+
+def test_a_partial_summary_edition_stores_only_the_published_national_average(db):
+    edition = _import_published(PARTIAL_2019, ranked_total=63, published_average=Decimal("75.31"))
+
+    _publish(2019)
+
+    # Not (91.20 + 88.10 + 60.55) / 3 = 79.95, and no regional or field averages.
+    assert list(Average.objects.filter(edition=edition).values_list(
+        "region_code", "field_code", "value"
+    )) == [("", "", Decimal("75.31"))]  # fmt: skip
+
+
+def test_a_partial_summary_edition_without_a_published_average_has_no_averages(db):
+    edition = _import_published(PARTIAL_2019, ranked_total=63)
+
+    _publish(2019)
+
+    assert not Average.objects.filter(edition=edition).exists()
+
+
+def test_unranked_units_of_a_file_do_not_count_towards_the_units_ranked(db):
+    edition = _import_published(
+        "year,level,unit,index,rank,ranked\n2019,province,01,91.20,1,yes\n"
+        "2019,province,31,99.00,,no\n",
+        ranked_total=2,
+        published_average=Decimal("80.00"),
+    )
+
+    _publish(2019)
+
+    # One ranked result of two ranked units: partial, so the published 80.00, not 91.20.
+    assert edition.averages.get().value == Decimal("80.00")
+
+
+def test_a_summary_edition_whose_file_holds_every_ranked_unit_is_computed_as_ever(db):
+    edition = _import_published(PARTIAL_2019.replace(",63,", ",3,"), ranked_total=3)
+
+    results = _results(_publish(2019))
+
+    assert not edition.is_partial
+    assert [results[code].rank_in_region for code in ("01", "31", "10")] == [1, 2, 1]
+    averages = {(a.region_code, a.field_code): a.value for a in edition.averages.all()}
+    # (91.20 + 88.10 + 60.55) / 3 = 79.95; DBSH (91.20 + 88.10) / 2 = 89.65.
+    assert (averages[("", "")], averages[("DBSH", "")], averages[("", "1")]) == (
+        Decimal("79.95"),
+        Decimal("89.65"),
+        Decimal("71.67"),
+    )
+
+
+def test_an_edition_is_partial_only_when_summary_only_with_fewer_ranked_results_than_ranked(
+    db, scored_provinces, django_assert_num_queries
+):
+    _import_published(
+        "year,level,unit,index,ranked\n2018,province,01,91.20,yes\n2018,province,31,50,no\n",
+        ranked_total=2,
+    )
+    scored_provinces.ranked_total = 1  # meaningless on a scored edition: it is never partial
+
+    summary = Edition.objects.get(year=2018)
+
+    with django_assert_num_queries(1):
+        # The unranked Hải Phòng does not count: 1 ranked result of 2 ranked units.
+        assert (summary.is_partial, summary.is_partial) == (True, True)
+    with django_assert_num_queries(0):
+        assert not scored_provinces.is_partial
