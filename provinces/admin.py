@@ -10,8 +10,22 @@ class FormerNameInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_vi", "level", "region", "valid_from", "valid_until", "successor"]
-    list_filter = ["level", "region"]
+    """Units are reference data; an admin corrects them here, e.g. the region of a province of
+    2025, which is provisional for 7 of them (provinces/data/README.md)."""
+
+    list_display = [
+        "code",
+        "name_vi",
+        "level",
+        "region",
+        "region_basis",
+        "valid_from",
+        "valid_until",
+        "successor",
+    ]
+    list_editable = ["region", "region_basis"]
+    list_filter = ["level", "region", "region_basis"]
+    list_select_related = ["region", "successor"]
     search_fields = ["code", "name_vi", "name_en"]
     inlines = [FormerNameInline]
 

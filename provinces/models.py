@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,12 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_vi} ({self.code})"
+
+    def clean(self) -> None:
+        if self.level == Level.MINISTRY and self.region_id is not None:
+            raise ValidationError({"region": _("A ministry has no region.")})
+        if self.region_basis and self.region_id is None:
+            raise ValidationError({"region_basis": _("A region basis needs a region.")})
 
     def exists_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

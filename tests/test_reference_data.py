@@ -625,3 +625,71 @@ def test_unapplying_the_2025_migration_leaves_the_reference_data_as_it_was_befor
 
     assert dict(Unit.objects.values_list("slug", "region__code")) == regions_before
     assert dict(Unit.objects.values_list("slug", "region_basis")) == bases_before
+
+
+# --- an admin changes a region ------------------------------------------------------------------
+
+
+def change_form_data(unit: Unit, **changes) -> dict[str, str]:
+    """What the admin change form of a unit posts back unchanged, with `changes` applied."""
+    fields = [
+        "level", "code", "slug", "name_vi", "name_en", "abbr_en", "category", "region",
+        "region_basis", "valid_from", "valid_until", "successor", "centroid_lat",
+        "centroid_lon", "note",
+    ]  # fmt: skip
+    data = {field: unit.serializable_value(field) for field in fields}
+    data.update(changes)
+    data.update({"former_names-TOTAL_FORMS": "0", "former_names-INITIAL_FORMS": "0"})
+    return {key: "" if value is None else str(value) for key, value in data.items()}
+
+
+@pytest.mark.django_db
+def test_the_unit_admin_shows_the_region_and_its_basis(admin_client):
+    gia_lai = province("52", 2025)
+
+    change = admin_client.get(f"/admin/provinces/unit/{gia_lai.pk}/change/")
+    listing = admin_client.get("/admin/provinces/unit/", {"region_basis": "provisional"})
+
+    assert change.status_code == 200
+    form = change.context["adminform"].form
+    assert (form["region"].value(), form["region_basis"].value()) == (
+        Region.objects.get(code="TN").pk,
+        "provisional",
+    )
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == 7
+
+
+@pytest.mark.django_db
+def test_an_admin_changes_the_region_of_a_province_without_a_code_change(admin_client):
+    gia_lai = province("52", 2025)
+    coast = Region.objects.get(code="BTB-DHMT")
+
+    response = admin_client.post(
+        f"/admin/provinces/unit/{gia_lai.pk}/change/",
+        change_form_data(gia_lai, region=coast.pk, region_basis="predecessors"),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    gia_lai.refresh_from_db()
+    assert (gia_lai.region, gia_lai.region_basis) == (coast, "predecessors")
+    assert provinces_of(2025).filter(region=coast).count() == 9
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_region_for_a_ministry_and_a_basis_without_region(admin_client):
+    btp = ministry("BTP", 2025)
+    gia_lai = province("52", 2025)
+
+    for unit, changes, field in [
+        (btp, {"region": Region.objects.get(code="DBSH").pk}, "region"),
+        (gia_lai, {"region": ""}, "region_basis"),
+    ]:
+        response = admin_client.post(
+            f"/admin/provinces/unit/{unit.pk}/change/", change_form_data(unit, **changes)
+        )
+
+        assert response.status_code == 200
+        assert list(response.context["adminform"].form.errors) == [field]
+    assert ministry("BTP", 2025).region is None
+    assert province("52", 2025).region.code == "TN"
