@@ -9,7 +9,9 @@ from openpyxl import load_workbook
 
 from provinces.models import Unit
 from scoring.downloads import protect
+from scoring.models import Edition
 from scoring.publish import publish_edition
+from tests.conftest import imported
 
 
 @pytest.fixture
@@ -100,3 +102,42 @@ def test_a_name_that_looks_like_a_formula_is_neutralised_in_the_csv(published):
 
     assert rows[1]["unit_name_en"] == '\'=HYPERLINK("x")'
     assert rows[1]["index"] == "75.00"
+
+
+@pytest.fixture
+def partial_2019(db):
+    """The top two and the last of the 63 provinces ranked in 2019, as the public record has it."""
+    imported(
+        "published",
+        """\
+        year,level,unit,index,rank,field_1
+        2019,province,01,91.20,1,95.00
+        2019,province,31,88.10,2,70.00
+        2019,province,10,60.55,63,50.00
+        """,
+    )
+    edition = Edition.objects.get(year=2019, level="province")
+    Edition.objects.filter(pk=edition.pk).update(ranked_total=63)
+    publish_edition(edition)
+    return edition
+
+
+def test_a_partial_edition_exports_its_ranks_and_leaves_region_ranks_empty(partial_2019):
+    rows = list(
+        csv.DictReader(io.StringIO(_export("2019", "--level", "province").lstrip("\ufeff")))
+    )
+
+    assert [
+        (r["unit_code"], r["index"], r["rank"], r["rank_in_region"], r["group"], r["field_1"])
+        for r in rows
+    ] == [
+        ("01", "91.20", "1", "", "A", "95.00"),
+        ("31", "88.10", "2", "", "B", "70.00"),
+        ("10", "60.55", "63", "", "D", "50.00"),
+    ]
+
+
+def test_a_partial_edition_exports_region_ranks_as_null_in_json(partial_2019):
+    rows = json.loads(_export("2019", "--level", "province", "--format", "json"))
+
+    assert [(r["rank"], r["rank_in_region"]) for r in rows] == [(1, None), (2, None), (63, None)]
