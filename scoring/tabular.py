@@ -1,224 +1,1024 @@
-"""Reading an uploaded CSV or XLSX file into rows, refusing anything damaged or disguised.
+"""Reading an uploaded CSV or XLSX file row by row, refusing anything damaged or disguised.
 
-Every check that can be made before parsing is made before parsing: the size, the file's real
-type from its first bytes, and for XLSX the unpacked size and compression ratio of the zip (a zip
-bomb would otherwise exhaust memory inside openpyxl). openpyxl parses XML through defusedxml,
-which is installed, so entity-expansion attacks are refused too.
+`read_table` checks what can be checked before parsing (the size, without reading the file
+whole; the file's real type from its first bytes; for XLSX the unpacked size and compression
+ratio of the zip, so that a zip bomb is refused before anything is inflated), reads the header
+row, and hands back the data rows as a lazy iterator: memory does not grow with the number of
+rows. Damage found further down (a byte that is not UTF-8, a broken XML element) raises
+`FileProblem` while the rows are iterated, so the caller guards the iteration too.
+
+Workbooks are read by our own streaming parser over the sheet's XML (expat through defusedxml,
+so entity-expansion attacks are refused) rather than openpyxl: it opens the file once, reads the
+cached value and the presence of a formula in one pass, never trusts the stored dimension or
+`spans`, and does work proportional to the cells actually stored. `bench/reading.py` measures it
+against openpyxl read-only and python-calamine.
+
+Every message is a `scoring.problems.Message`; the reader does not know the file's name (the
+caller adds it) nor the settings (the caller passes `Limits`).
 """
 
+import codecs
+import contextlib
 import csv
 import io
+import posixpath
+import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import BinaryIO
 
-from django.conf import settings
-from django.utils.translation import gettext as _
+from defusedxml.ElementTree import iterparse
+from django.utils.translation import gettext_noop as N_
+
+from scoring.problems import Message, register
+
+register(
+    # Translators: the sizes are already formatted, e.g. 12,345,678.
+    file_too_big=N_("the file is %(size)s bytes, over the limit of %(limit)s"),
+    # Translators: the limit is already formatted, e.g. 20,971,520. Said of a file whose size is
+    # not known in advance (read from a stream until it went over the limit).
+    file_over_limit=N_("the file is over the limit of %(limit)s bytes"),
+    file_empty=N_("the file is empty"),
+    suffix_refused=N_("%(suffix)s files are not accepted (expected .csv or .xlsx)"),
+    ole_file=N_(
+        "this is an old .xls or a password-protected workbook; "
+        "save it as an unprotected .xlsx or .csv"
+    ),
+    zip_not_suffix=N_("the file is a zip archive, not a %(suffix)s file"),
+    no_header=N_("the file has no header row"),
+    binary_file=N_("the file is binary, not CSV text"),
+    # Translators: %(byte)s is the position of the first byte that is not valid text.
+    not_text=N_("the file is not UTF-8 or UTF-16 text (byte %(byte)s); save it as CSV UTF-8"),
+    # Translators: %(error)s is the CSV reader's own explanation, in English.
+    csv_unreadable=N_("the CSV cannot be read: %(error)s"),
+    zip_damaged=N_("the .xlsx file is damaged (not a readable zip archive)"),
+    zip_encrypted=N_("the workbook is encrypted; remove its password and import again"),
+    zip_bomb=N_("the .xlsx file would unpack to an unreasonable size (a zip bomb?); refused"),
+    zip_not_workbook=N_("the file is a zip archive but not an Excel workbook"),
+    macro_workbook=N_("macro-enabled workbooks are not accepted; save it as .xlsx"),
+    # Translators: %(reason)s is the reader's own explanation, in English.
+    xlsx_damaged=N_("the .xlsx file is damaged and cannot be read (%(reason)s)"),
+    no_worksheet=N_("the workbook has no worksheet"),
+    # Translators: the header row names more columns than an import accepts.
+    too_many_columns=N_("the header row has %(count)s columns, more than the %(limit)s accepted"),
+    # Translators: a workbook's table of texts (shared strings) is too long to be held.
+    too_many_texts=N_(
+        "the workbook holds more than %(limit)s different texts; split it into smaller files"
+    ),
+    # Translators: %(first)s and %(second)s are spreadsheet column letters (A, B, ... AA).
+    duplicate_header=N_(
+        "the column %(header)s appears twice (spreadsheet columns %(first)s and %(second)s); "
+        "keep one"
+    ),
+    # Translators: %(letter)s is a spreadsheet column letter; %(char)s a code such as U+0000.
+    header_control_character=N_(
+        "the header in spreadsheet column %(letter)s holds a control character (%(char)s); "
+        "remove it"
+    ),
+    # Translators: %(letter)s is a spreadsheet column letter; the numbers are formatted.
+    header_too_long=N_(
+        "the header in spreadsheet column %(letter)s is %(length)s characters long, "
+        "over the limit of %(limit)s"
+    ),
+    # Translators: %(letter)s is a spreadsheet column letter; %(last)s the letter of the last
+    # column that has a header.
+    cell_beyond_header=N_(
+        "a value in spreadsheet column %(letter)s, beyond the last column of the header "
+        "(%(last)s): the row has more cells than the header"
+    ),
+    # Translators: %(letter)s is a spreadsheet column letter.
+    cell_without_header=N_(
+        "a value in spreadsheet column %(letter)s, whose header is blank; give the column a "
+        "header or clear it"
+    ),
+    # Translators: %(char)s is a character code such as U+0000.
+    control_character=N_(
+        "the cell holds a control character (%(char)s), which text never contains; remove it"
+    ),
+    # Translators: the numbers are already formatted, e.g. 40,000.
+    cell_too_long=N_("the cell holds %(length)s characters, over the limit of %(limit)s"),
+    # Translators: %(letter)s is a spreadsheet column letter. A CSV cell that starts with a
+    # quote ends at the next quote; here there is none, so every row after it would vanish.
+    unclosed_quote=N_(
+        "the quote that opens this cell (spreadsheet column %(letter)s) is never closed, so it "
+        'would swallow every row after it; close it, or write a quote inside a cell as ""'
+    ),
+    # Translators: %(letter)s is a spreadsheet column letter.
+    text_after_quote=N_(
+        "text follows the closing quote of this cell (spreadsheet column %(letter)s); quote the "
+        'whole cell and write a quote inside it as ""'
+    ),
+)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
 _ZIP_MAGIC = b"PK\x03\x04"
-MAX_ZIP_RATIO = 100
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_HEAD = 64 * 1024  # what is looked at before choosing how to read the file
+# C0 controls but tab, line feed and carriage return (legitimate inside a cell), DEL and the C1
+# controls: no one types them; they come from binary junk or a wrong conversion.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MAX_PARTS_PER_CELL = 10_000  # elements inside one cell's XML (rich-text runs, say)
+_MAX_SHEETS = 10_000
+_MAX_FORMATS = 65_536  # custom number formats (Excel allows a few hundred)
 
 
-class FileProblem(ValueError):
-    """The file as a whole cannot be read; nothing in it is imported."""
+@dataclass(frozen=True)
+class Limits:
+    """What one file may hold. The caller passes the settings; these defaults are theirs."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_unpacked_bytes: int = 200 * 1024 * 1024
+    # Unpacked ÷ packed size of an .xlsx; real workbooks stay far below (XML packs ~10×).
+    max_zip_ratio: int = 100
+    # Columns named by the header; Excel has 16,384, our widest kind about 30.
+    max_columns: int = 1024
+    # Excel's own limit for one cell: a longer cell cannot have been typed in a spreadsheet.
+    max_cell_chars: int = 32_767
+    # Entries of an .xlsx's shared-strings table, held in memory while the sheet is read.
+    max_shared_strings: int = 2_000_000
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; nothing in it is imported.
+
+    `message` has no location: the caller adds the file name with `message.in_file(filename)`.
+    """
+
+    def __init__(self, message: Message):
+        super().__init__(message.code)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass
 class Row:
     number: int  # as a spreadsheet shows it: the header is row 1
-    values: dict[str, str]
+    values: dict[str, str]  # every named header, "" for a blank cell
     formula_without_value: set[str] = field(default_factory=set)
+    # Problems of this row's cells, each at (row, column). A row whose structure is broken (an
+    # unclosed quote) has only what could be read: its values should not be validated further.
+    problems: list[Message] = field(default_factory=list)
 
 
 @dataclass
 class Table:
-    headers: list[str]
-    rows: list[Row]
+    headers: list[str]  # lower-cased and stripped; "" for a blank header between named ones
+    rows: Iterator[Row]  # lazy: read while iterated, may raise FileProblem
+    problems: list[Message] = field(default_factory=list)  # of the header row, at row 1
 
 
-def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table:
-    """Rows of a CSV or XLSX file, with lower-cased headers and text values (blank = "")."""
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        raise FileProblem(
-            # Translators: the sizes are already formatted, e.g. 12,345,678.
-            _("the file is %(size)s bytes, over the limit of %(limit)s")
-            % {"size": f"{len(data):,}", "limit": f"{settings.IMPORT_MAX_BYTES:,}"}
-        )
-    if not data.strip():
-        raise FileProblem(_("the file is empty"))
+def _problem(code: str, **params) -> FileProblem:
+    return FileProblem(Message(code, params))
+
+
+def _damaged(reason: str) -> FileProblem:
+    return _problem("xlsx_damaged", reason=" ".join(reason.split()) or "unknown")
+
+
+# -- the file as a whole ------------------------------------------------------------------------
+
+
+def read_table(
+    source: bytes | BinaryIO, filename: str, *, sheet: str | None = None, limits: Limits
+) -> Table:
+    """The header and a lazy iterator of the rows of a CSV or XLSX file.
+
+    `source` is the file's bytes or a binary file object (read from its current position, never
+    closed). `sheet` names the worksheet to prefer in a workbook (any case).
+    """
+    stream, size = _open(source, limits)
+    head = stream.read(_HEAD)
+    stream.seek(0)
+    if size <= _HEAD and not head.strip():
+        raise _problem("file_empty")
     suffix = Path(filename).suffix.lower()
     if suffix in {".xls", ".xlsm", ".xlsb", ".ods"}:
-        raise FileProblem(
-            _("%(suffix)s files are not accepted (expected .csv or .xlsx)") % {"suffix": suffix}
-        )
-    if data.startswith(_OLE_MAGIC):
-        raise FileProblem(
-            _(
-                "this is an old .xls or a password-protected workbook; "
-                "save it as an unprotected .xlsx or .csv"
-            )
-        )
-    if suffix == ".xlsx" or data.startswith(_ZIP_MAGIC):
+        raise _problem("suffix_refused", suffix=suffix)
+    if head.startswith(_OLE_MAGIC):
+        raise _problem("ole_file")
+    if suffix == ".xlsx" or head.startswith(_ZIP_MAGIC):
         if suffix != ".xlsx":
-            raise FileProblem(
-                _("the file is a zip archive, not a %(suffix)s file") % {"suffix": suffix or "CSV"}
+            raise _problem("zip_not_suffix", suffix=suffix or "CSV")
+        return _read_xlsx(stream, sheet, limits)
+    if suffix in {".csv", ".txt", ""}:
+        return _read_csv(stream, head, limits)
+    raise _problem("suffix_refused", suffix=suffix)
+
+
+class _Window(io.RawIOBase):
+    """A read-only view of `size` bytes of the caller's file from where it stood.
+
+    Reading through it can never go past the size measured against the limit, and closing it
+    (as TextIOWrapper and zipfile do) leaves the caller's file open.
+    """
+
+    def __init__(self, source: BinaryIO, start: int, size: int):
+        self._source, self._start, self._size, self._pos = source, start, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        wanted = min(len(buffer), self._size - self._pos)
+        if wanted <= 0:
+            return 0
+        self._source.seek(self._start + self._pos)
+        data = self._source.read(wanted)
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+
+def _open(source: bytes | BinaryIO, limits: Limits) -> tuple[BinaryIO, int]:
+    """A seekable binary stream over the file and its size, refusing a file over the limit.
+
+    A file object that can seek is measured without being read; one that cannot is read up to
+    one byte past the limit, and no further.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        size = len(source)
+        if size > limits.max_bytes:
+            raise _problem("file_too_big", size=f"{size:,}", limit=f"{limits.max_bytes:,}")
+        return io.BytesIO(source), size
+    try:
+        seekable = source.seekable()
+    except (AttributeError, OSError, ValueError):
+        seekable = False
+    if seekable:
+        start = source.tell()
+        size = source.seek(0, io.SEEK_END) - start
+        source.seek(start)
+        if size > limits.max_bytes:
+            raise _problem("file_too_big", size=f"{size:,}", limit=f"{limits.max_bytes:,}")
+        return io.BufferedReader(_Window(source, start, size)), size
+    data = source.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise _problem("file_over_limit", limit=f"{limits.max_bytes:,}")
+    return io.BytesIO(data), len(data)
+
+
+def _letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _char(text: str) -> str:
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else ""
+
+
+class _Columns:
+    """The header row, and how a row's cells map onto it."""
+
+    def __init__(self, cells: list[tuple[int, str]], limits: Limits):
+        """`cells`: (0-based column, raw text) of the header row's non-blank cells, in order."""
+        self.limits = limits
+        self.problems: list[Message] = []
+        last = cells[-1][0] if cells else -1
+        if last + 1 > limits.max_columns:
+            raise _problem(
+                "too_many_columns", count=f"{last + 1:,}", limit=f"{limits.max_columns:,}"
             )
-        table = _read_xlsx(data, sheet)
-    elif suffix in {".csv", ".txt", ""}:
-        table = _read_csv(data)
-    else:
-        raise FileProblem(
-            _("%(suffix)s files are not accepted (expected .csv or .xlsx)") % {"suffix": suffix}
-        )
-    if not table.headers:
-        raise FileProblem(_("the file has no header row"))
-    return table
+        self.headers = [""] * (last + 1)
+        # The column each header is read from; the second of a duplicate is not read at all.
+        self.names: list[str | None] = [""] * (last + 1)
+        first_seen: dict[str, int] = {}
+        for index, raw in cells:
+            letter = _letter(index)
+            if _CONTROL.search(raw):
+                self.problems.append(
+                    Message("header_control_character", {"letter": letter, "char": _char(raw)}).at(
+                        1, letter
+                    )
+                )
+            if len(raw) > limits.max_cell_chars:
+                self.problems.append(
+                    Message(
+                        "header_too_long",
+                        {
+                            "letter": letter,
+                            "length": f"{len(raw):,}",
+                            "limit": f"{limits.max_cell_chars:,}",
+                        },
+                    ).at(1, letter)
+                )
+                raw = raw[:100]
+            name = raw.strip().lstrip("\ufeff").strip().lower()
+            self.headers[index] = name
+            if not name:
+                continue
+            if name in first_seen:
+                self.problems.append(
+                    Message(
+                        "duplicate_header",
+                        {"header": name, "first": _letter(first_seen[name]), "second": letter},
+                    ).at(1, name)
+                )
+                self.names[index] = None
+            else:
+                first_seen[name] = index
+                self.names[index] = name
+        self.named = [(i, name) for i, name in enumerate(self.names) if name]
+        self.unnamed = [i for i, name in enumerate(self.names) if name == ""]
+        self.blank = {name: "" for _, name in self.named}
+
+    def stray_index(self, cells: list[str]) -> int | None:
+        """The first CSV cell with a value but no header, if any (cheap when there is none)."""
+        count, width = len(cells), len(self.headers)
+        for index in self.unnamed:
+            if index < count and cells[index].strip():
+                return index
+        if count > width and "".join(cells[width:]).strip():
+            return next(i for i in range(width, count) if cells[i].strip())
+        return None
+
+    def stray(self, number: int, index: int) -> Message:
+        """A value in a column that has no header (blank, or beyond the last one)."""
+        letter = _letter(index)
+        if index < len(self.headers):
+            return Message("cell_without_header", {"letter": letter}).at(number, letter)
+        last = _letter(len(self.headers) - 1) if self.headers else "-"
+        return Message("cell_beyond_header", {"letter": letter, "last": last}).at(number, letter)
+
+    def check_cell(self, number: int, column: str, raw: str, problems: list[Message]) -> None:
+        if _CONTROL.search(raw):
+            problems.append(Message("control_character", {"char": _char(raw)}).at(number, column))
+        if len(raw) > self.limits.max_cell_chars:
+            problems.append(
+                Message(
+                    "cell_too_long",
+                    {"length": f"{len(raw):,}", "limit": f"{self.limits.max_cell_chars:,}"},
+                ).at(number, column)
+            )
 
 
-def _headers(cells: list) -> list[str]:
-    return [str(cell or "").strip().lstrip("\ufeff").strip().lower() for cell in cells]
+# -- CSV ----------------------------------------------------------------------------------------
 
 
-def _read_csv(data: bytes) -> Table:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem(_("the file is binary, not CSV text"))
-    try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileProblem(
-            # Translators: %(byte)s is the position of the first byte that is not valid text.
-            _("the file is not UTF-8 or UTF-16 text (byte %(byte)s); save it as CSV UTF-8")
-            % {"byte": error.start}
-        ) from None
-    text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
+def _read_csv(stream: BinaryIO, head: bytes, limits: Limits) -> Table:
+    utf16 = head.startswith(_UTF16_BOMS)
+    if b"\x00" in head[:4096] and not utf16:
+        raise _problem("binary_file")
+    encoding = "utf-16" if utf16 else "utf-8-sig"
+    # The csv module refuses a field over its (process-wide) limit with an error that names no
+    # row. A field can never be longer than the file, so lift the limit to the file limit and
+    # report a long cell ourselves, with its row and column. Only ever raised, never lowered.
+    if csv.field_size_limit() <= limits.max_bytes:
+        csv.field_size_limit(limits.max_bytes + 1)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    lines = _Lines(text, stream, encoding)
+    first = lines.peek()
     # Excel writes "Unicode text" as tab-separated UTF-16; Vietnamese-locale Excel uses ";".
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    delimiter = max([",", ";", "\t"], key=first.count)
+    # strict: an unclosed quote or text after a closing quote is an error we locate, rather
+    # than rows silently merged into one cell.
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
-        lines = list(reader)
+        header = next(reader, None)
     except csv.Error as error:
-        # Translators: %(error)s is the CSV reader's own explanation, in English.
-        raise FileProblem(_("the CSV cannot be read: %(error)s") % {"error": error}) from None
-    if not lines:
-        raise FileProblem(_("the file is empty"))
-    headers = _headers(lines[0])
-    rows = []
-    for number, cells in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        values = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers)}
-        rows.append(Row(number, values))
-    return Table(headers, rows)
+        index, problem = _quote_problem(lines.record(), delimiter, error)
+        return Table([], iter(()), [problem.at(1, _letter(index))])
+    if header is None:
+        raise _problem("file_empty")
+    lines.clear()
+    columns = _Columns([(i, cell) for i, cell in enumerate(header) if cell.strip()], limits)
+    if not columns.named and not columns.problems:
+        raise _problem("no_header")
+    return Table(columns.headers, _csv_rows(reader, lines, columns, delimiter), columns.problems)
 
 
-def _check_zip(data: bytes) -> None:
+class _Lines:
+    """The file's lines for the csv reader, keeping those of the record being read.
+
+    When the csv reader stops on a broken record, those lines tell where its quote opened. A
+    byte that is not valid text is reported with its position in the file, as before.
+    """
+
+    def __init__(self, text: io.TextIOWrapper, stream: BinaryIO, encoding: str):
+        self._text, self._stream, self._encoding = text, stream, encoding
+        self._pending: list[str] = []
+        self._peeked: str | None = None
+
+    def _next_line(self) -> str:
+        try:
+            return self._text.readline()
+        except UnicodeDecodeError:
+            raise _problem("not_text", byte=_bad_byte(self._stream, self._encoding)) from None
+
+    def peek(self) -> str:
+        if self._peeked is None:
+            self._peeked = self._next_line().lstrip("\ufeff")
+        return self._peeked
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self._peeked is not None:
+            line, self._peeked = self._peeked, None
+        else:
+            line = self._next_line()
+        if not line:
+            raise StopIteration
+        self._pending.append(line)
+        return line
+
+    def record(self) -> str:
+        return "".join(self._pending)
+
+    def clear(self) -> None:
+        self._pending.clear()
+
+
+def _bad_byte(stream: BinaryIO, encoding: str) -> int:
+    """The position of the first byte that does not decode (TextIOWrapper does not say)."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    while chunk := stream.read(_HEAD):
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            buffered = len(decoder.getstate()[0])
+            return offset - buffered + error.start
+        offset += len(chunk)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
-        raise FileProblem(_("the .xlsx file is damaged (not a readable zip archive)")) from None
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        return offset - len(decoder.getstate()[0]) + error.start
+    return offset
+
+
+def _csv_rows(reader, lines: _Lines, columns: _Columns, delimiter: str) -> Iterator[Row]:
+    named, limit = columns.named, columns.limits.max_cell_chars
+    number = 1
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as error:
+            index, problem = _quote_problem(lines.record(), delimiter, error)
+            column = _column_name(columns, index)
+            yield Row(number + 1, dict(columns.blank), set(), [problem.at(number + 1, column)])
+            return  # what follows a broken quote cannot be told apart from the cell
+        if cells is None:
+            return
+        lines.clear()
+        number += 1
+        if not cells:
+            continue
+        count = len(cells)
+        values = {name: (cells[i].strip() if i < count else "") for i, name in named}
+        problems: list[Message] = []
+        joined = "".join(cells)
+        if len(joined) > limit or _CONTROL.search(joined):
+            for i, name in named:
+                if i < count:
+                    columns.check_cell(number, name, cells[i], problems)
+        stray = columns.stray_index(cells)
+        if stray is not None:
+            problems.append(columns.stray(number, stray))
+        if problems or any(values.values()):
+            yield Row(number, values, set(), problems)
+
+
+def _column_name(columns: _Columns, index: int) -> str:
+    """A cell's header, or its spreadsheet letter when it has none."""
+    if index < len(columns.names) and columns.names[index]:
+        return columns.names[index]
+    return _letter(index)
+
+
+def _quote_problem(record: str, delimiter: str, error: csv.Error) -> tuple[int, Message]:
+    """Which cell of a record the csv reader refused, and why (its message names neither)."""
+    index, kind = _quote_fault(record, delimiter)
+    if kind is None:
+        raise _problem("csv_unreadable", error=str(error))
+    return index, Message(kind, {"letter": _letter(index)})
+
+
+def _quote_fault(record: str, delimiter: str) -> tuple[int, str | None]:
+    """(0-based cell, "unclosed_quote" or "text_after_quote") of a record's first bad quote."""
+    position, index, end = 0, 0, len(record)
+    while position <= end:
+        if position < end and record[position] == '"':
+            search = position + 1
+            while True:
+                close = record.find('"', search)
+                if close == -1:
+                    return index, "unclosed_quote"
+                if record.startswith('"', close + 1):
+                    search = close + 2
+                    continue
+                break
+            position = close + 1
+            if position < end and record[position] not in (delimiter, "\r", "\n"):
+                return index, "text_after_quote"
+        else:
+            stops = [
+                found
+                for found in (record.find(c, position) for c in (delimiter, "\r", "\n"))
+                if found != -1
+            ]
+            position = min(stops) if stops else end
+        if position >= end or record[position] in "\r\n":
+            return index, None
+        position += 1
+        index += 1
+    return index, None
+
+
+# -- XLSX ---------------------------------------------------------------------------------------
+
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _check_zip(archive: zipfile.ZipFile, packed_size: int, limits: Limits) -> None:
+    infos = archive.infolist()
     if any(info.flag_bits & 0x1 for info in infos):
-        raise FileProblem(_("the workbook is encrypted; remove its password and import again"))
+        raise _problem("zip_encrypted")
+    # zipfile never inflates a member past its declared size, so checking the declared sizes
+    # bounds what is really unpacked; a member that lies fails its CRC and reads as damaged.
     unpacked = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos) or 1
-    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES or unpacked / packed > MAX_ZIP_RATIO:
-        raise FileProblem(
-            _("the .xlsx file would unpack to an unreasonable size (a zip bomb?); refused")
-        )
+    packed = sum(info.compress_size for info in infos) or packed_size or 1
+    if unpacked > limits.max_unpacked_bytes or unpacked / packed > limits.max_zip_ratio:
+        raise _problem("zip_bomb")
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise FileProblem(_("the file is a zip archive but not an Excel workbook"))
+        raise _problem("zip_not_workbook")
     if "xl/vbaProject.bin" in names:
-        raise FileProblem(_("macro-enabled workbooks are not accepted; save it as .xlsx"))
+        raise _problem("macro_workbook")
 
 
-def _read_xlsx(data: bytes, sheet: str | None) -> Table:
-    from openpyxl import load_workbook
-
-    _check_zip(data)
-    # openpyxl parses lazily in read-only mode, so damage can surface while rows are read:
-    # everything up to the last row is inside the same guard.
+def _read_xlsx(stream: BinaryIO, sheet: str | None, limits: Limits) -> Table:
     try:
-        values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            name = _sheet_name(values_book, sheet)
-            values_rows = values_book[name].iter_rows(values_only=True)
-            formula_rows = formulas_book[name].iter_rows(values_only=True)
-            lines = list(zip(values_rows, formula_rows, strict=False))
-        finally:
-            values_book.close()
-            formulas_book.close()
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _problem("zip_damaged") from None
+    try:
+        size = stream.seek(0, io.SEEK_END)
+        _check_zip(archive, size, limits)
+        book = _Workbook(archive, limits)
+        cells = book.rows(book.sheet_path(sheet))
+        first = next(cells, None)
+        if first is None:
+            raise _problem("file_empty")
+        number, header_cells = first
+        if number != 1:
+            raise _problem("no_header")
+        columns = _Columns([(i, text) for i, text, _ in header_cells if text.strip()], limits)
+        if not columns.named and not columns.problems:
+            raise _problem("no_header")
+    except FileProblem:
+        archive.close()
+        raise
+    except Exception as error:  # zipfile, zlib, expat and defusedxml raise many types
+        archive.close()
+        raise _damaged(str(error) or type(error).__name__) from None
+    return Table(columns.headers, _xlsx_rows(archive, cells, columns), columns.problems)
+
+
+def _xlsx_rows(archive, cells, columns: _Columns) -> Iterator[Row]:
+    names = columns.names
+    width = len(names)
+    try:
+        for number, row_cells in cells:
+            values = dict(columns.blank)
+            missing: set[str] = set()
+            problems: list[Message] = []
+            stray = False
+            for index, text, no_value in row_cells:
+                name = names[index] if index < width else ""
+                if name:
+                    if text:
+                        columns.check_cell(number, name, text, problems)
+                        values[name] = text.strip()
+                    if no_value:
+                        missing.add(name)
+                elif name is None:
+                    continue  # the second of a duplicated header: the table is refused
+                elif not stray and (text.strip() or no_value):
+                    problems.append(columns.stray(number, index))
+                    stray = True
+            if problems or missing or any(values.values()):
+                yield Row(number, values, missing, problems)
     except FileProblem:
         raise
-    except Exception as error:  # openpyxl, zipfile and the XML parser raise many types
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise FileProblem(
-            # Translators: %(reason)s is the reader's own explanation, in English.
-            _("the .xlsx file is damaged and cannot be read (%(reason)s)") % {"reason": reason}
-        ) from None
-    if not lines:
-        raise FileProblem(_("the file is empty"))
-    headers = _headers(list(lines[0][0]))
-    rows = []
-    for number, (cells, formulas) in enumerate(lines[1:], start=2):
-        values: dict[str, str] = {}
-        missing: set[str] = set()
-        for i, header in enumerate(headers):
-            cell = cells[i] if i < len(cells) else None
-            formula = formulas[i] if i < len(formulas) else None
-            if cell is None and isinstance(formula, str) and formula.startswith("="):
-                missing.add(header)
-            values[header] = _cell_text(cell)
-        if not any(values.values()) and not missing:
-            continue
-        rows.append(Row(number, values, missing))
-    return Table(headers, rows)
+    except Exception as error:  # damage met midway: zipfile, zlib, expat raise many types
+        raise _damaged(str(error) or type(error).__name__) from None
+    finally:
+        archive.close()
 
 
-def _sheet_name(book, wanted: str | None) -> str:
-    """The sheet named after the kind (any case), else the first worksheet (not a chart)."""
-    worksheets = [ws.title for ws in book.worksheets]
-    for title in worksheets:
-        if wanted and title.strip().lower() == wanted.lower():
-            return title
-    if not worksheets:
-        raise FileProblem(_("the workbook has no worksheet"))
-    return worksheets[0]
+class _Workbook:
+    """The parts of a workbook that say where its sheets are and how to read their cells."""
+
+    def __init__(self, archive: zipfile.ZipFile, limits: Limits):
+        self.archive, self.limits = archive, limits
+        path = self._relations("_rels/.rels").get("officeDocument", {}).get("", "xl/workbook.xml")
+        self.path = path
+        self.sheets, self.date1904 = self._read_workbook(path)
+        base = posixpath.dirname(path)
+        self.relations = self._relations(
+            posixpath.join(base, "_rels", posixpath.basename(path) + ".rels")
+        )
+        self._strings: list[str] | None = None
+        self._styles: tuple[set[int], set[int]] | None = None
+
+    def _parts(self, path: str) -> Iterator[tuple[str, object]]:
+        with self.archive.open(path) as part:
+            yield from iterparse(part, events=("start", "end"))
+
+    def _relations(self, path: str) -> dict[str, dict[str, str]]:
+        """{type's last word: {id: target path}}; "" is the first of that type."""
+        found: dict[str, dict[str, str]] = {}
+        if path not in self.archive.NameToInfo:
+            return found
+        base = posixpath.dirname(posixpath.dirname(path))
+        root = None
+        for event, element in self._parts(path):
+            if root is None:
+                root = element
+            if event == "end" and element.tag == _PKG_REL:
+                kind = element.get("Type", "").rsplit("/", 1)[-1]
+                target = element.get("Target", "")
+                if target.startswith("/"):
+                    target = target[1:]
+                else:
+                    target = posixpath.normpath(posixpath.join(base, target))
+                of_kind = found.setdefault(kind, {})
+                if len(of_kind) < _MAX_SHEETS:
+                    of_kind.setdefault("", target)
+                    of_kind[element.get("Id", "")] = target
+                root.clear()
+        return found
+
+    def _read_workbook(self, path: str) -> tuple[list[tuple[str, str]], bool]:
+        sheets: list[tuple[str, str]] = []
+        date1904 = False
+        root = None
+        for event, element in self._parts(path):
+            if root is None:
+                root = element
+                namespace = _namespace(element.tag)
+            if event != "end":
+                continue
+            if element.tag == namespace + "sheet":
+                if len(sheets) >= _MAX_SHEETS:
+                    raise _damaged(f"more than {_MAX_SHEETS:,} sheets")
+                sheets.append((element.get("name", ""), element.get(f"{{{_REL}}}id", "")))
+                element.clear()
+            elif element.tag == namespace + "workbookPr":
+                date1904 = element.get("date1904", "").lower() in {"1", "true"}
+        return sheets, date1904
+
+    def sheet_path(self, wanted: str | None) -> str:
+        """The sheet named after the kind (any case), else the first worksheet (not a chart)."""
+        worksheets = self.relations.get("worksheet", {})
+        titles = [(title, worksheets[rid]) for title, rid in self.sheets if rid in worksheets]
+        for title, path in titles:
+            if wanted and title.strip().lower() == wanted.lower():
+                return path
+        if not titles:
+            raise _problem("no_worksheet")
+        return titles[0][1]
+
+    def strings(self) -> list[str]:
+        if self._strings is None:
+            self._strings = []
+            path = self.relations.get("sharedStrings", {}).get("")
+            if path and path in self.archive.NameToInfo:
+                self._strings = self._read_strings(path)
+        return self._strings
+
+    def _read_strings(self, path: str) -> list[str]:
+        strings: list[str] = []
+        limit = self.limits.max_shared_strings
+        root, namespace, parts = None, "", 0
+        for event, element in self._parts(path):
+            if root is None:
+                root = element
+                namespace = _namespace(element.tag)
+                continue
+            if event == "start":
+                parts += 1
+                if parts > _MAX_PARTS_PER_CELL:
+                    raise _damaged(f"shared string {len(strings)} has too many parts")
+                continue
+            if element.tag == namespace + "si":
+                if len(strings) >= limit:
+                    raise _problem("too_many_texts", limit=f"{limit:,}")
+                strings.append(_rich_text(element, namespace))
+                root.clear()
+                parts = 0
+        return strings
+
+    def styles(self) -> tuple[set[int], set[int]]:
+        """The cell styles (indices of cellXfs) that show a number as a date, or as a duration."""
+        if self._styles is None:
+            self._styles = (set(), set())
+            path = self.relations.get("styles", {}).get("")
+            if path and path in self.archive.NameToInfo:
+                self._styles = self._read_styles(path)
+        return self._styles
+
+    def _read_styles(self, path: str) -> tuple[set[int], set[int]]:
+        from openpyxl.styles.numbers import (
+            BUILTIN_FORMATS,
+            is_date_format,
+            is_timedelta_format,
+        )
+
+        custom: dict[int, str] = {}
+        dates: set[int] = set()
+        durations: set[int] = set()
+        root = cell_xfs = None
+        namespace, depth, index = "", 0, 0
+        # numFmts come before cellXfs in the schema; every element is dropped once read.
+        for event, element in self._parts(path):
+            tag = element.tag
+            if event == "start":
+                depth += 1
+                if root is None:
+                    root = element
+                    namespace = _namespace(tag)
+                elif tag == namespace + "cellXfs":
+                    cell_xfs = element
+                continue
+            depth -= 1
+            if tag == namespace + "numFmt" and len(custom) < _MAX_FORMATS:
+                with contextlib.suppress(ValueError):
+                    custom[int(element.get("numFmtId", ""))] = element.get("formatCode", "")
+            elif tag == namespace + "xf" and cell_xfs is not None and depth == 2:
+                try:
+                    format_id = int(element.get("numFmtId", "0"))
+                except ValueError:
+                    format_id = 0
+                code = custom.get(format_id, BUILTIN_FORMATS.get(format_id))
+                if is_date_format(code):
+                    dates.add(index)
+                if is_timedelta_format(code):
+                    durations.add(index)
+                index += 1
+                cell_xfs.clear()
+            elif tag == namespace + "cellXfs":
+                cell_xfs = None
+            if depth == 1:
+                root.clear()
+            elif depth == 2 and cell_xfs is None:
+                element.clear()
+        return dates, durations
+
+    def rows(self, path: str) -> Iterator[tuple[int, list[tuple[int, str, bool]]]]:
+        """(row number, [(0-based column, text, formula without a saved value)]) of each row.
+
+        Streams the sheet's XML: each cell is read and dropped at its end tag, so memory stays
+        flat however many rows or cells (even millions of empty ones) the sheet holds. The
+        stored dimension and `spans` are never read: only the cells themselves count.
+        """
+        strings = self.strings()
+        dates, durations = self.styles()
+        epoch = _epoch(self.date1904)
+        root = sheet_data = row = None
+        tags: dict[str, str] = {}
+        number = 0
+        column = -1
+        cells: list[tuple[int, str, bool]] = []
+        depth = 0
+        parts = 0
+        for event, element in self._parts(path):
+            if event == "start":
+                depth += 1
+                if root is None:
+                    root = element
+                    namespace = _namespace(element.tag)
+                    tags = {
+                        name: namespace + name for name in ("sheetData", "row", "c", "v", "f", "is")
+                    }
+                    continue
+                tag = element.tag
+                if tag == tags["row"]:
+                    row = element
+                    number = _row_number(element.get("r"), number)
+                    column = -1
+                elif tag == tags["sheetData"]:
+                    sheet_data = element
+                elif row is not None:
+                    parts += 1
+                    if parts > _MAX_PARTS_PER_CELL:
+                        raise _damaged(f"row {number} holds a cell with too many parts")
+                continue
+            depth -= 1
+            tag = element.tag
+            if tag == tags["c"]:
+                column = _column_index(element.get("r"), column)
+                cell = _cell(element, tags, strings, dates, durations, epoch)
+                if cell is not None:
+                    cells.append((column, cell[0], cell[1]))
+                parts = 0
+                if row is not None:
+                    row.clear()  # drop the cells read so far: a row may hold millions
+            elif tag == tags["row"]:
+                yield number, cells
+                cells = []
+                row = None
+                parts = 0
+                if sheet_data is not None:
+                    sheet_data.clear()
+            elif tag == tags["sheetData"]:
+                return  # what follows the cells (merged ranges, margins...) is not needed
+            elif depth == 1 and root is not None:
+                root.clear()  # a part before sheetData (column widths, views): not needed
 
 
-def _cell_text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "yes" if cell else "no"
-    if isinstance(cell, float):
-        # repr gives the shortest text that round-trips: 84.43, not 84.4299999.
-        text = repr(cell)
-        return text[:-2] if text.endswith(".0") else text
-    return str(cell).strip()
+def _namespace(tag: str) -> str:
+    """ "{uri}" of an element's tag: the transitional and the strict schemas differ."""
+    return tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+
+
+def _epoch(date1904: bool):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    return CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+
+
+def _row_number(reference: str | None, previous: int) -> int:
+    if reference is None:
+        return previous + 1
+    try:
+        number = int(reference)
+    except ValueError:
+        raise _damaged(f"row number {reference[:20]!r}") from None
+    if not previous < number <= 1_048_576:
+        raise _damaged(f"row {number} after row {previous}")
+    return number
+
+
+_LETTERS = re.compile(r"[A-Z]{1,3}")
+
+
+def _column_index(reference: str | None, previous: int) -> int:
+    """0-based column of a cell reference such as "AB12"; the next column when there is none."""
+    if reference is None:
+        return previous + 1
+    letters = reference.rstrip("0123456789")
+    if not _LETTERS.fullmatch(letters):
+        raise _damaged(f"cell reference {reference[:20]!r}")
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    if not previous < index - 1 < 16_384:
+        raise _damaged(f"cell {reference} out of order or beyond column XFD")
+    return index - 1
+
+
+def _cell(element, tags, strings, dates, durations, epoch) -> tuple[str, bool] | None:
+    """(text, formula without a saved value) of one `<c>` element, None when it is empty."""
+    kind = element.get("t", "n")
+    value = None
+    has_value = formula = False
+    inline = None
+    for child in element:
+        tag = child.tag
+        if tag == tags["v"]:
+            has_value, value = True, child.text
+        elif tag == tags["f"]:
+            formula = True
+        elif tag == tags["is"]:
+            inline = child
+    if formula and (not has_value or (not value and kind != "str")):
+        # No saved value: a file written by a program that never computed it. A saved empty
+        # text (`t="str"` with an empty `<v>`) is how Excel and LibreOffice store ="": blank.
+        return "", True
+    if kind == "inlineStr":
+        return (_rich_text(inline, tags["is"][: -len("is")]) if inline is not None else ""), False
+    if not value:
+        return None
+    if kind == "n":
+        return _number(value, element.get("s"), dates, durations, epoch), False
+    if kind == "s":
+        try:
+            return strings[int(value)], False
+        except (ValueError, IndexError):
+            raise _damaged(f"cell {element.get('r')}: no shared string {value[:20]!r}") from None
+    if kind == "b":
+        return ("yes" if value.strip() not in {"0", "false"} else "no"), False
+    if kind == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+
+        try:
+            return str(from_ISO8601(value)), False
+        except ValueError:
+            raise _damaged(f"cell {element.get('r')}: {value[:20]!r} is not a date") from None
+    return _unescape(value), False  # "str" (a formula's text), "e" (#N/A...), anything else
+
+
+def _number(text: str, style: str | None, dates, durations, epoch) -> str:
+    try:
+        number = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
+    except ValueError:
+        raise _damaged(f"{text[:20]!r} is not a number") from None
+    if style and int(style) in dates:
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            return str(from_excel(number, epoch, timedelta=int(style) in durations))
+        except (OverflowError, ValueError):
+            return "#VALUE!"  # what openpyxl and Excel show for a serial that is no date
+    return _number_text(number)
+
+
+def _number_text(number: int | float) -> str:
+    if isinstance(number, int):
+        return str(number)
+    # repr gives the shortest text that round-trips: 84.43, not 84.4299999; a person never
+    # writes an exponent, so 1e-05 is written 0.00001.
+    text = repr(number)
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _rich_text(element, namespace: str) -> str:
+    """The text of a shared or inline string: its `<t>` and its runs' `<t>`, no phonetics."""
+    t, r = namespace + "t", namespace + "r"
+    parts = []
+    for child in element:
+        if child.tag == t:
+            parts.append(child.text or "")
+        elif child.tag == r:
+            parts.extend(run.text or "" for run in child if run.tag == t)
+    return _unescape("".join(parts))
+
+
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """OOXML writes characters XML cannot hold (control characters) as _xHHHH_."""
+    if "_x" not in text:
+        return text
+    return _ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+
+
+# -- numbers as people write them ---------------------------------------------------------------
+
+# A sign only for negatives (a leading + is how a spreadsheet formula starts); ASCII digits,
+# optionally grouped by thousands with spaces; one decimal point or comma.
+_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)?(?:[.,][0-9]+)?")
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 
 
 def parse_decimal(text: str) -> Decimal:
-    """84.43 or 84,43 (decimal comma). Raises ValueError on anything else."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
+    """A number as a person writes it in a cell. Raises ValueError on anything else.
+
+    Accepted: 84.43, 84,43 (decimal comma), -3.5, .5, 007, 1 234,5 (groups of three separated
+    by spaces, also no-break or thin ones). Refused, though Python's Decimal takes them: a
+    leading +, digit separators such as _, exponents (1e3), Infinity and NaN, digits of other
+    scripts, a lone or trailing separator (5., 1,2.5), loose spaces (8 5).
+    """
+    cleaned = text.strip().translate(_SPACES)
+    if not cleaned or not _NUMBER.fullmatch(cleaned) or not any(c.isdigit() for c in cleaned):
+        raise ValueError(text)
     try:
-        value = Decimal(cleaned)
+        value = Decimal(cleaned.replace(" ", "").replace(",", "."))
     except InvalidOperation:
         raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
+    return value.copy_abs() if value.is_zero() else value  # -0 is 0
 
 
 def decimal_places(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+__all__ = [
+    "FileProblem",
+    "Limits",
+    "Row",
+    "Table",
+    "decimal_places",
+    "parse_decimal",
+    "read_table",
+]
