@@ -30,6 +30,7 @@ import textwrap
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from provinces.models import Unit
 from scoring.imports import import_file
@@ -41,6 +42,13 @@ PROVINCES_2025 = {"01": "9", "22": "8.5", "04": "7", "80": "9.5", "52": "6"}
 MINISTRIES_2024 = {"BTP": "8", "BYT": "7", "BNV": "7", "BTC": "6", "BKHDT": "6"}
 MINISTRIES_2025 = {"BTP": "9", "BYT": "6", "BNV": "8"}
 AT_75 = ["BCT", "BDTTG", "BGDDT", "BKHCN", "BNG", "BNNMT", "BTC", "BVHTTDL", "BXD", "NHNN", "TTCP"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Reports in English, as the commands print them (Vietnamese is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def imported(kind: str, text: str) -> None:
