@@ -178,6 +178,10 @@ STORAGES = {
     },
 }
 
+# The admin's import runs inside a transaction, as the command's does: an import locks the
+# editions it names for as long as it checks and writes.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Import limits: a file larger than this, or an XLSX that would unpack to more, is refused

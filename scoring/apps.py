@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self) -> None:
+        from scoring.imports import register_kind
+        from scoring.resources import SCORING_KINDS
+
+        for resource in SCORING_KINDS:
+            register_kind(resource)

@@ -73,8 +73,8 @@ def seed_demo() -> list[str]:
 def _imported(kind: str, data: bytes, name: str) -> str:
     report = import_file(kind, data, name)
     if not report.ok:
-        raise DemoRefused("\n".join(report.problems))
-    return report.summary()
+        raise DemoRefused("\n".join(str(problem) for problem in report.problems))
+    return str(report.summary())
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:

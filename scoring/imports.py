@@ -1,21 +1,55 @@
-"""Importing a file of one kind: the one entry point shared by the command and the admin."""
+"""Importing a file of one kind: the one entry point shared by the command and the admin.
 
+The kinds are registered per app (`register_kind` in each AppConfig.ready), so that `surveys`
+adds its own without `scoring` importing it.
+"""
+
+import hashlib
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import tablib
-from django.utils.translation import gettext as _
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_noop as N_
+from import_export.exceptions import ImportError as ImportExportError
 
-from scoring.resources import RESOURCES, FileResource
-from scoring.tabular import FileProblem, read_table
+from scoring.problems import Message, Refused, register
+from scoring.resources.base import FileResource
+from scoring.tabular import FileProblem, Limits, read_table
+
+KINDS: dict[str, type[FileResource]] = {}
+_CHUNK = 1 << 20
+
+register(
+    import_counts=N_("%(created)s created, %(updated)s updated, %(unchanged)s unchanged"),
+    # Translators: %(kind)s is the file kind (methodology, scores...), not translated.
+    import_dry_run=N_("%(kind)s (dry run, nothing written): %(counts)s"),
+    import_done=N_("%(kind)s: %(counts)s"),
+)
+
+
+def register_kind(resource: type[FileResource]) -> None:
+    if KINDS.get(resource.kind, resource) is not resource:
+        raise ValueError(f"the import kind {resource.kind!r} is registered twice")
+    KINDS[resource.kind] = resource
+
+
+def limits() -> Limits:
+    return Limits(
+        max_bytes=settings.IMPORT_MAX_BYTES, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES
+    )
 
 
 @dataclass
 class ImportReport:
     kind: str
     dry_run: bool
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
+    # All problems found, also those beyond the ones listed ("and N more").
+    problem_count: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -24,46 +58,69 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def summary(self) -> str:
-        counts = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
-        if self.dry_run:
-            # Translators: %(kind)s is the file kind (methodology, scores...), not translated.
-            return _("%(kind)s (dry run, nothing written): %(counts)s") % {
-                "kind": self.kind,
-                "counts": counts,
-            }
-        return f"{self.kind}: {counts}"
+    def summary(self) -> Message:
+        counts = Message(
+            "import_counts",
+            {"created": self.created, "updated": self.updated, "unchanged": self.unchanged},
+        )
+        code = "import_dry_run" if self.dry_run else "import_done"
+        return Message(code, {"kind": self.kind, "counts": counts})
 
 
 def import_file(
-    kind: str, data: bytes, filename: str, *, user=None, dry_run: bool = False
+    kind: str, source: bytes | BinaryIO, filename: str, *, user=None, dry_run: bool = False
 ) -> ImportReport:
-    """Validate the whole file, then write all of it in one transaction, or nothing."""
-    if kind not in RESOURCES:
-        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(RESOURCES)}")
+    """Check the whole file, then write all of it in one transaction, or nothing.
+
+    The transaction also holds the lock on each edition the file names (taken as the file is
+    checked, the same row lock publishing takes), so checking and writing see one state.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(KINDS))}")
     report = ImportReport(kind=kind, dry_run=dry_run)
+    source_line = f"import {kind} {filename[:100]} sha256={_sha256(source)}"
+    resource = KINDS[kind](user=user, source=source_line)
     try:
-        table = read_table(data, filename, sheet=kind)
+        with transaction.atomic():
+            table = read_table(source, filename, sheet=kind, limits=limits())
+            checked = resource.check(table)
+            report.warnings = checked.warnings
+            if checked.problems:
+                report.problems = checked.problems.listed()
+                report.problem_count = checked.problems.count
+                return report
+            try:
+                resource.import_data(
+                    tablib.Dataset(), dry_run=dry_run, use_transactions=True, raise_errors=True
+                )
+            except ImportExportError as error:
+                if isinstance(error.error, Refused):
+                    raise error.error from None
+                raise
+            if dry_run:
+                transaction.set_rollback(True)
     except FileProblem as problem:
-        report.problems.append(
-            _("file %(filename)s: %(problem)s") % {"filename": filename, "problem": problem}
-        )
+        report.problems = [problem.message.in_file(filename)]
+        report.problem_count = 1
         return report
-    resource: FileResource = RESOURCES[kind](user=user, source=f"import {kind} {filename}")
-    checked = resource.check(table)
-    report.problems, report.warnings = checked.problems, checked.warnings
-    if checked.problems:
+    except Refused as refusal:
+        report.problems = refusal.problems
+        report.problem_count = len(refusal.problems)
         return report
-    # import-export runs the whole write in one transaction and rolls it back on a dry run.
-    result = resource.import_data(
-        tablib.Dataset(), dry_run=dry_run, use_transactions=True, raise_errors=True
-    )
     report.notes = checked.notes
-    report.created = result.totals["new"]
-    report.updated = result.totals["update"]
-    report.unchanged = result.totals["skip"]
+    report.created, report.updated, report.unchanged = resource.written.counts()
     return report
+
+
+def _sha256(source: bytes | BinaryIO) -> str:
+    """The file's fingerprint for the audit trail; a file over the size limit is refused
+    unread, so only its first part is hashed (its fingerprint is then never recorded)."""
+    if isinstance(source, bytes | bytearray):
+        return hashlib.sha256(source).hexdigest()
+    digest = hashlib.sha256()
+    start, read = source.tell(), 0
+    while read <= settings.IMPORT_MAX_BYTES and (chunk := source.read(_CHUNK)):
+        digest.update(chunk)
+        read += len(chunk)
+    source.seek(start)
+    return digest.hexdigest()

@@ -344,3 +344,39 @@ class DataVersion(models.Model):
         row.save(update_fields=["number", "changed_at"])
         row.refresh_from_db()
         return row.number
+
+
+class EditionChange(models.Model):
+    """Every change to an edition, its criteria, its participants and its imported published
+    results: who, when, old, new and where it came from. Written by the writers in scoring/,
+    never edited."""
+
+    class Subject(models.TextChoices):
+        EDITION = "edition", _("Edition")
+        CRITERION = "criterion", _("Criterion")
+        PARTICIPANT = "participant", _("Participant")
+        SUMMARY = "summary", _("Published result")
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("Added")
+        CHANGED = "changed", _("Changed")
+        REMOVED = "removed", _("Removed")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="changes")
+    subject = models.CharField(max_length=16, choices=Subject.choices)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    # The criterion's code or the unit's code: what the change is about, as people name it.
+    key = models.CharField(max_length=64)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.subject} {self.key} {self.action}"

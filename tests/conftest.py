@@ -56,6 +56,11 @@ def english():
         yield
 
 
+def lines(messages) -> list[str]:
+    """Messages as the reader sees them, in the active language."""
+    return [str(message) for message in messages]
+
+
 def run_import(kind: str, text: str, filename: str = "file.csv", **kwargs) -> ImportReport:
     """Import literal CSV text (dedented) through the same path as the command."""
     return import_file(kind, textwrap.dedent(text).encode("utf-8"), filename, **kwargs)

@@ -15,7 +15,7 @@ from django.utils import translation
 from provinces.names import UnitNotFound, UnitResolver
 from scoring.imports import import_file
 from scoring.publish import PublishRefused, publish_edition
-from tests.conftest import imported, run_import
+from tests.conftest import imported, lines, run_import
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_an_import_refused_for_points_above_the_maximum_says_so_in_vietnamese(
         """,
     )
 
-    assert report.problems == [
+    assert lines(report.problems) == [
         "dòng 2, cột self_points: 9 vượt quá mức tối đa 8.00",
         'dòng 3, cột criterion: "1.3" không phải là tiêu chí của kỳ đánh giá năm 2019 (province)',
         "dòng 4, cột self_points: 4.125 có quá 2 chữ số thập phân",
@@ -53,7 +53,7 @@ def test_an_unknown_unit_comes_with_suggestions_in_vietnamese(province_edition, 
         """,
     )
 
-    assert report.problems == [
+    assert lines(report.problems) == [
         'dòng 2, cột unit: không có đơn vị "Hà Mội" trong năm 2019 '
         "(có phải là: Hà Nội (01), Hà Nam (35), Hà Tĩnh (42)?)"
     ]
@@ -84,12 +84,12 @@ def test_a_publish_refused_for_missing_points_lists_them_in_vietnamese(
 
 @pytest.mark.django_db
 def test_a_file_problem_and_the_counts_are_in_vietnamese(province_edition, vietnamese):
-    assert import_file("scores", b"", "diem.csv").problems == ["tệp diem.csv: tệp trống"]
+    assert lines(import_file("scores", b"", "diem.csv").problems) == ["tệp diem.csv: tệp trống"]
 
     again = imported("participants", "year,level,unit\n2019,province,01\n2019,province,31\n")
 
-    assert again.notes == ["1 đơn vị không có trong tệp không còn tham gia"]
-    assert again.summary() == "participants: 0 tạo mới, 0 cập nhật, 2 không đổi"
+    assert lines(again.notes) == ["1 đơn vị không có trong tệp không còn tham gia"]
+    assert str(again.summary()) == "participants: 0 tạo mới, 0 cập nhật, 2 không đổi"
 
 
 def test_the_command_line_stays_english_while_vietnamese_is_active(

@@ -1,4 +1,10 @@
-"""What every file kind shares: reading cells, whole-file validation, import-export hooks."""
+"""What every file kind shares: columns, reading cells, row numbers, whole-file checking, and
+the import-export hooks that hand the clean rows to the kind's writer.
+
+The rules themselves live in the modules named after them (scoring/points.py, tree.py,
+participation.py, editions.py); a Resource only turns cells into values, asks those rules, and
+puts each answer at its row and column.
+"""
 
 import re
 from collections.abc import Callable
@@ -7,43 +13,43 @@ from decimal import Decimal
 from typing import Any
 
 import tablib
-from django.utils.translation import gettext as _
+from django.db import transaction
+from django.utils.translation import gettext_noop as N_
 from import_export import resources
 
 from provinces.models import Level, Unit
 from provinces.names import UnitNotFound, UnitResolver, normalize
-from scoring.models import Edition, Participant
-from scoring.tabular import Row, Table, decimal_places, parse_decimal
+from scoring.editions import refusal
+from scoring.models import Edition
+from scoring.points import COUNT_LIMIT, Written, points_problem
+from scoring.problems import Message, Problems, Refused, register
+from scoring.tabular import Row, Table, parse_decimal
+from scoring.texts import text_problem
 
-
-class ImportRefused(Exception):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-class RowProblem(ValueError):
-    """One cell is wrong: the message says what and what was expected."""
-
-    def __init__(self, column: str, message: str, *, per_edition: bool = False):
-        super().__init__(message)
-        self.column = column
-        # A problem of the whole edition (published, missing) is reported on its first row only.
-        self.per_edition = per_edition
-
-
-def row_column(row: int, column: str, problem: str) -> str:
-    """One problem line of docs/formats.md: `row N, column C: what is wrong`."""
-    # Translators: the line format of every import problem; %(column)s is a column name of the
-    # file (year, unit, self_points...), kept as written.
-    return _("row %(row)s, column %(column)s: %(problem)s") % {
-        "row": row,
-        "column": column,
-        "problem": problem,
-    }
-
+register(
+    missing_columns=N_(
+        # Translators: %(kind)s is a file kind (methodology, scores...), not translated.
+        "required column missing (missing: %(missing)s; a %(kind)s file needs %(required)s)"
+    ),
+    unknown_column=N_('column "%(header)s" is not part of the %(kind)s format and was ignored'),
+    no_data_rows=N_("row %(row)s: the file has a header but no data rows"),
+    formula_without_value=N_(
+        "a formula without a saved value (open the file in Excel, save it, and import again)"
+    ),
+    # Translators: %(what)s is "this code", "this unit"... (translated separately).
+    duplicate=N_("%(what)s appears twice (first on row %(first)s)"),
+    this_code=N_("this code"),
+    this_unit=N_("this unit"),
+    this_unit_and_criterion=N_("this unit and criterion"),
+    not_a_year=N_('"%(text)s" is not a year (expected e.g. 2019)'),
+    not_a_level=N_('"%(text)s" is not a level (expected province or ministry)'),
+    number_required=N_("a number is required here"),
+    not_a_number=N_('"%(text)s" is not a number (expected e.g. 1.25)'),
+    not_a_whole_number=N_('"%(text)s" is not a whole number of 0 or more'),
+    # Translators: yes and no are the values a file may hold; keep them untranslated.
+    not_yes_no=N_('"%(text)s" is not yes or no'),
+    unit_not_found=N_("%(reason)s"),
+)
 
 _LEVELS = {
     "province": Level.PROVINCE,
@@ -57,29 +63,51 @@ _YES = {"yes", "y", "true", "1", "co", "x"}
 _NO = {"no", "n", "false", "0", "khong"}
 
 
+def _cell_text(value) -> str:
+    return str(value if value is not None else "").strip()
+
+
+class ImportRefused(Refused):
+    """The file has problems; nothing was written."""
+
+
+class RowProblem(Exception):
+    """One cell is wrong: the message says what and what was expected."""
+
+    def __init__(self, column: str, message: Message, *, per_edition: bool = False):
+        super().__init__(column, message)
+        self.column = column
+        self.message = message
+        # A problem of the whole edition (published, missing) is reported on its first row only.
+        self.per_edition = per_edition
+
+
 @dataclass
 class Checked:
-    """The outcome of validating a file: problems, warnings and the clean rows to write."""
+    """The outcome of checking a file: problems, warnings, notes and the clean rows to write."""
 
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    warnings: list[Message] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ImportOptions:
-    """Meta options of every kind: an unchanged row is counted, not written, so a re-import
-    reports everything unchanged; no HTML diff is built for the command line."""
+    """Meta options of every kind: rows are diffed by import-export (the admin's preview) but
+    written by the kind's writer, in after_import, so nothing is saved row by row."""
 
     skip_unchanged = True
     report_skipped = True
     skip_html_diff = True
+    use_bulk = True
 
 
 class FileResource(resources.ModelResource):
-    """Shared validation of one file kind; subclasses say what a row means."""
+    """Shared checking of one file kind; subclasses say what a row means and which writer
+    stores it."""
 
     kind = ""
+    change = ""  # the scoring.editions.Change this kind makes
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
 
@@ -88,46 +116,42 @@ class FileResource(resources.ModelResource):
         self.user = user
         self.source = source
         self.checked: Checked | None = None
+        self.written = Written()
         self._resolvers: dict[tuple[str, int], UnitResolver] = {}
         self._editions: dict[tuple[int, str], Edition | None] = {}
 
-    # -- whole-file validation -------------------------------------------------------------
+    # -- whole-file checking ---------------------------------------------------------------
 
     def check(self, table: Table) -> Checked:
+        """Every problem of every row. Iterating the rows may raise tabular.FileProblem."""
         checked = Checked()
+        self.checked = checked
         known = set(self.required) | set(self.optional)
         missing = [column for column in self.required if column not in table.headers]
         if missing:
-            problem = _(
-                # Translators: %(kind)s is a file kind (methodology, scores...), not translated.
-                "required column missing (missing: %(missing)s; a %(kind)s file needs %(required)s)"
-            ) % {
+            params = {
                 "missing": ", ".join(missing),
                 "kind": self.kind,
                 "required": ", ".join(self.required),
             }
-            checked.problems.append(row_column(1, missing[0], problem))
-            self.checked = checked
+            checked.problems.add(Message("missing_columns", params).at(1, missing[0]))
             return checked
+        checked.problems.extend(table.problems)
         for header in table.headers:
             if header and header not in known:
-                checked.warnings.append(
-                    _('column "%(header)s" is not part of the %(kind)s format and was ignored')
-                    % {"header": header, "kind": self.kind}
-                )
-        if not table.rows:
-            checked.problems.append(
-                _("row %(row)s: the file has a header but no data rows") % {"row": 2}
-            )
+                params = {"header": header, "kind": self.kind}
+                checked.warnings.append(Message("unknown_column", params))
         edition_problems: set[str] = set()
+        seen_rows = False
         for row in table.rows:
-            for column in sorted(row.formula_without_value & known):
-                problem = _(
-                    "a formula without a saved value "
-                    "(open the file in Excel, save it, and import again)"
-                )
-                checked.problems.append(row_column(row.number, column, problem))
-            if row.formula_without_value & known:
+            seen_rows = True
+            if row.problems:
+                checked.problems.extend(row.problems)
+                continue
+            formulas = sorted(row.formula_without_value & known)
+            for column in formulas:
+                checked.problems.add(Message("formula_without_value").at(row.number, column))
+            if formulas:
                 continue
             self._noted: list[RowProblem] = []
             try:
@@ -136,16 +160,18 @@ class FileResource(resources.ModelResource):
                 self._noted.append(problem)
             if self._noted:
                 for problem in self._noted:
-                    if problem.per_edition and str(problem) in edition_problems:
-                        continue
                     if problem.per_edition:
-                        edition_problems.add(str(problem))
-                    checked.problems.append(row_column(row.number, problem.column, str(problem)))
+                        if str(problem.message) in edition_problems:
+                            continue
+                        edition_problems.add(str(problem.message))
+                    checked.problems.add(problem.message.at(row.number, problem.column))
                 continue
             clean["_row"] = row.number
             checked.rows.append(clean)
-        self.check_file(checked)
-        self.checked = checked
+        if not seen_rows:
+            checked.problems.add(Message("no_data_rows", {"row": 2}))
+        if not checked.problems:
+            self.check_file(checked)
         return checked
 
     def check_row(self, row: Row) -> dict[str, Any]:
@@ -161,35 +187,39 @@ class FileResource(resources.ModelResource):
             self._noted.append(problem)
             return None
 
-    def note(self, problem: RowProblem) -> None:
-        self._noted.append(problem)
+    def note(self, column: str, message: Message | None) -> None:
+        if message is not None:
+            self._noted.append(RowProblem(column, message))
 
     def check_file(self, checked: Checked) -> None:
-        """Rules that span the valid rows (duplicates, tree sums): append to checked.problems."""
+        """Rules that span the clean rows (duplicates, tree sums): add to checked.problems."""
 
-    def _duplicates(self, checked: Checked, key_names: tuple[str, ...], column: str, what: str):
+    @staticmethod
+    def duplicates(checked: Checked, key_names: tuple[str, ...], column: str, what: str):
         seen: dict[tuple, int] = {}
         for clean in checked.rows:
             key = tuple(clean[name] for name in key_names)
             if key in seen:
-                # Translators: %(what)s is "this code", "this unit"... (translated separately).
-                problem = _("%(what)s appears twice (first on row %(first)s)") % {
-                    "what": what,
-                    "first": seen[key],
-                }
-                checked.problems.append(row_column(clean["_row"], column, problem))
+                params = {"what": Message(what), "first": seen[key]}
+                checked.problems.add(Message("duplicate", params).at(clean["_row"], column))
             else:
                 seen[key] = clean["_row"]
 
     # -- cell parsers ----------------------------------------------------------------------
 
     @staticmethod
+    def text(row: Row, column: str, limit: int | None = None) -> str:
+        value = row.values.get(column, "")
+        problem = text_problem(value, limit)
+        if problem:
+            raise RowProblem(column, problem)
+        return value
+
+    @staticmethod
     def year(row: Row) -> int:
         text = row.values.get("year", "")
-        if not re.fullmatch(r"\d{4}(\.0)?", text) or not 2000 <= int(float(text)) <= 2100:
-            raise RowProblem(
-                "year", _('"%(text)s" is not a year (expected e.g. 2019)') % {"text": text}
-            )
+        if not re.fullmatch(r"[0-9]{4}(\.0)?", text) or not 2000 <= int(float(text)) <= 2100:
+            raise RowProblem("year", Message("not_a_year", {"text": text}))
         return int(float(text))
 
     @staticmethod
@@ -197,49 +227,44 @@ class FileResource(resources.ModelResource):
         text = row.values.get("level", "")
         level = _LEVELS.get(normalize(text))
         if level is None:
-            raise RowProblem(
-                "level",
-                _('"%(text)s" is not a level (expected province or ministry)') % {"text": text},
-            )
+            raise RowProblem("level", Message("not_a_level", {"text": text}))
         return level
 
     @staticmethod
-    def points(
-        row: Row, column: str, *, maximum: Decimal | None = None, required: bool = False
-    ) -> Decimal | None:
+    def number(row: Row, column: str, *, required: bool = False) -> Decimal | None:
         text = row.values.get(column, "")
         if text == "":
             if required:
-                raise RowProblem(column, _("a number is required here"))
+                raise RowProblem(column, Message("number_required"))
             return None
         try:
-            value = parse_decimal(text)
+            return parse_decimal(text)
         except ValueError:
-            raise RowProblem(
-                column, _('"%(text)s" is not a number (expected e.g. 1.25)') % {"text": text}
-            ) from None
-        if decimal_places(value) > 2:
-            raise RowProblem(column, _("%(text)s has more than 2 decimals") % {"text": text})
-        if value < 0:
-            raise RowProblem(column, _("%(text)s is below 0") % {"text": text})
-        if maximum is not None and value > maximum:
-            raise RowProblem(
-                column,
-                _("%(text)s is above the maximum of %(maximum)s")
-                % {"text": text, "maximum": maximum},
-            )
+            raise RowProblem(column, Message("not_a_number", {"text": text})) from None
+
+    @classmethod
+    def points(
+        cls, row: Row, column: str, *, maximum: Decimal | None = None, required: bool = False
+    ) -> Decimal | None:
+        value = cls.number(row, column, required=required)
+        if value is None:
+            return None
+        problem = points_problem(value, maximum, shown=row.values[column])
+        if problem:
+            raise RowProblem(column, problem)
         return value.quantize(Decimal("0.01"))
 
     @staticmethod
-    def whole_number(row: Row, column: str) -> int | None:
+    def whole_number(row: Row, column: str, *, limit: int = COUNT_LIMIT) -> int | None:
         text = row.values.get(column, "")
         if text == "":
             return None
-        if not re.fullmatch(r"\d+(\.0+)?", text):
-            raise RowProblem(
-                column, _('"%(text)s" is not a whole number of 0 or more') % {"text": text}
-            )
-        return int(float(text))
+        if not re.fullmatch(r"[0-9]+(\.0+)?", text):
+            raise RowProblem(column, Message("not_a_whole_number", {"text": text}))
+        value = int(text.split(".")[0])
+        if value > limit:
+            raise RowProblem(column, Message("above_limit", {"text": text, "limit": limit}))
+        return value
 
     @staticmethod
     def yes_no(row: Row, column: str, default: bool) -> bool:
@@ -250,39 +275,33 @@ class FileResource(resources.ModelResource):
             return True
         if text in _NO:
             return False
-        # Translators: yes and no are the values a file may hold; keep them untranslated.
-        raise RowProblem(column, _('"%(text)s" is not yes or no') % {"text": row.values[column]})
+        raise RowProblem(column, Message("not_yes_no", {"text": row.values[column]}))
 
     def edition(self, row: Row) -> Edition | None:
-        """The row's edition, refusing published ones. None if it does not exist yet."""
+        """The row's edition if it accepts this kind's change; None if it does not exist yet.
+
+        Inside a transaction (every import runs in one) the edition is locked as publishing
+        locks it, so the file is checked and written against an edition nobody else changes.
+        """
         key = (self.year(row), self.level(row))
         if key not in self._editions:
-            self._editions[key] = Edition.objects.filter(year=key[0], level=key[1]).first()
+            editions = Edition.objects.filter(year=key[0], level=key[1])
+            if transaction.get_connection().in_atomic_block:
+                editions = editions.select_for_update()
+            self._editions[key] = editions.first()
         edition = self._editions[key]
-        if edition is not None and edition.is_published:
-            raise RowProblem(
-                "year",
-                _(
-                    # Translators: %(level)s is province or ministry, as written in the file.
-                    "the %(year)s %(level)s edition is published; a correction must reopen it "
-                    "before anything is imported into it"
-                )
-                % {"year": key[0], "level": key[1]},
-                per_edition=True,
-            )
+        if edition is not None:
+            problem = refusal(edition, self.change)
+            if problem is not None:
+                raise RowProblem("year", problem, per_edition=True)
         return edition
 
     def existing_edition(self, row: Row) -> Edition:
         edition = self.edition(row)
         if edition is None:
             year, level = self.year(row), self.level(row)
-            raise RowProblem(
-                "year",
-                # Translators: %(level)s is province or ministry, as written in the file.
-                _("there is no %(year)s %(level)s edition (import its methodology first)")
-                % {"year": year, "level": level},
-                per_edition=True,
-            )
+            message = Message("edition_missing", {"year": year, "level": level})
+            raise RowProblem("year", message, per_edition=True)
         return edition
 
     def unit(self, row: Row) -> Unit:
@@ -292,27 +311,23 @@ class FileResource(resources.ModelResource):
         try:
             return self._resolvers[key].resolve(row.values.get("unit", ""))
         except UnitNotFound as error:
-            raise RowProblem("unit", str(error)) from None
+            # Name matching explains itself (suggestions, successors) in the active language.
+            raise RowProblem("unit", Message("unit_not_found", {"reason": str(error)})) from None
 
     # -- import-export hooks ---------------------------------------------------------------
 
     def before_import(self, dataset: tablib.Dataset, **kwargs) -> None:
         if self.checked is None:
+            # The admin path: a raw Dataset that no one has checked yet.
             headers = [str(h or "").strip().lower() for h in dataset.headers or []]
-            rows = [
-                Row(
-                    number,
-                    {
-                        h: str(v if v is not None else "").strip()
-                        for h, v in zip(headers, values, strict=False)
-                    },
-                )
+            rows = (
+                Row(number, dict(zip(headers, map(_cell_text, values), strict=False)))
                 for number, values in enumerate(dataset, start=2)
-            ]
-            self.check(Table(headers, rows))
+            )
+            self.check(Table(headers, rows, []))
         if self.checked.problems:
-            dataset.wipe()  # so that import-export writes no row of a refused file
-            raise ImportRefused(self.checked.problems)
+            dataset.wipe()  # so that import-export handles no row of a refused file
+            raise ImportRefused(self.checked.problems.listed())
         clean_rows = self.prepare(self.checked)
         columns = sorted({key for clean in clean_rows for key in clean})
         dataset.wipe()
@@ -321,10 +336,18 @@ class FileResource(resources.ModelResource):
             dataset.append([clean.get(column) for column in columns])
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
-        """Create what rows refer to (editions, participants); return the rows to save."""
+        """The rows as import-export should diff them (reading, never writing)."""
         return checked.rows
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Nothing is saved row by row: the writer stores the whole file in after_import."""
 
-def participants_by_unit(edition: Edition) -> dict[int, Participant]:
-    participants = Participant.objects.filter(edition=edition).select_related("unit", "edition")
-    return {p.unit_id: p for p in participants}
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # Also on a dry run: the caller's transaction is rolled back, and the counts are the
+        # writer's own, so a dry run reports exactly what the import would do.
+        self.written = self.write(self.checked)
+
+    def write(self, checked: Checked) -> Written:
+        """Hand the clean rows to the kind's writer; returns what it created, updated, kept."""
+        raise NotImplementedError

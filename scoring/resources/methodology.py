@@ -1,24 +1,30 @@
-"""The `methodology` kind: an edition's criteria tree, one node a row."""
+"""The `methodology` kind: an edition's criteria tree, one node a row, written by
+scoring.methodology.import_methodology."""
 
-import re
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from import_export import fields
 
-from provinces.models import Unit
 from provinces.names import normalize
-from scoring.models import Criterion, Edition, Participant
-from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem, row_column
+from scoring.editions import Change, Written
+from scoring.methodology import NAME_LIMIT, CriterionSpec, import_methodology, methodology_findings
+from scoring.models import Criterion
+from scoring.problems import Message, register
+from scoring.resources.base import Checked, FileResource, ImportOptions
 from scoring.tabular import Row
+from scoring.tree import code_problem, parent_code
 
-_CODE = re.compile(r"^\d+(\.\d+)*$")
+register(
+    name_vi_required=N_("the Vietnamese name is required"),
+    edition_created=N_("created the %(year)s %(level)s edition with %(count)s participants"),
+)
 
 
 class MethodologyResource(FileResource):
     kind = "methodology"
+    change = Change.METHODOLOGY
     required = ("year", "level", "code", "name_vi", "max_points")
     optional = ("name_en", "method", "description_vi", "description_en")
 
@@ -43,123 +49,65 @@ class MethodologyResource(FileResource):
     def check_row(self, row: Row) -> dict[str, Any]:
         year, level = self.cell(self.year, row), self.cell(self.level, row)
         if year and level:
-            edition = self.edition(row)
-            if edition is not None and edition.summary_only:
-                raise RowProblem(
-                    "year",
-                    # Translators: %(level)s is province or ministry, as written in the file.
-                    _("the %(year)s %(level)s edition holds summary results only, without a tree")
-                    % {"year": year, "level": level},
-                    per_edition=True,
-                )
+            self.edition(row)
         code = row.values["code"].strip()
-        if not _CODE.fullmatch(code):
-            self.note(
-                RowProblem(
-                    "code",
-                    _('"%(code)s" is not a dotted code (expected e.g. 1, 1.2, 1.2.3)')
-                    % {"code": code},
-                )
-            )
+        self.note("code", code_problem(code))
         if not row.values["name_vi"]:
-            self.note(RowProblem("name_vi", _("the Vietnamese name is required")))
+            self.note("name_vi", Message("name_vi_required"))
         method = normalize(row.values.get("method", ""))
         if method not in {"", "self", "survey"}:
-            # Translators: self and survey are the methods a file may hold; keep them as written.
-            problem = _('"%(method)s" is not self or survey') % {"method": row.values["method"]}
-            self.note(RowProblem("method", problem))
+            self.note("method", Message("bad_method", {"method": row.values["method"]}))
         return {
             "year": year,
             "level": level,
             "code": code,
-            "name_vi": row.values["name_vi"],
-            "name_en": row.values.get("name_en", ""),
+            "name_vi": self.cell(self.text, row, "name_vi", NAME_LIMIT),
+            "name_en": self.cell(self.text, row, "name_en", NAME_LIMIT),
             "max_points": self.cell(self.points, row, "max_points", required=True),
             "method": method,
-            "description_vi": row.values.get("description_vi", ""),
-            "description_en": row.values.get("description_en", ""),
+            "description_vi": self.cell(self.text, row, "description_vi"),
+            "description_en": self.cell(self.text, row, "description_en"),
         }
 
+    def specs(self, checked: Checked) -> dict[tuple[int, str], list[CriterionSpec]]:
+        specs = defaultdict(list)
+        for row in checked.rows:
+            values = {k: v for k, v in row.items() if k not in {"year", "level", "_row"}}
+            specs[(row["year"], row["level"])].append(CriterionSpec(**values))
+        return specs
+
     def check_file(self, checked: Checked) -> None:
-        self._duplicates(checked, ("year", "level", "code"), "code", _("this code"))
+        self.duplicates(checked, ("year", "level", "code"), "code", "this_code")
         if checked.problems:
             return
-        trees: dict[tuple[int, str], dict[str, dict]] = defaultdict(dict)
-        for (year, level), edition in self._editions.items():
-            if edition is not None:
-                for node in edition.criteria.values("code", "max_points", "method"):
-                    trees[(year, level)][node["code"]] = {**node, "_row": None}
-        for clean in checked.rows:
-            trees[(clean["year"], clean["level"])][clean["code"]] = clean
-        for tree in trees.values():
-            self._check_tree(tree, checked.problems)
-
-    @staticmethod
-    def _check_tree(tree: dict[str, dict], problems: list[str]) -> None:
-        children: dict[str, list[dict]] = defaultdict(list)
-        for code, node in tree.items():
-            if "." in code:
-                parent = code.rsplit(".", 1)[0]
-                if parent not in tree:
-                    if node["_row"]:
-                        problem = _(
-                            "%(code)s has no parent %(parent)s in the file or the edition"
-                        ) % {"code": code, "parent": parent}
-                        problems.append(row_column(node["_row"], "code", problem))
-                    continue
-                children[parent].append(node)
-        for code, node in sorted(tree.items(), key=lambda item: item[1]["_row"] or 0):
-            kids = children.get(code)
-            # Blame the parent's row, else the first child the file brings; a part of the tree
-            # the file does not touch was checked when it was imported.
-            where = node["_row"] or min((k["_row"] for k in kids or [] if k["_row"]), default=None)
-            if not where:
-                continue
-            if kids:
-                total = sum((kid["max_points"] for kid in kids), Decimal("0"))
-                if total != node["max_points"]:
-                    parts = " + ".join(f"{kid['code']}: {kid['max_points']}" for kid in kids)
-                    problem = _(
-                        # Translators: %(parts)s lists the children, e.g. "1.1: 8 + 1.2: 4".
-                        "the maximum of %(code)s is %(maximum)s but its children add up to "
-                        "%(total)s (%(parts)s)"
-                    ) % {
-                        "code": code,
-                        "maximum": node["max_points"],
-                        "total": total,
-                        "parts": parts,
-                    }
-                    problems.append(row_column(where, "max_points", problem))
-                if node["method"] and node["_row"]:
-                    problem = _(
-                        "%(code)s has sub-criteria, so it takes no method "
-                        "(only leaves are self or survey)"
-                    ) % {"code": code}
-                    problems.append(row_column(where, "method", problem))
-            elif not node["method"] and node["_row"]:
-                problem = _("%(code)s is a leaf and needs a method (self or survey)") % {
-                    "code": code
-                }
-                problems.append(row_column(where, "method", problem))
+        rows = {(r["year"], r["level"], r["code"]): r["_row"] for r in checked.rows}
+        for (year, level), specs in self.specs(checked).items():
+            edition = self._editions.get((year, level))
+            for finding in methodology_findings(edition, specs):
+                # Blame the node's row, else the first row of a child the file brings.
+                row = rows.get((year, level, finding.code)) or min(
+                    number
+                    for (y, lv, code), number in rows.items()
+                    if (y, lv) == (year, level) and parent_code(code) == finding.code
+                )
+                checked.problems.add(finding.message.at(row, finding.column))
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
         self._nodes: dict[tuple[int, str], Criterion] = {}
-        for year, level in {(r["year"], r["level"]) for r in checked.rows}:
-            edition = self._editions.get((year, level))
-            if edition is None:
-                edition = create_edition(year, level)
-                checked.notes.append(
-                    _("created the %(year)s %(level)s edition with %(count)s participants")
-                    % {"year": year, "level": level, "count": edition.participants.count()}
-                )
-                self._editions[(year, level)] = edition
-            for node in edition.criteria.all():
-                self._nodes[(edition.pk, node.code)] = node
+        for (_year, _level), edition in self._editions.items():
+            if edition is not None:
+                for node in edition.criteria.all():
+                    self._nodes[(edition.pk, node.code)] = node
         rows = []
-        for clean in sorted(checked.rows, key=lambda r: r["code"].count(".")):
-            edition = self._editions[(clean["year"], clean["level"])]
-            parent = clean["code"].rsplit(".", 1)[0] if "." in clean["code"] else ""
-            rows.append({**clean, "edition_id": edition.pk, "parent_code": parent})
+        for clean in sorted(checked.rows, key=lambda r: Criterion.sort_key_for(r["code"])):
+            edition = self._editions.get((clean["year"], clean["level"]))
+            rows.append(
+                {
+                    **clean,
+                    "edition_id": edition.pk if edition else None,
+                    "parent_code": parent_code(clean["code"]),
+                }
+            )
         return rows
 
     def get_instance(self, instance_loader, row):
@@ -175,16 +123,14 @@ class MethodologyResource(FileResource):
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        self._nodes[(instance.edition_id, instance.code)] = instance
-
-
-def create_edition(year: int, level: str, **extra) -> Edition:
-    """A new edition with every unit of the level that existed in that year as a participant
-    (the default of docs/formats.md; a participants file changes it)."""
-    edition = Edition.objects.create(year=year, level=level, **extra)
-    Participant.objects.bulk_create(
-        Participant(edition=edition, unit=unit)
-        for unit in Unit.objects.filter(level=level).of_year(year)
-    )
-    return edition
+    def write(self, checked: Checked) -> Written:
+        written = Written()
+        for (year, level), specs in self.specs(checked).items():
+            edition, outcome, is_new = import_methodology(
+                year, level, specs, user=self.user, source=self.source
+            )
+            written |= outcome
+            if is_new:
+                params = {"year": year, "level": level, "count": edition.participants.count()}
+                checked.notes.append(Message("edition_created", params))
+        return written

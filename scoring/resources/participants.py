@@ -1,18 +1,22 @@
-"""The `participants` kind: the units taking part in an edition, ranked or not."""
+"""The `participants` kind: the units taking part in an edition, ranked or not, written by
+scoring.participation.set_participants."""
 
+from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count
-from django.utils.translation import gettext as _
 from import_export import fields
 
+from scoring.editions import Change, Written
 from scoring.models import Participant
-from scoring.resources.base import Checked, FileResource, ImportOptions, row_column
+from scoring.participation import Participation, dropped, set_participants
+from scoring.problems import Message
+from scoring.resources.base import Checked, FileResource, ImportOptions
 from scoring.tabular import Row
 
 
 class ParticipantResource(FileResource):
     kind = "participants"
+    change = Change.PARTICIPANTS
     required = ("year", "level", "unit")
     optional = ("ranked", "note")
 
@@ -31,48 +35,46 @@ class ParticipantResource(FileResource):
             "edition_id": edition.pk,
             "unit_id": unit.pk if unit else None,
             "ranked": self.cell(self.yes_no, row, "ranked", default=True),
-            "note": row.values.get("note", ""),
+            "note": self.cell(self.text, row, "note"),
+            "_edition": edition,
+            "_unit": unit,
         }
+
+    def by_edition(self, checked: Checked) -> dict:
+        rows = defaultdict(list)
+        for clean in checked.rows:
+            rows[clean["_edition"]].append(clean)
+        return rows
 
     def check_file(self, checked: Checked) -> None:
         """The file lists an edition's participants: units it leaves out stop taking part,
         unless they already have points, which are never dropped silently."""
-        self._duplicates(checked, ("edition_id", "unit_id"), "unit", _("this unit"))
-        listed = {(row["edition_id"], row["unit_id"]) for row in checked.rows}
-        first_row = {}
-        for row in checked.rows:
-            first_row.setdefault(row["edition_id"], row["_row"])
-        self._dropped = []
-        for participant in (
-            Participant.objects.filter(edition__in=first_row)
-            .select_related("unit")
-            .annotate(scored=Count("scores") + Count("summary"))
-        ):
-            if (participant.edition_id, participant.unit_id) in listed:
-                continue
-            if participant.scored:
-                problem = _(
-                    "%(name)s (%(code)s) has points in this edition but is missing from the file "
-                    "(list every participant)"
-                ) % {"name": participant.unit.name_vi, "code": participant.unit.code}
-                checked.problems.append(
-                    row_column(first_row[participant.edition_id], "unit", problem)
-                )
-            else:
-                self._dropped.append(participant.pk)
+        self.duplicates(checked, ("edition_id", "unit_id"), "unit", "this_unit")
+        for edition, rows in self.by_edition(checked).items():
+            _removable, problems = dropped(edition, {row["unit_id"] for row in rows})
+            for problem in problems:
+                checked.problems.add(problem.at(rows[0]["_row"], "unit"))
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
-        if self._dropped:
-            Participant.objects.filter(pk__in=self._dropped).delete()
-            checked.notes.append(
-                _("%(count)s units not in the file no longer take part")
-                % {"count": len(self._dropped)}
-            )
         editions = {row["edition_id"] for row in checked.rows}
         self._existing = {
             (p.edition_id, p.unit_id): p for p in Participant.objects.filter(edition__in=editions)
         }
-        return checked.rows
+        return [
+            {k: v for k, v in row.items() if k[0] != "_" or k == "_row"} for row in checked.rows
+        ]
 
     def get_instance(self, instance_loader, row):
         return self._existing.get((row["edition_id"], row["unit_id"]))
+
+    def write(self, checked: Checked) -> Written:
+        written = Written()
+        for edition, rows in self.by_edition(checked).items():
+            entries = [Participation(row["_unit"], row["ranked"], row["note"]) for row in rows]
+            outcome, removed = set_participants(
+                edition, entries, user=self.user, source=self.source
+            )
+            written |= outcome
+            if removed:
+                checked.notes.append(Message("participants_dropped", {"count": removed}))
+        return written

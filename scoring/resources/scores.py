@@ -1,21 +1,40 @@
-"""The `scores` and `survey` kinds: points on the leaves of an edition, audited."""
+"""The `scores` and `survey` kinds: points on the leaves of an edition, written by
+scoring.points' writers (set_self_points, appraise, set_survey_points)."""
 
+from collections import defaultdict
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from import_export import fields, widgets
 
-from scoring.models import Criterion, Participant, Score, ScoreChange
-from scoring.resources.base import (
-    Checked,
-    FileResource,
-    ImportOptions,
-    RowProblem,
-    participants_by_unit,
+from scoring.editions import Change
+from scoring.models import Criterion, Edition, Participant, Score
+from scoring.points import (
+    KEEP,
+    Appraisal,
+    SelfAssessment,
+    SurveyResult,
+    Written,
+    appraise,
+    leaf_problem,
+    participant_problem,
+    set_self_points,
+    set_survey_points,
+    url_problem,
 )
+from scoring.problems import Message, register
+from scoring.resources.base import Checked, FileResource, ImportOptions
 from scoring.tabular import Row
+from scoring.texts import text_problem
+from scoring.tree import Tree
+
+register(
+    no_points_given=N_("no points given (expected self_points or appraised_points)"),
+    missing_reasons=N_(
+        "%(count)s rows have appraised points that differ from the "
+        "self-assessment without an appraisal_reason"
+    ),
+)
 
 
 class _ScoreResource(FileResource):
@@ -24,97 +43,40 @@ class _ScoreResource(FileResource):
     method = ""
     participant_id = fields.Field(attribute="participant_id", column_name="participant_id")
     criterion_id = fields.Field(attribute="criterion_id", column_name="criterion_id")
-    audited: tuple[str, ...] = ()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._leaves: dict[int, dict[str, Criterion]] = {}
-        self._parents: dict[int, set[int]] = {}
+        self._trees: dict[int, Tree] = {}
         self._participants: dict[int, dict[int, Participant]] = {}
-        self._changes: list[ScoreChange] = []
 
     def participant_and_leaf(self, row: Row) -> tuple[Participant | None, Criterion | None]:
         """The row's participant and leaf; None for either with its problem noted."""
         edition = self.existing_edition(row)
-        if edition.summary_only:
-            raise RowProblem(
-                "year",
-                # Translators: %(level)s is province or ministry, as written in the file.
-                _("the %(year)s %(level)s edition holds summary results only")
-                % {"year": edition.year, "level": edition.level},
-                per_edition=True,
-            )
-        if edition.pk not in self._leaves:
-            nodes = list(edition.criteria.all())
-            self._parents[edition.pk] = {n.parent_id for n in nodes if n.parent_id}
-            self._leaves[edition.pk] = {n.code: n for n in nodes}
-            self._participants[edition.pk] = participants_by_unit(edition)
+        if edition.pk not in self._trees:
+            self._trees[edition.pk] = Tree.of(edition)
+            self._participants[edition.pk] = {
+                p.unit_id: p for p in edition.participants.select_related("unit", "edition")
+            }
         unit = self.cell(self.unit, row)
         participant = self._participants[edition.pk].get(unit.pk) if unit else None
-        if unit and participant is None:
-            self.note(
-                RowProblem(
-                    "unit",
-                    _(
-                        "%(name)s (%(code)s) does not take part in the %(year)s %(level)s "
-                        "edition (add it with a participants file)"
-                    )
-                    % {
-                        "name": unit.name_vi,
-                        "code": unit.code,
-                        "year": edition.year,
-                        "level": edition.level,
-                    },
-                )
-            )
-        return participant, self.cell(self._leaf, edition, row)
-
-    def _leaf(self, edition, row: Row) -> Criterion:
+        if unit:
+            self.note("unit", participant_problem(edition, participant, unit))
+        tree = self._trees[edition.pk]
         code = row.values["criterion"].strip()
-        criterion = self._leaves[edition.pk].get(code)
-        if criterion is None:
-            raise RowProblem(
-                "criterion",
-                _('"%(code)s" is not a criterion of the %(year)s %(level)s edition')
-                % {"code": code, "year": edition.year, "level": edition.level},
-            )
-        if criterion.pk in self._parents[edition.pk]:
-            raise RowProblem(
-                "criterion",
-                _("%(code)s has sub-criteria; points go on its leaves only") % {"code": code},
-            )
-        if criterion.method != self.method:
-            other = "survey" if self.method == "self" else "scores"
-            raise RowProblem(
-                "criterion",
-                # Translators: %(method)s is self or survey, %(kind)s is the file kind survey or
-                # scores; both are kept as written.
-                _("%(code)s is a %(method)s leaf; its points come from a %(kind)s file")
-                % {"code": code, "method": criterion.method, "kind": other},
-            )
-        return criterion
+        problem = leaf_problem(edition, tree, code, self.method)
+        self.note("criterion", problem)
+        return participant, None if problem else tree.by_code[code]
 
     def check_file(self, checked: Checked) -> None:
-        self._duplicates(
-            checked, ("participant_id", "criterion_id"), "criterion", _("this unit and criterion")
+        self.duplicates(
+            checked, ("participant_id", "criterion_id"), "criterion", "this_unit_and_criterion"
         )
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
-        self._participant_objects = {
-            p.pk: p for by_unit in self._participants.values() for p in by_unit.values()
-        }
-        self._criterion_objects = {
-            c.pk: c for by_code in self._leaves.values() for c in by_code.values()
-        }
         scores = Score.objects.filter(
             participant_id__in={row["participant_id"] for row in checked.rows}
         )
         self._existing = {(s.participant_id, s.criterion_id): s for s in scores}
-        # import-export changes the loaded instances in place: keep the old values for the audit.
-        self._before = {
-            key: {column: getattr(score, column) for column in self.audited}
-            for key, score in self._existing.items()
-        }
         rows = []
         for clean in checked.rows:
             # A blank cell leaves what is stored: a file of appraised points does not erase
@@ -123,9 +85,10 @@ class _ScoreResource(FileResource):
             rows.append(
                 {
                     column: getattr(current, column)
-                    if current is not None and value in (None, "") and column != "_row"
+                    if current is not None and value in (None, "") and not column.startswith("_")
                     else value
                     for column, value in clean.items()
+                    if not column.startswith("_") or column == "_row"
                 }
             )
         return rows
@@ -133,44 +96,24 @@ class _ScoreResource(FileResource):
     def get_instance(self, instance_loader, row):
         return self._existing.get((row["participant_id"], row["criterion_id"]))
 
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        # Cached objects, so that describing the row (str()) costs no query.
-        instance.participant = self._participant_objects[instance.participant_id]
-        instance.criterion = self._criterion_objects[instance.criterion_id]
+    def by_edition(self, checked: Checked) -> dict[Edition, list[dict]]:
+        rows = defaultdict(list)
+        for clean in checked.rows:
+            rows[clean["_participant"].edition].append(clean)
+        return rows
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        before = self._before.get((instance.participant_id, instance.criterion_id), {})
-        super().save_instance(instance, is_create, row, **kwargs)
-        for column in self.audited:
-            old = before.get(column)
-            new = getattr(instance, column)
-            if old != new:
-                self._changes.append(
-                    ScoreChange(
-                        score=instance,
-                        column=column,
-                        old_value="" if old is None else str(old),
-                        new_value="" if new is None else str(new),
-                        reason=getattr(instance, "appraisal_reason", "")
-                        if column == "appraised_points"
-                        else "",
-                        source=self.source,
-                        user=self.user,
-                    )
-                )
 
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        ScoreChange.objects.bulk_create(self._changes)
+def _given(value):
+    """A blank cell (None or "") keeps what is stored."""
+    return KEEP if value in (None, "") else value
 
 
 class ScoreResource(_ScoreResource):
     kind = "scores"
+    change = Change.SELF_POINTS
     method = Criterion.Method.SELF
     required = ("year", "level", "unit", "criterion")
     optional = ("self_points", "appraised_points", "appraisal_reason", "evidence_url")
-    audited = ("self_points", "appraised_points")
 
     class Meta(ImportOptions):
         model = Score
@@ -183,7 +126,6 @@ class ScoreResource(_ScoreResource):
             "evidence_url",
         )
         import_id_fields = ("participant_id", "criterion_id")
-        use_bulk = True
 
     def check_row(self, row: Row) -> dict[str, Any]:
         participant, criterion = self.participant_and_leaf(row)
@@ -192,29 +134,21 @@ class ScoreResource(_ScoreResource):
         self_points = self.cell(self.points, row, "self_points", maximum=maximum)
         appraised = self.cell(self.points, row, "appraised_points", maximum=maximum)
         if not any(given):
-            self.note(
-                RowProblem(
-                    "self_points", _("no points given (expected self_points or appraised_points)")
-                )
-            )
+            self.note("self_points", Message("no_points_given"))
         url = row.values.get("evidence_url", "")
         if url:
-            try:
-                URLValidator(schemes=["http", "https"])(url)
-            except ValidationError:
-                self.note(
-                    RowProblem(
-                        "evidence_url",
-                        _('"%(url)s" is not a web address (expected https://...)') % {"url": url},
-                    )
-                )
+            self.note("evidence_url", url_problem(url))
+        reason = row.values.get("appraisal_reason", "")
+        self.note("appraisal_reason", text_problem(reason))
         return {
             "participant_id": participant.pk if participant else None,
             "criterion_id": criterion.pk if criterion else None,
             "self_points": self_points,
             "appraised_points": appraised,
-            "appraisal_reason": row.values.get("appraisal_reason", ""),
+            "appraisal_reason": reason,
             "evidence_url": url,
+            "_participant": participant,
+            "_leaf": criterion,
         }
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
@@ -230,22 +164,45 @@ class ScoreResource(_ScoreResource):
             and not row["appraisal_reason"]
         )
         if missing_reason:
-            checked.warnings.append(
-                _(
-                    "%(count)s rows have appraised points that differ from the "
-                    "self-assessment without an appraisal_reason"
-                )
-                % {"count": missing_reason}
-            )
+            checked.warnings.append(Message("missing_reasons", {"count": missing_reason}))
         return rows
+
+    def write(self, checked: Checked) -> Written:
+        written = Written()
+        for edition, rows in self.by_edition(checked).items():
+            assessed = [
+                SelfAssessment(
+                    row["_participant"],
+                    row["_leaf"],
+                    points=_given(row["self_points"]),
+                    evidence_url=_given(row["evidence_url"]),
+                )
+                for row in rows
+                if row["self_points"] is not None or row["evidence_url"]
+            ]
+            appraised = [
+                Appraisal(
+                    row["_participant"],
+                    row["_leaf"],
+                    points=_given(row["appraised_points"]),
+                    reason=_given(row["appraisal_reason"]),
+                )
+                for row in rows
+                if row["appraised_points"] is not None or row["appraisal_reason"]
+            ]
+            if assessed:
+                written |= set_self_points(edition, assessed, user=self.user, source=self.source)
+            if appraised:
+                written |= appraise(edition, appraised, user=self.user, source=self.source)
+        return written
 
 
 class SurveyResource(_ScoreResource):
     kind = "survey"
+    change = Change.SURVEY_POINTS
     method = Criterion.Method.SURVEY
     required = ("year", "level", "unit", "criterion", "points")
     optional = ("respondents",)
-    audited = ("survey_points",)
 
     survey_points = fields.Field(
         attribute="survey_points", column_name="survey_points", widget=widgets.DecimalWidget()
@@ -255,7 +212,6 @@ class SurveyResource(_ScoreResource):
         model = Score
         fields = ("participant_id", "criterion_id", "survey_points", "respondents")
         import_id_fields = ("participant_id", "criterion_id")
-        use_bulk = True
 
     def check_row(self, row: Row) -> dict[str, Any]:
         participant, criterion = self.participant_and_leaf(row)
@@ -265,4 +221,21 @@ class SurveyResource(_ScoreResource):
             "criterion_id": criterion.pk if criterion else None,
             "survey_points": self.cell(self.points, row, "points", maximum=maximum, required=True),
             "respondents": self.cell(self.whole_number, row, "respondents"),
+            "_participant": participant,
+            "_leaf": criterion,
         }
+
+    def write(self, checked: Checked) -> Written:
+        written = Written()
+        for edition, rows in self.by_edition(checked).items():
+            entries = [
+                SurveyResult(
+                    row["_participant"],
+                    row["_leaf"],
+                    points=row["survey_points"],
+                    respondents=_given(row["respondents"]),
+                )
+                for row in rows
+            ]
+            written |= set_survey_points(edition, entries, user=self.user, source=self.source)
+        return written

@@ -1,12 +1,10 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from provinces.models import Level
 from scoring.downloads import FORMATS, render, result_rows
-from scoring.management import in_english
 from scoring.models import Edition
 
 
@@ -19,14 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="csv", choices=FORMATS)
         parser.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
-    @in_english
+    # docs/formats.md defines what the commands print, in English.
+    @no_translations
     def handle(self, *args, year: int, level: str, format: str, output: Path | None, **options):
         edition = Edition.objects.published().filter(year=year, level=level).first()
         if edition is None:
-            raise CommandError(
-                _("there is no published %(year)s %(level)s edition")
-                % {"year": year, "level": level}
-            )
+            raise CommandError(f"there is no published {year} {level} edition")
         data = render(*result_rows(edition), format)
         if output is None and format == "xlsx":
             sys.stdout.buffer.write(data)
@@ -35,4 +31,4 @@ class Command(BaseCommand):
             self.stdout.write(data.decode("utf-8"), ending="")
         else:
             output.write_bytes(data)
-            self.stderr.write(_("wrote %(file)s") % {"file": output})
+            self.stderr.write(f"wrote {output}")

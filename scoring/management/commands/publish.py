@@ -1,8 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from provinces.models import Level
-from scoring.management import in_english
 from scoring.models import Edition
 from scoring.publish import PublishRefused, publish_edition
 
@@ -14,31 +12,21 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("--level", required=True, choices=Level.values)
 
-    @in_english
+    # docs/formats.md defines what the commands print, in English.
+    @no_translations
     def handle(self, *args, year: int, level: str, **options):
         edition = Edition.objects.filter(year=year, level=level).first()
         if edition is None:
-            raise CommandError(
-                _("there is no %(year)s %(level)s edition") % {"year": year, "level": level}
-            )
+            raise CommandError(f"there is no {year} {level} edition")
         if edition.is_published:
             # Publishing is idempotent: a published edition changes only through a correction.
-            self.stdout.write(
-                _("the %(year)s %(level)s edition is already published; nothing changed")
-                % {"year": year, "level": level}
-            )
+            self.stdout.write(f"the {year} {level} edition is already published; nothing changed")
             return
         try:
             edition = publish_edition(edition)
         except PublishRefused as refusal:
             for problem in refusal.problems:
                 self.stderr.write(problem)
-            raise CommandError(
-                _("the %(year)s %(level)s edition was not published")
-                % {"year": year, "level": level}
-            ) from None
+            raise CommandError(f"the {year} {level} edition was not published") from None
         count = edition.results.count()
-        self.stdout.write(
-            _("published the %(year)s %(level)s edition: %(count)s results")
-            % {"year": year, "level": level, "count": count}
-        )
+        self.stdout.write(f"published the {year} {level} edition: {count} results")

@@ -1,13 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from scoring.demo import DemoRefused, seed_demo
-from scoring.management import in_english
 
 
 class Command(BaseCommand):
     help = "Load and publish the illustrative (not official) demo editions, once."
 
-    @in_english
+    # docs/formats.md defines what the commands print, in English.
+    @no_translations
     def handle(self, *args, **options):
         try:
             log = seed_demo()
