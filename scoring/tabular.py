@@ -7,11 +7,11 @@ row, and hands back the data rows as a lazy iterator: memory does not grow with 
 rows. Damage found further down (a byte that is not UTF-8, a broken XML element) raises
 `FileProblem` while the rows are iterated, so the caller guards the iteration too.
 
-Workbooks are read by our own streaming parser over the sheet's XML (expat through defusedxml,
-so entity-expansion attacks are refused) rather than openpyxl: it opens the file once, reads the
-cached value and the presence of a formula in one pass, never trusts the stored dimension or
-`spans`, and does work proportional to the cells actually stored. `bench/reading.py` measures it
-against openpyxl read-only and python-calamine.
+Workbooks are read by our own streaming parser over the sheet's XML rather than openpyxl: it
+opens the file once, reads the cached value and the presence of a formula in one pass, never
+trusts the stored dimension or `spans`, and does work proportional to the cells actually stored.
+It uses ElementTree's C parser; a part holding a DTD is refused, so no entity can be declared or
+expanded. `bench/reading.py` measures it against openpyxl read-only and python-calamine.
 
 Every message is a `scoring.problems.Message`; the reader does not know the file's name (the
 caller adds it) nor the settings (the caller passes `Limits`).
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree.ElementTree import iterparse
 
-from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext_noop as N_
 
 from scoring.problems import Message, register
@@ -122,6 +122,8 @@ _HEAD = 64 * 1024  # what is looked at before choosing how to read the file
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MAX_PARTS_PER_CELL = 10_000  # elements inside one cell's XML (rich-text runs, say)
 _MAX_SHEETS = 10_000
+_MAX_PARTS_BEFORE_CELLS = 200_000  # a sheet's views, column widths... before its cells
+_CELL_BATCH = 4096  # cells of one row read and dropped at a time
 _MAX_FORMATS = 65_536  # custom number formats (Excel allows a few hundred)
 
 
@@ -648,7 +650,7 @@ class _Workbook:
 
     def _parts(self, path: str) -> Iterator[tuple[str, object]]:
         with self.archive.open(path) as part:
-            yield from iterparse(part, events=("start", "end"))
+            yield from iterparse(_NoDoctype(part), events=("start", "end"))
 
     def _relations(self, path: str) -> dict[str, dict[str, str]]:
         """{type's last word: {id: target path}}; "" is the first of that type."""
@@ -793,63 +795,128 @@ class _Workbook:
     def rows(self, path: str) -> Iterator[tuple[int, list[tuple[int, str, bool]]]]:
         """(row number, [(0-based column, text, formula without a saved value)]) of each row.
 
-        Streams the sheet's XML: each cell is read and dropped at its end tag, so memory stays
-        flat however many rows or cells (even millions of empty ones) the sheet holds. The
-        stored dimension and `spans` are never read: only the cells themselves count.
+        Streams the sheet's XML and drops each row once read, so memory stays flat however many
+        rows the sheet holds; a row with very many cells is read in batches. The stored
+        dimension and `spans` are never read: only the cells themselves count. Only "start"
+        events are asked for (half as many as start and end, the main cost): a row is complete
+        when the next one starts, and the cells are complete when a sibling of sheetData
+        starts. The parser runs a chunk ahead of its events, so elements are dropped by
+        identity, never by their position from the end.
         """
         strings = self.strings()
         dates, durations = self.styles()
-        epoch = _epoch(self.date1904)
+        read = _CellReader(strings, dates, durations, _epoch(self.date1904))
         root = sheet_data = row = None
-        tags: dict[str, str] = {}
+        c_tag = v_tag = f_tag = row_tag = data_tag = ""
         number = 0
-        column = -1
-        cells: list[tuple[int, str, bool]] = []
-        depth = 0
-        parts = 0
-        for event, element in self._parts(path):
-            if event == "start":
-                depth += 1
-                if root is None:
-                    root = element
-                    namespace = _namespace(element.tag)
-                    tags = {
-                        name: namespace + name for name in ("sheetData", "row", "c", "v", "f", "is")
-                    }
-                    continue
+        cells_in_row = parts = before = 0
+        with self.archive.open(path) as part:
+            for _, element in iterparse(_NoDoctype(part), events=("start",)):
                 tag = element.tag
-                if tag == tags["row"]:
+                if tag == c_tag:
+                    parts = 0
+                    cells_in_row += 1
+                    if cells_in_row > _CELL_BATCH:
+                        # Read the cells before this one (complete) and drop them.
+                        read.cells(row[:-1])
+                        del row[:-1]
+                        cells_in_row = 1
+                    continue
+                parts += 1
+                if parts > _MAX_PARTS_PER_CELL:
+                    raise _damaged(f"row {number} holds a cell with too many parts")
+                if tag in (v_tag, f_tag):
+                    continue
+                if tag == row_tag:
+                    if row is not None:
+                        read.cells(row)
+                        yield number, read.done()
+                        _drop(sheet_data, row)
                     row = element
                     number = _row_number(element.get("r"), number)
-                    column = -1
-                elif tag == tags["sheetData"]:
-                    sheet_data = element
-                elif row is not None:
-                    parts += 1
-                    if parts > _MAX_PARTS_PER_CELL:
-                        raise _damaged(f"row {number} holds a cell with too many parts")
-                continue
-            depth -= 1
-            tag = element.tag
-            if tag == tags["c"]:
-                column = _column_index(element.get("r"), column)
-                cell = _cell(element, tags, strings, dates, durations, epoch)
-                if cell is not None:
-                    cells.append((column, cell[0], cell[1]))
-                parts = 0
-                if row is not None:
-                    row.clear()  # drop the cells read so far: a row may hold millions
-            elif tag == tags["row"]:
-                yield number, cells
-                cells = []
-                row = None
-                parts = 0
-                if sheet_data is not None:
-                    sheet_data.clear()
-            elif tag == tags["sheetData"]:
-                return  # what follows the cells (merged ranges, margins...) is not needed
-            elif depth == 1 and root is not None:
-                root.clear()  # a part before sheetData (column widths, views): not needed
+                    read.column, read.row = -1, number
+                    cells_in_row = parts = 0
+                elif root is None:
+                    root = element
+                    namespace = _namespace(tag)
+                    c_tag, v_tag, f_tag = namespace + "c", namespace + "v", namespace + "f"
+                    row_tag, data_tag = namespace + "row", namespace + "sheetData"
+                elif sheet_data is None:
+                    if tag == data_tag:
+                        sheet_data = element
+                        while root[0] is not sheet_data:
+                            del root[0]  # views, column widths...: not needed
+                    else:
+                        before += 1
+                        if before > _MAX_PARTS_BEFORE_CELLS:
+                            raise _damaged("too many elements before the cells")
+                elif any(child is element for child in root):
+                    break  # sheetData has ended: merged ranges, margins... are not needed
+            if row is not None:
+                read.cells(row)
+                yield number, read.done()
+
+
+def _drop(parent, child) -> None:
+    if len(parent) and parent[0] is child:
+        del parent[0]
+    else:
+        parent.remove(child)
+
+
+class _CellReader:
+    """The text of `<c>` elements, collected for one row at a time."""
+
+    def __init__(self, strings: list[str], dates: set[int], durations: set[int], epoch):
+        self.strings, self.dates, self.durations, self.epoch = strings, dates, durations, epoch
+        self.column = -1
+        self.row = 0
+        self._cells: list[tuple[int, str, bool]] = []
+        self._tags: dict[str, str] = {}
+
+    def done(self) -> list[tuple[int, str, bool]]:
+        cells, self._cells = self._cells, []
+        return cells
+
+    def cells(self, elements) -> None:
+        for element in elements:
+            tags = self._tags.get(element.tag[:-1])
+            if tags is None:
+                namespace = element.tag[:-1]
+                tags = self._tags[namespace] = {
+                    "v": namespace + "v",
+                    "f": namespace + "f",
+                    "is": namespace + "is",
+                }
+            self.column = _column_index(element.get("r"), self.column, self.row)
+            cell = _cell(element, tags, self.strings, self.dates, self.durations, self.epoch)
+            if cell is not None:
+                self._cells.append((self.column, cell[0], cell[1]))
+
+
+class _NoDoctype:
+    """A workbook part's bytes, refused if they hold a document type declaration.
+
+    The parts of an .xlsx may not contain a DTD (Open Packaging Conventions), and without one
+    an XML file can declare no entity: no entity expansion ("billion laughs"), no external
+    entity. Refusing it here lets the sheet be parsed by ElementTree's C parser; defusedxml
+    would force the pure-Python one, ten times slower.
+    """
+
+    _DOCTYPE = tuple(
+        "<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+    )
+
+    def __init__(self, part):
+        self._part, self._tail = part, b""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._part.read(size)
+        window = self._tail + data
+        if any(doctype in window for doctype in self._DOCTYPE):
+            raise _damaged("a document type declaration (DTD), which a workbook never holds")
+        self._tail = window[-20:]
+        return data
 
 
 def _namespace(tag: str) -> str:
@@ -878,19 +945,22 @@ def _row_number(reference: str | None, previous: int) -> int:
 _LETTERS = re.compile(r"[A-Z]{1,3}")
 
 
-def _column_index(reference: str | None, previous: int) -> int:
+def _column_index(reference: str | None, previous: int, row: int) -> int:
     """0-based column of a cell reference such as "AB12"; the next column when there is none."""
     if reference is None:
-        return previous + 1
-    letters = reference.rstrip("0123456789")
-    if not _LETTERS.fullmatch(letters):
-        raise _damaged(f"cell reference {reference[:20]!r}")
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    if not previous < index - 1 < 16_384:
-        raise _damaged(f"cell {reference} out of order or beyond column XFD")
-    return index - 1
+        index = previous + 1
+    else:
+        letters = reference.rstrip("0123456789")
+        if not _LETTERS.fullmatch(letters):
+            raise _damaged(f"cell reference {reference[:20]!r}")
+        index = -1
+        for letter in letters:
+            index = (index + 1) * 26 + ord(letter) - 65
+        if index <= previous:
+            raise _damaged(f"cell {reference} out of order")
+    if index >= 16_384:
+        raise _damaged(f"a cell beyond column XFD in row {row}")
+    return index
 
 
 def _cell(element, tags, strings, dates, durations, epoch) -> tuple[str, bool] | None:
