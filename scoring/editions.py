@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from provinces.models import Unit
 from scoring.models import Edition, EditionChange, Participant
@@ -11,19 +11,21 @@ from scoring.problems import Message, Refused, register
 
 register(
     # Translators: %(level)s is province or ministry, as written in the file.
-    edition_published=N_(
+    edition_published=gettext_noop(
         "the %(year)s %(level)s edition is published; a correction must reopen it "
         "before anything is imported into it"
     ),
     # Translators: %(level)s is province or ministry, as written in the file.
-    edition_missing=N_("there is no %(year)s %(level)s edition (import its methodology first)"),
+    edition_missing=gettext_noop(
+        "there is no %(year)s %(level)s edition (import its methodology first)"
+    ),
     # Translators: %(level)s is province or ministry, as written in the file.
-    edition_summary_only=N_("the %(year)s %(level)s edition holds summary results only"),
+    edition_summary_only=gettext_noop("the %(year)s %(level)s edition holds summary results only"),
     # Translators: %(level)s is province or ministry, as written in the file.
-    edition_summary_no_tree=N_(
+    edition_summary_no_tree=gettext_noop(
         "the %(year)s %(level)s edition holds summary results only, without a tree"
     ),
-    edition_has_tree=N_(
+    edition_has_tree=gettext_noop(
         # Translators: %(level)s is province or ministry, as written in the file.
         "the %(year)s %(level)s edition has a criteria tree; its results are "
         "computed from its scores, not imported"

@@ -11,7 +11,7 @@ from typing import BinaryIO
 import tablib
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from import_export.exceptions import ImportError as ImportExportError
 
 from scoring.problems import Message, Refused, register
@@ -22,10 +22,10 @@ KINDS: dict[str, type[FileResource]] = {}
 _CHUNK = 1 << 20
 
 register(
-    import_counts=N_("%(created)s created, %(updated)s updated, %(unchanged)s unchanged"),
+    import_counts=gettext_noop("%(created)s created, %(updated)s updated, %(unchanged)s unchanged"),
     # Translators: %(kind)s is the file kind (methodology, scores...), not translated.
-    import_dry_run=N_("%(kind)s (dry run, nothing written): %(counts)s"),
-    import_done=N_("%(kind)s: %(counts)s"),
+    import_dry_run=gettext_noop("%(kind)s (dry run, nothing written): %(counts)s"),
+    import_done=gettext_noop("%(kind)s: %(counts)s"),
 )
 
 

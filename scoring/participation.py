@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from provinces.models import Unit
 from scoring.editions import Change, Written, lock_edition, record_changes
@@ -13,15 +13,15 @@ from scoring.models import Edition, EditionChange, Participant
 from scoring.problems import Message, Refused, register
 
 register(
-    unit_not_of_edition=N_(
+    unit_not_of_edition=gettext_noop(
         "%(name)s (%(code)s) is not a %(level)s unit of %(year)s, so it cannot take part"
     ),
-    dropped_with_points=N_(
+    dropped_with_points=gettext_noop(
         "%(name)s (%(code)s) has points in this edition but is missing from the file "
         "(list every participant)"
     ),
     # Translators: %(count)s units were dropped from the edition's participants.
-    participants_dropped=N_("%(count)s units not in the file no longer take part"),
+    participants_dropped=gettext_noop("%(count)s units not in the file no longer take part"),
 )
 
 

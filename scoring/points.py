@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from scoring.editions import Change, Written, lock_edition
 from scoring.models import Criterion, Edition, Participant, Score, ScoreChange
@@ -24,21 +24,23 @@ COUNT_LIMIT = 2_147_483_647
 URL_MAX_LENGTH = Score._meta.get_field("evidence_url").max_length
 
 register(
-    too_many_decimals=N_("%(text)s has more than 2 decimals"),
-    below_zero=N_("%(text)s is below 0"),
-    above_maximum=N_("%(text)s is above the maximum of %(maximum)s"),
-    above_limit=N_("%(text)s is too large (at most %(limit)s)"),
-    not_a_criterion=N_('"%(code)s" is not a criterion of the %(year)s %(level)s edition'),
-    not_a_leaf=N_("%(code)s has sub-criteria; points go on its leaves only"),
+    too_many_decimals=gettext_noop("%(text)s has more than 2 decimals"),
+    below_zero=gettext_noop("%(text)s is below 0"),
+    above_maximum=gettext_noop("%(text)s is above the maximum of %(maximum)s"),
+    above_limit=gettext_noop("%(text)s is too large (at most %(limit)s)"),
+    not_a_criterion=gettext_noop('"%(code)s" is not a criterion of the %(year)s %(level)s edition'),
+    not_a_leaf=gettext_noop("%(code)s has sub-criteria; points go on its leaves only"),
     # Translators: %(method)s is self or survey, %(kind)s is the file kind survey or scores;
     # both are kept as written.
-    wrong_method=N_("%(code)s is a %(method)s leaf; its points come from a %(kind)s file"),
-    not_a_participant=N_(
+    wrong_method=gettext_noop(
+        "%(code)s is a %(method)s leaf; its points come from a %(kind)s file"
+    ),
+    not_a_participant=gettext_noop(
         "%(name)s (%(code)s) does not take part in the %(year)s %(level)s edition "
         "(add it with a participants file)"
     ),
-    not_a_url=N_('"%(url)s" is not a web address (expected https://...)'),
-    url_too_long=N_("the web address is longer than %(limit)s characters"),
+    not_a_url=gettext_noop('"%(url)s" is not a web address (expected https://...)'),
+    url_too_long=gettext_noop("the web address is longer than %(limit)s characters"),
 )
 
 

@@ -11,8 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 MESSAGES: dict[str, str] = {}
 MAX_REPORTED = 200
@@ -29,10 +28,10 @@ def register(**messages: str) -> None:
 register(
     # Translators: the line format of every import problem; %(column)s is a column name of the
     # file (year, unit, self_points...), kept as written.
-    at_row_column=N_("row %(row)s, column %(column)s: %(problem)s"),
-    at_file=N_("file %(filename)s: %(problem)s"),
+    at_row_column=gettext_noop("row %(row)s, column %(column)s: %(problem)s"),
+    at_file=gettext_noop("file %(filename)s: %(problem)s"),
     # Translators: %(count)s problems beyond those listed were found but not shown.
-    more_problems=N_("and %(count)s more problems"),
+    more_problems=gettext_noop("and %(count)s more problems"),
 )
 
 

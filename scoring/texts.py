@@ -2,7 +2,7 @@
 
 import re
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from scoring.problems import Message, register
 
@@ -11,8 +11,10 @@ from scoring.problems import Message, register
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 register(
-    text_too_long=N_("the text is %(length)s characters long, more than the %(limit)s allowed"),
-    text_control_character=N_(
+    text_too_long=gettext_noop(
+        "the text is %(length)s characters long, more than the %(limit)s allowed"
+    ),
+    text_control_character=gettext_noop(
         "the text contains a control character (such as NUL), which is not allowed"
     ),
 )

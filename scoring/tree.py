@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from scoring.models import Criterion, Edition, Score
 from scoring.problems import Message, register
@@ -25,31 +25,31 @@ POINTS_LIMIT = Decimal("99999.99")
 MAX_LISTED = 8
 
 register(
-    bad_code=N_('"%(code)s" is not a dotted code (expected e.g. 1, 1.2, 1.2.3)'),
-    no_parent=N_("%(code)s has no parent %(parent)s in the file or the edition"),
-    sum_mismatch=N_(
+    bad_code=gettext_noop('"%(code)s" is not a dotted code (expected e.g. 1, 1.2, 1.2.3)'),
+    no_parent=gettext_noop("%(code)s has no parent %(parent)s in the file or the edition"),
+    sum_mismatch=gettext_noop(
         # Translators: %(parts)s lists the children, e.g. "1.1: 8 + 1.2: 4".
         "the maximum of %(code)s is %(maximum)s but its children add up to %(total)s (%(parts)s)"
     ),
-    parent_with_method=N_(
+    parent_with_method=gettext_noop(
         "%(code)s has sub-criteria, so it takes no method (only leaves are self or survey)"
     ),
-    leaf_without_method=N_("%(code)s is a leaf and needs a method (self or survey)"),
+    leaf_without_method=gettext_noop("%(code)s is a leaf and needs a method (self or survey)"),
     # Translators: self and survey are the methods a file may hold; keep them as written.
-    bad_method=N_('"%(method)s" is not self or survey'),
-    total_too_large=N_(
+    bad_method=gettext_noop('"%(method)s" is not self or survey'),
+    total_too_large=gettext_noop(
         "the fields add up to a maximum of %(total)s, more than the %(limit)s points an "
         "edition can hold"
     ),
     # Translators: %(units)s lists unit codes with the points stored, e.g. "01 (6.00), 31".
-    leaf_gets_children=N_(
+    leaf_gets_children=gettext_noop(
         "%(code)s has points stored for %(count)s units (%(units)s); it cannot get sub-criteria"
     ),
-    max_below_points=N_(
+    max_below_points=gettext_noop(
         "%(code)s cannot have a maximum of %(maximum)s: %(count)s units have more points on it "
         "(%(units)s)"
     ),
-    method_with_points=N_(
+    method_with_points=gettext_noop(
         # Translators: %(old)s and %(new)s are the methods self and survey, kept as written.
         "%(code)s cannot change from %(old)s to %(new)s: %(count)s units have %(old)s points on "
         "it (%(units)s)"

@@ -14,7 +14,7 @@ from typing import Any
 
 import tablib
 from django.db import transaction
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from import_export import resources
 
 from provinces.models import Level, Unit
@@ -27,28 +27,30 @@ from scoring.tabular import Row, Table, parse_decimal
 from scoring.texts import text_problem
 
 register(
-    missing_columns=N_(
+    missing_columns=gettext_noop(
         # Translators: %(kind)s is a file kind (methodology, scores...), not translated.
         "required column missing (missing: %(missing)s; a %(kind)s file needs %(required)s)"
     ),
-    unknown_column=N_('column "%(header)s" is not part of the %(kind)s format and was ignored'),
-    no_data_rows=N_("row %(row)s: the file has a header but no data rows"),
-    formula_without_value=N_(
+    unknown_column=gettext_noop(
+        'column "%(header)s" is not part of the %(kind)s format and was ignored'
+    ),
+    no_data_rows=gettext_noop("row %(row)s: the file has a header but no data rows"),
+    formula_without_value=gettext_noop(
         "a formula without a saved value (open the file in Excel, save it, and import again)"
     ),
     # Translators: %(what)s is "this code", "this unit"... (translated separately).
-    duplicate=N_("%(what)s appears twice (first on row %(first)s)"),
-    this_code=N_("this code"),
-    this_unit=N_("this unit"),
-    this_unit_and_criterion=N_("this unit and criterion"),
-    not_a_year=N_('"%(text)s" is not a year (expected e.g. 2019)'),
-    not_a_level=N_('"%(text)s" is not a level (expected province or ministry)'),
-    number_required=N_("a number is required here"),
-    not_a_number=N_('"%(text)s" is not a number (expected e.g. 1.25)'),
-    not_a_whole_number=N_('"%(text)s" is not a whole number of 0 or more'),
+    duplicate=gettext_noop("%(what)s appears twice (first on row %(first)s)"),
+    this_code=gettext_noop("this code"),
+    this_unit=gettext_noop("this unit"),
+    this_unit_and_criterion=gettext_noop("this unit and criterion"),
+    not_a_year=gettext_noop('"%(text)s" is not a year (expected e.g. 2019)'),
+    not_a_level=gettext_noop('"%(text)s" is not a level (expected province or ministry)'),
+    number_required=gettext_noop("a number is required here"),
+    not_a_number=gettext_noop('"%(text)s" is not a number (expected e.g. 1.25)'),
+    not_a_whole_number=gettext_noop('"%(text)s" is not a whole number of 0 or more'),
     # Translators: yes and no are the values a file may hold; keep them untranslated.
-    not_yes_no=N_('"%(text)s" is not yes or no'),
-    unit_not_found=N_("%(reason)s"),
+    not_yes_no=gettext_noop('"%(text)s" is not yes or no'),
+    unit_not_found=gettext_noop("%(reason)s"),
 )
 
 _LEVELS = {

@@ -4,7 +4,7 @@ scoring.methodology.import_methodology."""
 from collections import defaultdict
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from import_export import fields
 
 from provinces.names import normalize
@@ -17,8 +17,10 @@ from scoring.tabular import Row
 from scoring.tree import code_problem, parent_code
 
 register(
-    name_vi_required=N_("the Vietnamese name is required"),
-    edition_created=N_("created the %(year)s %(level)s edition with %(count)s participants"),
+    name_vi_required=gettext_noop("the Vietnamese name is required"),
+    edition_created=gettext_noop(
+        "created the %(year)s %(level)s edition with %(count)s participants"
+    ),
 )
 
 

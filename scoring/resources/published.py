@@ -5,7 +5,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from import_export import fields
 
 from scoring.editions import Change, Written
@@ -21,14 +21,16 @@ RANK_LIMIT = 32767
 HUNDRED = Decimal("100")
 
 register(
-    rank_from_one=N_("a rank starts at 1"),
-    summary_edition_created=N_("created the summary-only %(year)s %(level)s edition"),
+    rank_from_one=gettext_noop("a rank starts at 1"),
+    summary_edition_created=gettext_noop("created the summary-only %(year)s %(level)s edition"),
     # Translators: %(column)s is ranked_total or average; %(first)s a row number.
-    edition_value_differs=N_(
+    edition_value_differs=gettext_noop(
         "%(column)s is the same for the whole edition: %(value)s here, %(other)s on row %(first)s"
     ),
-    rank_beyond_total=N_("rank %(rank)s is beyond the %(total)s units ranked (ranked_total)"),
-    more_ranked_than_total=N_(
+    rank_beyond_total=gettext_noop(
+        "rank %(rank)s is beyond the %(total)s units ranked (ranked_total)"
+    ),
+    more_ranked_than_total=gettext_noop(
         "the file ranks %(count)s units but ranked_total says %(total)s were ranked"
     ),
 )

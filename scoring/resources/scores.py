@@ -4,7 +4,7 @@ scoring.points' writers (set_self_points, appraise, set_survey_points)."""
 from collections import defaultdict
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from import_export import fields, widgets
 
 from scoring.editions import Change
@@ -29,8 +29,8 @@ from scoring.texts import text_problem
 from scoring.tree import Tree
 
 register(
-    no_points_given=N_("no points given (expected self_points or appraised_points)"),
-    missing_reasons=N_(
+    no_points_given=gettext_noop("no points given (expected self_points or appraised_points)"),
+    missing_reasons=gettext_noop(
         "%(count)s rows have appraised points that differ from the "
         "self-assessment without an appraisal_reason"
     ),
