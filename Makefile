@@ -27,10 +27,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Speed budgets of DESIGN.md, printed as figures and ratios (never asserted in tests).
+# Speed and memory budgets, printed as figures and ratios (never asserted in tests).
 bench: $(STAMP)
 	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} \
 		$(BIN)/python bench/publish.py
+	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} \
+		$(BIN)/python bench/reading.py
 
 # Translations: the compiled .mo files are committed so that no run needs gettext.
 messages: $(STAMP)
