@@ -31,83 +31,89 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import iterparse
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from scoring.problems import Message, register
 
 register(
     # Translators: the sizes are already formatted, e.g. 12,345,678.
-    file_too_big=N_("the file is %(size)s bytes, over the limit of %(limit)s"),
+    file_too_big=gettext_noop("the file is %(size)s bytes, over the limit of %(limit)s"),
     # Translators: the limit is already formatted, e.g. 20,971,520. Said of a file whose size is
     # not known in advance (read from a stream until it went over the limit).
-    file_over_limit=N_("the file is over the limit of %(limit)s bytes"),
-    file_empty=N_("the file is empty"),
-    suffix_refused=N_("%(suffix)s files are not accepted (expected .csv or .xlsx)"),
-    ole_file=N_(
+    file_over_limit=gettext_noop("the file is over the limit of %(limit)s bytes"),
+    file_empty=gettext_noop("the file is empty"),
+    suffix_refused=gettext_noop("%(suffix)s files are not accepted (expected .csv or .xlsx)"),
+    ole_file=gettext_noop(
         "this is an old .xls or a password-protected workbook; "
         "save it as an unprotected .xlsx or .csv"
     ),
-    zip_not_suffix=N_("the file is a zip archive, not a %(suffix)s file"),
-    no_header=N_("the file has no header row"),
-    binary_file=N_("the file is binary, not CSV text"),
+    zip_not_suffix=gettext_noop("the file is a zip archive, not a %(suffix)s file"),
+    no_header=gettext_noop("the file has no header row"),
+    binary_file=gettext_noop("the file is binary, not CSV text"),
     # Translators: %(byte)s is the position of the first byte that is not valid text.
-    not_text=N_("the file is not UTF-8 or UTF-16 text (byte %(byte)s); save it as CSV UTF-8"),
+    not_text=gettext_noop(
+        "the file is not UTF-8 or UTF-16 text (byte %(byte)s); save it as CSV UTF-8"
+    ),
     # Translators: %(error)s is the CSV reader's own explanation, in English.
-    csv_unreadable=N_("the CSV cannot be read: %(error)s"),
-    zip_damaged=N_("the .xlsx file is damaged (not a readable zip archive)"),
-    zip_encrypted=N_("the workbook is encrypted; remove its password and import again"),
-    zip_bomb=N_("the .xlsx file would unpack to an unreasonable size (a zip bomb?); refused"),
-    zip_not_workbook=N_("the file is a zip archive but not an Excel workbook"),
-    macro_workbook=N_("macro-enabled workbooks are not accepted; save it as .xlsx"),
+    csv_unreadable=gettext_noop("the CSV cannot be read: %(error)s"),
+    zip_damaged=gettext_noop("the .xlsx file is damaged (not a readable zip archive)"),
+    zip_encrypted=gettext_noop("the workbook is encrypted; remove its password and import again"),
+    zip_bomb=gettext_noop(
+        "the .xlsx file would unpack to an unreasonable size (a zip bomb?); refused"
+    ),
+    zip_not_workbook=gettext_noop("the file is a zip archive but not an Excel workbook"),
+    macro_workbook=gettext_noop("macro-enabled workbooks are not accepted; save it as .xlsx"),
     # Translators: %(reason)s is the reader's own explanation, in English.
-    xlsx_damaged=N_("the .xlsx file is damaged and cannot be read (%(reason)s)"),
-    no_worksheet=N_("the workbook has no worksheet"),
+    xlsx_damaged=gettext_noop("the .xlsx file is damaged and cannot be read (%(reason)s)"),
+    no_worksheet=gettext_noop("the workbook has no worksheet"),
     # Translators: the header row names more columns than an import accepts.
-    too_many_columns=N_("the header row has %(count)s columns, more than the %(limit)s accepted"),
+    too_many_columns=gettext_noop(
+        "the header row has %(count)s columns, more than the %(limit)s accepted"
+    ),
     # Translators: a workbook's table of texts (shared strings) is too long to be held.
-    too_many_texts=N_(
+    too_many_texts=gettext_noop(
         "the workbook holds more than %(limit)s different texts; split it into smaller files"
     ),
     # Translators: %(first)s and %(second)s are spreadsheet column letters (A, B, ... AA).
-    duplicate_header=N_(
+    duplicate_header=gettext_noop(
         "the column %(header)s appears twice (spreadsheet columns %(first)s and %(second)s); "
         "keep one"
     ),
     # Translators: %(letter)s is a spreadsheet column letter; %(char)s a code such as U+0000.
-    header_control_character=N_(
+    header_control_character=gettext_noop(
         "the header in spreadsheet column %(letter)s holds a control character (%(char)s); "
         "remove it"
     ),
     # Translators: %(letter)s is a spreadsheet column letter; the numbers are formatted.
-    header_too_long=N_(
+    header_too_long=gettext_noop(
         "the header in spreadsheet column %(letter)s is %(length)s characters long, "
         "over the limit of %(limit)s"
     ),
     # Translators: %(letter)s is a spreadsheet column letter; %(last)s the letter of the last
     # column that has a header.
-    cell_beyond_header=N_(
+    cell_beyond_header=gettext_noop(
         "a value in spreadsheet column %(letter)s, beyond the last column of the header "
         "(%(last)s): the row has more cells than the header"
     ),
     # Translators: %(letter)s is a spreadsheet column letter.
-    cell_without_header=N_(
+    cell_without_header=gettext_noop(
         "a value in spreadsheet column %(letter)s, whose header is blank; give the column a "
         "header or clear it"
     ),
     # Translators: %(char)s is a character code such as U+0000.
-    control_character=N_(
+    control_character=gettext_noop(
         "the cell holds a control character (%(char)s), which text never contains; remove it"
     ),
     # Translators: the numbers are already formatted, e.g. 40,000.
-    cell_too_long=N_("the cell holds %(length)s characters, over the limit of %(limit)s"),
+    cell_too_long=gettext_noop("the cell holds %(length)s characters, over the limit of %(limit)s"),
     # Translators: %(letter)s is a spreadsheet column letter. A CSV cell that starts with a
     # quote ends at the next quote; here there is none, so every row after it would vanish.
-    unclosed_quote=N_(
+    unclosed_quote=gettext_noop(
         "the quote that opens this cell (spreadsheet column %(letter)s) is never closed, so it "
         'would swallow every row after it; close it, or write a quote inside a cell as ""'
     ),
     # Translators: %(letter)s is a spreadsheet column letter.
-    text_after_quote=N_(
+    text_after_quote=gettext_noop(
         "text follows the closing quote of this cell (spreadsheet column %(letter)s); quote the "
         'whole cell and write a quote inside it as ""'
     ),
