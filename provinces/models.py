@@ -25,7 +25,7 @@ class Region(models.Model):
 
 
 def year_end(year: int) -> datetime.date:
-    """The units of year Y are those that exist on 31 December of Y (DESIGN.md)."""
+    """The units of year Y are those that exist on 31 December of Y (docs/rules.md)."""
     return datetime.date(year, 12, 31)
 
 

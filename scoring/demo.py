@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from scoring.imports import import_file
 from scoring.models import Criterion, Edition
 from scoring.publish import publish_edition
+from scoring.tree import Tree
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 EDITIONS = [(2018, "province"), (2019, "province"), (2019, "ministry")]
@@ -101,8 +102,7 @@ def _participants(edition: Edition) -> bytes:
 
 
 def _scores(edition: Edition) -> tuple[bytes, bytes]:
-    parents = set(edition.criteria.values_list("parent_id", flat=True))
-    leaves = [c for c in edition.criteria.order_by("sort_key") if c.pk not in parents]
+    leaves = Tree.of(edition).leaves
     codes = sorted(p.unit.code for p in edition.participants.select_related("unit"))
     rng = random.Random(f"{edition.year}-{edition.level}")
     values = {code: _unit_points(rng, leaves) for code in codes}

@@ -81,8 +81,9 @@ def import_file(
     source_line = f"import {kind} {filename[:100]} sha256={_sha256(source)}"
     resource = KINDS[kind](user=user, source=source_line)
     try:
+        # A file refused as a whole is refused before any query.
+        table = read_table(source, filename, sheet=kind, limits=limits())
         with transaction.atomic():
-            table = read_table(source, filename, sheet=kind, limits=limits())
             checked = resource.check(table)
             report.warnings = checked.warnings
             if checked.problems:

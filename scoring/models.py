@@ -200,7 +200,7 @@ class Score(models.Model):
 
 
 class ScoreChange(models.Model):
-    """Every change to any points is kept: who, when, old, new, reason (DESIGN.md)."""
+    """Every change to any points is kept: who, when, old, new, reason (docs/rules.md)."""
 
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="changes")
     column = models.CharField(max_length=32)

@@ -24,6 +24,7 @@ from scoring.models import (
     Result,
     Score,
 )
+from scoring.tree import Tree
 
 ZERO = Decimal("0")
 MAX_LISTED = 8
@@ -37,10 +38,9 @@ class PublishRefused(Exception):
 
 def _final_points(edition: Edition) -> tuple[list[Criterion], dict[tuple[int, int], Decimal]]:
     """The edition's leaves and the final points per (participant, leaf): appraised points on
-    `self` leaves, survey points on `survey` leaves (DESIGN.md); leaves without them are absent."""
-    nodes = list(edition.criteria.all())
-    parents = {node.parent_id for node in nodes}
-    leaves = [node for node in nodes if node.pk not in parents]
+    `self` leaves, survey points on `survey` leaves (docs/rules.md); leaves without them are
+    absent."""
+    leaves = Tree.of(edition).leaves
     method = {leaf.pk: leaf.method for leaf in leaves}
     final = {}
     for participant_id, criterion_id, appraised, survey in Score.objects.filter(

@@ -1,6 +1,6 @@
 """63 provinces and 19 ministries over two years, through the commands a user runs: import_data,
 publish, export_results. The expected results are worked out here by an independent oracle
-(exact fractions, ranks counted by hand) from DESIGN.md's rules, not by scoring.ranking.
+(exact fractions, ranks counted by hand) from docs/rules.md, not by scoring.ranking.
 """
 
 import csv

@@ -157,3 +157,47 @@ def test_import_kinds_are_registered_once_per_kind():
     with pytest.raises(ValueError):
         register_kind(Other)
     register_kind(KINDS["scores"])  # the same class again is harmless
+
+
+def test_a_quote_left_open_is_refused_at_its_row_instead_of_swallowing_the_rest(
+    province_edition,
+):
+    problems = _refused("scores", SCORES + '2019,province,01,1.1,"8,,\n2019,province,31,1.1,7,,\n')
+
+    assert len(problems) == 1
+    assert problems[0].startswith("row 2, column self_points: the quote that opens this cell")
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(province_edition):
+    problems = _refused("scores", SCORES + "2019,province,01,1.1,8,,,9\n")
+
+    assert problems == [
+        "row 2, column H: a value in spreadsheet column H, beyond the last column of the "
+        "header (G): the row has more cells than the header"
+    ]
+
+
+def test_a_header_named_twice_is_refused_at_row_1_and_nothing_else_is_claimed(
+    province_edition,
+):
+    problems = _refused(
+        "scores",
+        "year,level,unit,criterion,self_points,self_points\n2019,province,01,1.1,8,7\n",
+    )
+
+    assert problems == [
+        "row 1, column self_points: the column self_points appears twice "
+        "(spreadsheet columns E and F); keep one"
+    ]
+
+
+def test_a_nul_deep_in_the_file_is_refused_at_its_row_and_column(province_edition):
+    rows = "2019,province,01,1.1,8,,\n" + "2019,province,31,1.1,7,,\n" * 300
+    text = SCORES + rows + "2019,province,10,1.1,6,,https://a.vn/\x00\n"
+
+    problems = _refused("scores", text)
+
+    assert problems[-1] == (
+        "row 303, column evidence_url: the cell holds a control character (U+0000), "
+        "which text never contains; remove it"
+    )

@@ -1312,7 +1312,7 @@ def test_a_ministry_is_found_by_code_name_english_name_or_abbreviation(ministry_
 
 
 def test_a_code_means_the_unit_of_the_files_year(province_edition, edition_2025):
-    # Code 80 was Long An until 30/6/2025 and is the new Tây Ninh after (DESIGN.md).
+    # Code 80 was Long An until 30/6/2025 and is the new Tây Ninh after (docs/rules.md).
     imported("participants", PROVINCE_PARTICIPANTS + "2019,province,80,yes\n")
     imported(
         "scores",

@@ -107,3 +107,15 @@ def test_the_command_line_stays_english_while_vietnamese_is_active(
     assert str(error.value) == "1 problem(s) in diem.csv; nothing was imported"
     assert stderr.getvalue() == "row 2, column self_points: 9 is above the maximum of 8.00\n"
     assert translation.get_language() == "vi"  # the caller's language is back
+
+
+def test_a_change_under_stored_points_is_refused_in_vietnamese(scored_provinces, vietnamese):
+    report = run_import(
+        "methodology",
+        "year,level,code,name_vi,max_points,method\n2019,province,1.2,Tiêu chí 1.2,4,self\n",
+    )
+
+    assert lines(report.problems) == [
+        "dòng 2, cột method: 1.2 không thể đổi từ survey sang self: 3 đơn vị đã có điểm survey "
+        "(01, 10, 31)"
+    ]

@@ -129,16 +129,19 @@ class FileResource(resources.ModelResource):
         checked = Checked()
         self.checked = checked
         known = set(self.required) | set(self.optional)
+        # The header's own problems (a quote left open, a column twice) come first: a header
+        # that could not be read would otherwise look like missing columns.
+        checked.problems.extend(table.problems)
         missing = [column for column in self.required if column not in table.headers]
         if missing:
-            params = {
-                "missing": ", ".join(missing),
-                "kind": self.kind,
-                "required": ", ".join(self.required),
-            }
-            checked.problems.add(Message("missing_columns", params).at(1, missing[0]))
+            if not table.problems:
+                params = {
+                    "missing": ", ".join(missing),
+                    "kind": self.kind,
+                    "required": ", ".join(self.required),
+                }
+                checked.problems.add(Message("missing_columns", params).at(1, missing[0]))
             return checked
-        checked.problems.extend(table.problems)
         for header in table.headers:
             if header and header not in known:
                 params = {"header": header, "kind": self.kind}
