@@ -8,7 +8,6 @@ conftest's: Hà Nội (01), Hải Phòng (31) and Lào Cai (10) on a 2019 tree o
 
 import hashlib
 import io
-import struct
 import subprocess
 import sys
 import textwrap
@@ -44,6 +43,7 @@ from tests.conftest import (
     lines,
     run_import,
 )
+from tests.files import forge, with_sheet_xml, workbook, zip_members, zipped
 
 SCORES_HEADER = ["year", "level", "unit", "criterion", "self_points", "appraised_points"]
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -121,63 +121,8 @@ def _points(unit_code: str, criterion: str, year: int = 2019) -> Score:
     )
 
 
-def _workbook(*sheets: tuple[str, list[list]]) -> bytes:
-    """An .xlsx written by openpyxl: one sheet per (title, rows), in order."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets:
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _zip(members: dict[str, bytes | str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-def _with_sheet_xml(data: bytes, old: bytes, new: bytes) -> bytes:
-    """The workbook with one edit to the XML of its first sheet (what Excel would have saved)."""
-    members = _members(data)
-    sheet = members["xl/worksheets/sheet1.xml"]
-    assert old in sheet
-    members["xl/worksheets/sheet1.xml"] = sheet.replace(old, new, 1)
-    return _zip(members)
-
-
-# Offsets of a zip member's fields in its local header and its central directory entry.
-_ZIP_FIELDS = {"flags": (6, 8, "<H"), "file_size": (22, 24, "<I")}
-
-
-def _forge(data: bytes, member: str, field: str, value: int) -> bytes:
-    """Overwrite what a zip claims about one member, as a hand-made malicious file can."""
-    local, central, fmt = _ZIP_FIELDS[field]
-    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
-    forged = bytearray(data)
-    struct.pack_into(fmt, forged, info.header_offset + local, value)
-    entry = forged.find(b"PK\x01\x02")
-    while entry != -1:
-        length = struct.unpack_from("<H", forged, entry + 28)[0]
-        if forged[entry + 46 : entry + 46 + length] == member.encode():
-            struct.pack_into(fmt, forged, entry + central, value)
-            return bytes(forged)
-        entry = forged.find(b"PK\x01\x02", entry + 4)
-    raise AssertionError(f"{member} not in the central directory")
-
-
 def _scores_workbook() -> bytes:
-    return _workbook(("scores", [SCORES_HEADER, [2019, "province", 31, "2.1", 5, 5]]))
+    return workbook(("scores", [SCORES_HEADER, [2019, "province", 31, "2.1", 5, 5]]))
 
 
 @pytest.fixture
@@ -202,7 +147,7 @@ def test_an_empty_file_is_refused(db, data):
 
 
 def test_a_workbook_without_any_cell_is_refused_as_empty(db):
-    data = _workbook(("scores", []))
+    data = workbook(("scores", []))
 
     assert _refused("scores", data=data, filename="empty.xlsx") == [
         "file empty.xlsx: the file is empty"
@@ -714,7 +659,7 @@ def test_a_workbook_renamed_csv_is_refused(db):
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused(db):
-    data = _zip({"report.docx.xml": "<w:document/>", "readme.txt": "hello"})
+    data = zipped({"report.docx.xml": "<w:document/>", "readme.txt": "hello"})
 
     assert _refused("scores", data=data, filename="scores.xlsx") == [
         "file scores.xlsx: the file is a zip archive but not an Excel workbook"
@@ -722,10 +667,10 @@ def test_a_zip_that_is_not_a_workbook_is_refused(db):
 
 
 def test_a_macro_workbook_renamed_xlsx_is_refused(db):
-    members = _members(_scores_workbook())
+    members = zip_members(_scores_workbook())
     members["xl/vbaProject.bin"] = OLE_MAGIC + bytes(100)
 
-    assert _refused("scores", data=_zip(members), filename="scores.xlsx") == [
+    assert _refused("scores", data=zipped(members), filename="scores.xlsx") == [
         "file scores.xlsx: macro-enabled workbooks are not accepted; save it as .xlsx"
     ]
 
@@ -735,11 +680,11 @@ ZIP_BOMB_REFUSAL = "the .xlsx file would unpack to an unreasonable size (a zip b
 
 def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(db):
     # 4 MB of one byte packs into a few kilobytes: a ratio far above the limit of 100.
-    members = _members(_scores_workbook())
+    members = zip_members(_scores_workbook())
     members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"].replace(
         b"<sheetData>", b"<sheetData>" + b" " * 4_000_000
     )
-    data = _zip(members)
+    data = zipped(members)
     assert len(data) < 20_000
 
     assert _refused("scores", data=data, filename="bomb.xlsx") == [
@@ -767,7 +712,7 @@ def test_a_password_protected_workbook_is_refused(db, filename):
 
 
 def test_a_workbook_with_encrypted_zip_entries_is_refused(db):
-    data = _forge(_scores_workbook(), "xl/worksheets/sheet1.xml", "flags", 0x1)
+    data = forge(_scores_workbook(), "xl/worksheets/sheet1.xml", "flags", 0x1)
 
     assert _refused("scores", data=data, filename="locked.xlsx") == [
         "file locked.xlsx: the workbook is encrypted; remove its password and import again"
@@ -784,7 +729,7 @@ def test_xls_and_xlsm_names_are_refused_whatever_they_hold(db, filename):
 
 
 def test_a_workbook_with_a_damaged_cell_is_refused_with_a_message(db):
-    data = _with_sheet_xml(_scores_workbook(), b'<c r="E2" t="n"><v>5', b'<c r="E2" t="n"><v>x5')
+    data = with_sheet_xml(_scores_workbook(), b'<c r="E2" t="n"><v>5', b'<c r="E2" t="n"><v>x5')
 
     problems = _refused("scores", data=data, filename="damaged.xlsx")
 
@@ -793,13 +738,13 @@ def test_a_workbook_with_a_damaged_cell_is_refused_with_a_message(db):
 
 
 def test_a_zip_bomb_that_understates_its_size_is_refused_with_a_message(db):
-    members = _members(_scores_workbook())
+    members = zip_members(_scores_workbook())
     members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"].replace(
         b"<sheetData>", b"<sheetData>" + b" " * 4_000_000
     )
-    bomb = _zip(members)
+    bomb = zipped(members)
     packed = zipfile.ZipFile(io.BytesIO(bomb)).getinfo("xl/worksheets/sheet1.xml").compress_size
-    liar = _forge(bomb, "xl/worksheets/sheet1.xml", "file_size", packed * 50)
+    liar = forge(bomb, "xl/worksheets/sheet1.xml", "file_size", packed * 50)
 
     problems = _refused("scores", data=liar, filename="bomb.xlsx")
 
@@ -822,7 +767,7 @@ def test_a_chart_sheet_in_front_is_passed_over_for_the_first_worksheet(db):
 
 def test_an_xml_entity_bomb_is_refused_in_one_line(db):
     # "Billion laughs": openpyxl parses through defusedxml, which refuses entity declarations.
-    data = _with_sheet_xml(
+    data = with_sheet_xml(
         _scores_workbook(),
         b"<worksheet",
         b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><worksheet',
@@ -1122,7 +1067,7 @@ def test_a_note_spanning_two_lines_counts_as_one_row(scored_provinces):
 
 
 def test_a_workbook_with_numbers_as_numbers_and_as_text_is_imported(scored_provinces):
-    data = _workbook(
+    data = workbook(
         (
             "scores",
             [
@@ -1138,7 +1083,7 @@ def test_a_workbook_with_numbers_as_numbers_and_as_text_is_imported(scored_provi
 
 def test_a_formula_without_a_saved_value_is_refused(scored_provinces):
     # openpyxl writes formulas without a cached value, as a script that never opened Excel.
-    data = _workbook(
+    data = workbook(
         (
             "scores",
             [
@@ -1156,9 +1101,9 @@ def test_a_formula_without_a_saved_value_is_refused(scored_provinces):
 
 
 def test_a_formula_counts_by_its_saved_value(scored_provinces):
-    written = _workbook(("scores", [SCORES_HEADER, [2019, "province", "01", "1.1", 8, "=8-0.5"]]))
+    written = workbook(("scores", [SCORES_HEADER, [2019, "province", "01", "1.1", 8, "=8-0.5"]]))
     # What Excel stores after computing the formula: the formula and its cached value.
-    data = _with_sheet_xml(written, b"<f>8-0.5</f><v />", b"<f>8-0.5</f><v>7.5</v>")
+    data = with_sheet_xml(written, b"<f>8-0.5</f><v />", b"<f>8-0.5</f><v>7.5</v>")
 
     report = _import_bytes("scores", data, "diem.xlsx")
 
@@ -1167,7 +1112,7 @@ def test_a_formula_counts_by_its_saved_value(scored_provinces):
 
 
 def test_the_sheet_named_after_the_kind_is_chosen_over_the_first_sheet(scored_provinces):
-    data = _workbook(
+    data = workbook(
         ("Hướng dẫn", [["Điền điểm vào sheet scores"], ["year", "level"]]),
         ("survey", [["year", "level", "unit", "criterion", "points"]]),
         (
@@ -1184,7 +1129,7 @@ def test_the_sheet_named_after_the_kind_is_chosen_over_the_first_sheet(scored_pr
 
 
 def test_the_first_sheet_is_read_when_none_is_named_after_the_kind(scored_provinces):
-    data = _workbook(
+    data = workbook(
         ("Sheet1", [SCORES_HEADER, [2019, "province", "01", "1.1", 8, 9]]),
         ("Ghi chú", [SCORES_HEADER]),
     )
@@ -1195,7 +1140,7 @@ def test_the_first_sheet_is_read_when_none_is_named_after_the_kind(scored_provin
 
 
 def test_blank_rows_of_a_workbook_are_skipped_and_rows_keep_their_numbers(scored_provinces):
-    data = _workbook(
+    data = workbook(
         (
             "scores",
             [

@@ -6,7 +6,6 @@ print them (English, tests/conftest.py).
 """
 
 import io
-import struct
 import tracemalloc
 import zipfile
 from decimal import Decimal
@@ -15,6 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from scoring.tabular import FileProblem, Limits, Table, decimal_places, parse_decimal, read_table
+from tests.files import forge, with_sheet_xml, workbook, zip_members, zipped
 
 LIMITS = Limits()
 HEADER = ["year", "unit", "points"]
@@ -47,62 +47,8 @@ def _refusal(data: bytes, filename: str = "file.csv", limits: Limits = LIMITS, *
     return str(raised.value.message)
 
 
-def _workbook(*sheets: tuple[str, list[list]]) -> bytes:
-    """An .xlsx written by openpyxl: one sheet per (title, rows), in order."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets:
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _zip(members: dict[str, bytes | str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-def _with_sheet_xml(data: bytes, old: bytes, new: bytes) -> bytes:
-    """The workbook with one edit to the XML of its first sheet (what Excel would have saved)."""
-    members = _members(data)
-    sheet = members["xl/worksheets/sheet1.xml"]
-    assert old in sheet
-    members["xl/worksheets/sheet1.xml"] = sheet.replace(old, new, 1)
-    return _zip(members)
-
-
-_ZIP_FIELDS = {"flags": (6, 8, "<H"), "file_size": (22, 24, "<I")}
-
-
-def _forge(data: bytes, member: str, field: str, value: int) -> bytes:
-    """Overwrite what a zip claims about one member, as a hand-made malicious file can."""
-    local, central, fmt = _ZIP_FIELDS[field]
-    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
-    forged = bytearray(data)
-    struct.pack_into(fmt, forged, info.header_offset + local, value)
-    entry = forged.find(b"PK\x01\x02")
-    while entry != -1:
-        length = struct.unpack_from("<H", forged, entry + 28)[0]
-        if forged[entry + 46 : entry + 46 + length] == member.encode():
-            struct.pack_into(fmt, forged, entry + central, value)
-            return bytes(forged)
-        entry = forged.find(b"PK\x01\x02", entry + 4)
-    raise AssertionError(f"{member} not in the central directory")
-
-
 def _small_workbook() -> bytes:
-    return _workbook(("scores", [HEADER, [2019, "01", 5]]))
+    return workbook(("scores", [HEADER, [2019, "01", 5]]))
 
 
 class _Counting(io.RawIOBase):
@@ -161,7 +107,7 @@ def test_a_short_row_reads_its_missing_cells_as_blank():
 def test_a_workbook_gives_numbers_booleans_and_dates_as_text():
     import datetime
 
-    data = _workbook(
+    data = workbook(
         (
             "scores",
             [
@@ -199,7 +145,7 @@ def test_the_sheet_named_after_the_kind_is_read_and_a_chart_sheet_in_front_is_pa
 
 
 def test_a_workbook_with_shared_strings_and_rich_text_as_excel_saves_it_is_read():
-    members = _members(_small_workbook())
+    members = zip_members(_small_workbook())
     members["xl/sharedStrings.xml"] = (
         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2">'
         "<si><t>Hà Nội</t></si>"
@@ -224,7 +170,7 @@ def test_a_workbook_with_shared_strings_and_rich_text_as_excel_saves_it_is_read(
         b'<c r="C2" t="s"><v>1</v></c></row>' + sheet[end:]
     )
 
-    assert _rows(_read(_zip(members), "diem.xlsx")) == [
+    assert _rows(_read(zipped(members), "diem.xlsx")) == [
         (2, {"year": "2019", "unit": "Hà Nội", "points": "Thiếu tài liệu"})
     ]
 
@@ -286,7 +232,7 @@ def test_an_empty_file_is_refused(data):
 
 
 def test_a_workbook_without_any_cell_is_refused_as_empty():
-    assert _refusal(_workbook(("scores", [])), "empty.xlsx") == "the file is empty"
+    assert _refusal(workbook(("scores", [])), "empty.xlsx") == "the file is empty"
 
 
 @pytest.mark.parametrize("data", [b"\n\nyear,unit\n2019,01\n", b",,,\n2019,01\n"])
@@ -353,22 +299,22 @@ def test_a_truncated_workbook_is_refused_as_damaged():
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused():
-    data = _zip({"report.xml": "<w:document/>", "readme.txt": "hello"})
+    data = zipped({"report.xml": "<w:document/>", "readme.txt": "hello"})
 
     assert _refusal(data, "scores.xlsx") == "the file is a zip archive but not an Excel workbook"
 
 
 def test_a_macro_workbook_renamed_xlsx_is_refused():
-    members = _members(_small_workbook())
+    members = zip_members(_small_workbook())
     members["xl/vbaProject.bin"] = bytes(100)
 
-    assert _refusal(_zip(members), "scores.xlsx") == (
+    assert _refusal(zipped(members), "scores.xlsx") == (
         "macro-enabled workbooks are not accepted; save it as .xlsx"
     )
 
 
 def test_encrypted_zip_entries_are_refused():
-    data = _forge(_small_workbook(), "xl/worksheets/sheet1.xml", "flags", 0x1)
+    data = forge(_small_workbook(), "xl/worksheets/sheet1.xml", "flags", 0x1)
 
     assert _refusal(data, "locked.xlsx") == (
         "the workbook is encrypted; remove its password and import again"
@@ -379,7 +325,7 @@ ZIP_BOMB = "the .xlsx file would unpack to an unreasonable size (a zip bomb?); r
 
 
 def test_a_zip_bomb_is_refused_by_its_ratio():
-    data = _with_sheet_xml(_small_workbook(), b"<sheetData>", b"<sheetData>" + b" " * 4_000_000)
+    data = with_sheet_xml(_small_workbook(), b"<sheetData>", b"<sheetData>" + b" " * 4_000_000)
 
     assert _refusal(data, "bomb.xlsx") == ZIP_BOMB
 
@@ -389,15 +335,15 @@ def test_a_workbook_over_the_unpacked_limit_is_refused():
 
 
 def test_a_zip_bomb_that_understates_its_size_is_refused_as_damaged():
-    bomb = _with_sheet_xml(_small_workbook(), b"<sheetData>", b"<sheetData>" + b" " * 4_000_000)
+    bomb = with_sheet_xml(_small_workbook(), b"<sheetData>", b"<sheetData>" + b" " * 4_000_000)
     packed = zipfile.ZipFile(io.BytesIO(bomb)).getinfo("xl/worksheets/sheet1.xml").compress_size
-    liar = _forge(bomb, "xl/worksheets/sheet1.xml", "file_size", packed * 50)
+    liar = forge(bomb, "xl/worksheets/sheet1.xml", "file_size", packed * 50)
 
     assert _refusal(liar, "bomb.xlsx").startswith("the .xlsx file is damaged and cannot be read (")
 
 
 def test_an_xml_entity_declaration_is_refused_before_it_is_expanded():
-    data = _with_sheet_xml(
+    data = with_sheet_xml(
         _small_workbook(),
         b"<worksheet",
         b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><worksheet',
@@ -410,7 +356,7 @@ def test_an_xml_entity_declaration_is_refused_before_it_is_expanded():
 
 
 def test_a_damaged_number_is_refused_as_damaged():
-    data = _with_sheet_xml(_small_workbook(), b"<v>5</v>", b"<v>x5</v>")
+    data = with_sheet_xml(_small_workbook(), b"<v>5</v>", b"<v>x5</v>")
 
     assert _refusal(data, "damaged.xlsx") == (
         "the .xlsx file is damaged and cannot be read ('x5' is not a number)"
@@ -419,7 +365,7 @@ def test_a_damaged_number_is_refused_as_damaged():
 
 def test_broken_xml_far_down_a_sheet_is_found_while_rows_are_read():
     rows = [HEADER] + [[2019, "01", n] for n in range(3000)]
-    data = _with_sheet_xml(_workbook(("scores", rows)), b'<row r="2999">', b'<row r="2999"><c>')
+    data = with_sheet_xml(workbook(("scores", rows)), b'<row r="2999">', b'<row r="2999"><c>')
     table = _read(data, "cut.xlsx")
 
     with pytest.raises(FileProblem) as raised:
@@ -442,7 +388,7 @@ def test_the_same_header_twice_is_refused_at_row_1():
 
 
 def test_the_same_header_twice_in_a_workbook_is_refused_at_row_1():
-    data = _workbook(("scores", [["year", "unit", " YEAR "], [2019, "01", 2020]]))
+    data = workbook(("scores", [["year", "unit", " YEAR "], [2019, "01", 2020]]))
 
     assert _problems(_read(data, "diem.xlsx")) == [
         "row 1, column year: the column year appears twice (spreadsheet columns A and C); keep one"
@@ -459,7 +405,7 @@ def test_a_row_with_more_cells_than_the_header_is_refused_at_the_first_extra_cel
 
 
 def test_a_workbook_row_with_more_cells_than_the_header_is_refused():
-    data = _workbook(("scores", [HEADER, [2019, "01", 5, None, "lạc"]]))
+    data = workbook(("scores", [HEADER, [2019, "01", 5, None, "lạc"]]))
 
     assert _problems(_read(data, "diem.xlsx")) == [
         "row 2, column E: a value in spreadsheet column E, beyond the last column of the header "
@@ -509,8 +455,8 @@ def test_a_control_character_in_a_header_is_refused_at_row_1():
 
 def test_a_control_character_escaped_in_a_workbook_is_refused():
     # Excel writes characters XML cannot hold as _xHHHH_; the reader decodes them.
-    data = _with_sheet_xml(
-        _workbook(("scores", [HEADER, [2019, "Hà Nội", 5]])), b"<t>H\xc3\xa0", b"<t>_x0001_H"
+    data = with_sheet_xml(
+        workbook(("scores", [HEADER, [2019, "Hà Nội", 5]])), b"<t>H\xc3\xa0", b"<t>_x0001_H"
     )
 
     assert _problems(_read(data, "diem.xlsx")) == [
@@ -540,7 +486,7 @@ def test_a_huge_quoted_cell_over_the_csv_modules_own_limit_is_reported_at_its_ce
 
 
 def test_a_huge_workbook_cell_is_reported_at_its_row_and_column():
-    data = _workbook(("scores", [HEADER, [2019, "01", "y" * 5000]]))
+    data = workbook(("scores", [HEADER, [2019, "01", "y" * 5000]]))
 
     assert _problems(_read(data, "diem.xlsx", Limits(max_cell_chars=4000))) == [
         "row 2, column points: the cell holds 5,000 characters, over the limit of 4,000"
@@ -595,22 +541,22 @@ def test_quotes_doubled_inside_a_quoted_cell_are_one_quote():
 
 def test_a_formula_without_a_saved_value_is_flagged():
     # openpyxl writes formulas with an empty <v/>, as a script that never opened Excel.
-    data = _workbook(("scores", [HEADER, [2019, "01", "=8-0.5"]]))
+    data = workbook(("scores", [HEADER, [2019, "01", "=8-0.5"]]))
     rows = list(_read(data, "diem.xlsx").rows)
 
     assert [(row.number, row.formula_without_value) for row in rows] == [(2, {"points"})]
 
 
 def test_a_formula_with_no_value_element_at_all_is_flagged():
-    written = _workbook(("scores", [HEADER, [2019, "01", "=8-0.5"]]))
-    data = _with_sheet_xml(written, b"<f>8-0.5</f><v />", b"<f>8-0.5</f>")
+    written = workbook(("scores", [HEADER, [2019, "01", "=8-0.5"]]))
+    data = with_sheet_xml(written, b"<f>8-0.5</f><v />", b"<f>8-0.5</f>")
 
     assert [row.formula_without_value for row in _read(data, "diem.xlsx").rows] == [{"points"}]
 
 
 def test_a_formula_counts_by_its_saved_value():
-    written = _workbook(("scores", [HEADER, [2019, "01", "=8-0.5"]]))
-    data = _with_sheet_xml(written, b"<f>8-0.5</f><v />", b"<f>8-0.5</f><v>7.5</v>")
+    written = workbook(("scores", [HEADER, [2019, "01", "=8-0.5"]]))
+    data = with_sheet_xml(written, b"<f>8-0.5</f><v />", b"<f>8-0.5</f><v>7.5</v>")
     rows = list(_read(data, "diem.xlsx").rows)
 
     assert [(row.values["points"], row.formula_without_value) for row in rows] == [("7.5", set())]
@@ -618,8 +564,8 @@ def test_a_formula_counts_by_its_saved_value():
 
 def test_a_formula_saved_as_an_empty_text_is_a_blank_cell():
     # ="" as Excel and LibreOffice save it: a string result with an empty cached value.
-    written = _workbook(("scores", [HEADER, [2019, "01", "=8-0.5"], [2019, "31", 4]]))
-    data = _with_sheet_xml(
+    written = workbook(("scores", [HEADER, [2019, "01", "=8-0.5"], [2019, "31", 4]]))
+    data = with_sheet_xml(
         written, b'<c r="C2"><f>8-0.5</f><v /></c>', b'<c r="C2" t="str"><f>""</f><v></v></c>'
     )
     rows = list(_read(data, "diem.xlsx").rows)
@@ -635,8 +581,8 @@ def test_a_formula_saved_as_an_empty_text_is_a_blank_cell():
 
 def test_a_lying_dimension_does_not_hide_rows():
     rows = [HEADER] + [[2019, "01", n] for n in range(5)]
-    data = _with_sheet_xml(
-        _workbook(("scores", rows)), b'<dimension ref="A1:C6"', b'<dimension ref="A1:B2"'
+    data = with_sheet_xml(
+        workbook(("scores", rows)), b'<dimension ref="A1:C6"', b'<dimension ref="A1:B2"'
     )
 
     assert [row.values["points"] for row in _read(data, "diem.xlsx").rows] == [
@@ -649,12 +595,12 @@ def test_a_lying_dimension_does_not_hide_rows():
 
 
 def test_a_cell_at_xfd1048576_is_one_problem_not_seventeen_billion_cells():
-    data = _with_sheet_xml(
+    data = with_sheet_xml(
         _small_workbook(),
         b"</sheetData>",
         b'<row r="1048576" spans="1:16384"><c r="XFD1048576"><v>1</v></c></row></sheetData>',
     )
-    data = _with_sheet_xml(data, b'<dimension ref="A1:C2"', b'<dimension ref="A1:XFD1048576"')
+    data = with_sheet_xml(data, b'<dimension ref="A1:C2"', b'<dimension ref="A1:XFD1048576"')
 
     assert _problems(_read(data, "diem.xlsx")) == [
         "row 1048576, column XFD: a value in spreadsheet column XFD, beyond the last column of "
@@ -677,7 +623,7 @@ def test_a_header_padded_with_empty_cells_up_to_xfd_is_read_as_its_named_ones():
     empty = b"".join(
         b'<c r="%s1" s="0"/>' % get_column_letter(index).encode() for index in range(4, 16_385)
     )
-    data = _with_sheet_xml(_small_workbook(), b"</row>", empty + b"</row>")
+    data = with_sheet_xml(_small_workbook(), b"</row>", empty + b"</row>")
 
     table = _read(data, "diem.xlsx")
 
@@ -687,7 +633,7 @@ def test_a_header_padded_with_empty_cells_up_to_xfd_is_read_as_its_named_ones():
 
 def test_a_row_of_a_million_cells_is_refused_in_bounded_memory():
     # Cells without a reference take the next column: past XFD the sheet cannot be Excel's.
-    data = _with_sheet_xml(
+    data = with_sheet_xml(
         _small_workbook(), b"</row></sheetData>", b"<c/>" * 1_000_000 + b"</row></sheetData>"
     )
 
