@@ -5,6 +5,7 @@ self-assessed by the unit, then appraised by MoHA; `survey` leaves get survey po
 is kept (who, when, old, new, reason, source) as a ScoreChange row that the writer adds itself.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from scoring.tree import POINTS_LIMIT, Tree
 
 # A whole-number column (respondents) is a 32-bit integer in PostgreSQL.
 COUNT_LIMIT = 2_147_483_647
+_BATCH = 500
 URL_MAX_LENGTH = Score._meta.get_field("evidence_url").max_length
 
 register(
@@ -260,12 +262,21 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
                 updated.append(score)
             else:
                 unchanged.add(key)
-        Score.objects.bulk_create(created)
-        if updated:
-            Score.objects.bulk_update(updated, [column for _attribute, column in mapping])
+        Score.objects.bulk_create(created, batch_size=_BATCH)
+        _update(updated, [column for _attribute, column in mapping])
         ScoreChange.objects.bulk_create(changes)
     return Written(
         frozenset((s.participant_id, s.criterion_id) for s in created),
         frozenset((s.participant_id, s.criterion_id) for s in updated),
         frozenset(unchanged),
     )
+
+
+def _update(scores: list[Score], columns: list[str]) -> None:
+    """One UPDATE per distinct set of new values: points and reasons repeat across units, and
+    Django's bulk_update (a CASE branch per row and column) costs seconds for a whole edition."""
+    groups = defaultdict(list)
+    for score in scores:
+        groups[tuple(getattr(score, column) for column in columns)].append(score.pk)
+    for values, pks in groups.items():
+        Score.objects.filter(pk__in=pks).update(**dict(zip(columns, values, strict=True)))

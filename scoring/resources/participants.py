@@ -56,6 +56,11 @@ class ParticipantResource(FileResource):
                 checked.problems.add(problem.at(rows[0]["_row"], "unit"))
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
+        # The loaded objects, so that describing a row (import-export calls str()) costs no query.
+        self._objects = {
+            (row["edition_id"], row["unit_id"]): (row["_edition"], row["_unit"])
+            for row in checked.rows
+        }
         editions = {row["edition_id"] for row in checked.rows}
         self._existing = {
             (p.edition_id, p.unit_id): p for p in Participant.objects.filter(edition__in=editions)
@@ -66,6 +71,10 @@ class ParticipantResource(FileResource):
 
     def get_instance(self, instance_loader, row):
         return self._existing.get((row["edition_id"], row["unit_id"]))
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        instance.edition, instance.unit = self._objects[(instance.edition_id, instance.unit_id)]
 
     def write(self, checked: Checked) -> Written:
         written = Written()

@@ -142,7 +142,7 @@ class PublishedResource(FileResource):
             for s in SummaryScore.objects.filter(
                 participant__edition__year__in={r["year"] for r in checked.rows},
                 participant__unit_id__in={r["unit_id"] for r in checked.rows},
-            ).select_related("participant__edition")
+            ).select_related("participant__edition", "participant__unit")
         }
         columns = ("index", "rank", "appraised_points", "survey_points", "field_indices")
         return [

@@ -73,6 +73,11 @@ class _ScoreResource(FileResource):
         )
 
     def prepare(self, checked: Checked) -> list[dict[str, Any]]:
+        # The loaded objects, so that describing a row (import-export calls str()) costs no query.
+        self._objects = {
+            (row["participant_id"], row["criterion_id"]): (row["_participant"], row["_leaf"])
+            for row in checked.rows
+        }
         scores = Score.objects.filter(
             participant_id__in={row["participant_id"] for row in checked.rows}
         )
@@ -95,6 +100,11 @@ class _ScoreResource(FileResource):
 
     def get_instance(self, instance_loader, row):
         return self._existing.get((row["participant_id"], row["criterion_id"]))
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        participant, leaf = self._objects[(instance.participant_id, instance.criterion_id)]
+        instance.participant, instance.criterion = participant, leaf
 
     def by_edition(self, checked: Checked) -> dict[Edition, list[dict]]:
         rows = defaultdict(list)
