@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "provinces",
     "scoring",
     "surveys",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "public.context.languages",
             ],
         },
     },

@@ -5,11 +5,9 @@ from django.urls import include, path
 from parindex import views
 
 urlpatterns = [
+    path("", views.root, name="root"),
     path("health/", views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
-]
-urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
-    prefix_default_language=False,
-)
+]
+# Every public page lives under /vi/ and /en/: one address per page and language.
+urlpatterns += i18n_patterns(path("", include("public.urls")))

@@ -1,13 +1,13 @@
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-
-from scoring.models import Edition
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    editions = Edition.objects.published().order_by("-year", "level")
-    return render(request, "parindex/home.html", {"editions": editions})
+def root(request: HttpRequest) -> HttpResponseRedirect:
+    """A first visitor reads Vietnamese; a reader who chose English before keeps it."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return HttpResponseRedirect(f"/{language}/")
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -16,7 +16,7 @@ def listed_editions(html: str) -> list[str]:
     if found is None:
         return []
     items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
-    return [" ".join(item.split()) for item in items]
+    return [" ".join(re.sub(r"</?a\b[^>]*>", "", item).split()) for item in items]
 
 
 def banner(text: str) -> str:
@@ -30,13 +30,25 @@ def test_health_answers_ok(client, db):
     assert response.json() == {"status": "ok"}
 
 
+def test_a_first_visitor_is_sent_to_the_vietnamese_home_page(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (response.status_code, response["Location"]) == (302, "/vi/")
+
+
+def test_a_reader_who_chose_english_is_sent_to_the_english_home_page(client, db):
+    client.cookies["django_language"] = "en"
+
+    assert client.get("/")["Location"] == "/en/"
+
+
 def test_home_page_is_vietnamese_by_default_and_lists_published_editions(
     client, scored_provinces, ministry_edition
 ):
     publish_edition(scored_provinces)
     assert ministry_edition.status == Edition.Status.DRAFT
 
-    response = client.get("/")
+    response = client.get("/vi/")
 
     assert response.status_code == 200
     assert '<html lang="vi">' in response.text
@@ -67,7 +79,8 @@ def test_demo_editions_are_labelled_as_illustrative_on_the_home_page(client):
         f"2019 · Province {banner(BANNER_EN)}",
         f"2018 · Province {banner(BANNER_EN)}",
     ]
-    assert response.text.count(BANNER_EN) == 3
+    # One banner per listed edition, and one in each level's summary of its latest edition.
+    assert response.text.count(BANNER_EN) == 5
 
 
 @pytest.mark.django_db
@@ -78,18 +91,18 @@ def test_only_demo_editions_carry_the_banner(client):
     Edition.objects.create(year=2016, level="ministry", status=published)
     Edition.objects.create(year=2020, level="province", is_demo=True)  # a draft: not listed
 
-    response = client.get("/")
+    response = client.get("/vi/")
 
     assert listed_editions(response.text) == [
         f"2018 · Tỉnh {banner(BANNER_VI)}",
         "2017 · Tỉnh",
         "2016 · Bộ",
     ]
-    assert response.text.count(BANNER_VI) == 1
+    assert response.text.count(BANNER_VI) == 2
 
 
 def test_home_page_speaks_vietnamese_by_default(client, db):
-    response = client.get("/")
+    response = client.get("/vi/")
 
     assert "<h1>Chỉ số cải cách hành chính</h1>" in response.text
     assert response.text.count("do Bộ Nội vụ đánh giá hằng năm.") == 1

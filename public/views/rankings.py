@@ -1,0 +1,115 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from provinces.localized import localized
+from public.editions import published_edition, published_years
+from public.rankings import RankingRow, regions_of, sorted_rows
+from public.rankings import ranking_rows as _ranking_rows
+from scoring.downloads import FORMATS
+from scoring.downloads import render as render_table
+
+_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+_GROUPS = ("A", "B", "C", "D")
+
+
+def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
+    """An edition's ranking, sorted and filtered by query parameters, as a page or a file."""
+    edition = published_edition(year, level)
+    rows = _ranking_rows(edition)
+    fields = list(edition.fields())
+    columns = _columns(fields)
+    sort = request.GET.get("sort", "rank")
+    if sort not in {key for key, _label in columns}:
+        sort = "rank"
+    descending = request.GET.get("order", _default_order(sort)) == "desc"
+    region = request.GET.get("region", "")
+    group = request.GET.get("group", "")
+    shown = [row for row in rows if (not region or row.region_code == region)]
+    shown = [row for row in shown if (not group or row.group == group)]
+    ranked = sorted_rows([row for row in shown if row.ranked], sort, descending)
+    unranked = [row for row in shown if not row.ranked]
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in FORMATS:
+            raise Http404("unknown format")
+        return _download(edition, columns, ranked + unranked, fmt)
+    query = {
+        "sort": sort,
+        "order": "desc" if descending else "asc",
+        "region": region,
+        "group": group,
+    }
+    return render(
+        request,
+        "public/ranking.html",
+        {
+            "edition": edition,
+            "rows": ranked,
+            "unranked": unranked,
+            "fields": [(field.code, localized(field, "name")) for field in fields],
+            "columns": columns,
+            "sort": sort,
+            "descending": descending,
+            "region": region,
+            "group": group,
+            "regions": regions_of(rows),
+            "groups": _GROUPS,
+            "years": published_years(level),
+            "query": {k: v for k, v in query.items() if v},
+            "formats": FORMATS,
+            "total": len(rows),
+        },
+    )
+
+
+def _default_order(column: str) -> str:
+    """Ranks and names read best ascending; indices and points best first."""
+    return "asc" if column in {"rank", "unit", "region", "group"} else "desc"
+
+
+def _columns(fields) -> list[tuple[str, str]]:
+    return [
+        ("rank", _("Rank")),
+        ("unit", _("Unit")),
+        ("region", _("Region")),
+        ("index", _("Index")),
+        ("group", _("Group")),
+        *[(f"field_{field.code}", _("Field %(code)s") % {"code": field.code}) for field in fields],
+        ("appraised_points", _("Appraised points")),
+        ("survey_points", _("Survey points")),
+        ("delta_index", _("Change in index")),
+        ("delta_rank", _("Change in rank")),
+    ]
+
+
+def _download(edition, columns, rows: list[RankingRow], fmt: str) -> HttpResponse:
+    """Exactly the rows and columns of the view, in machine-readable names and numbers."""
+    names = ["rank", "unit_code", "unit_name", "region_code", "index", "group"]
+    names += [key for key, _label in columns if key.startswith("field_")]
+    names += ["appraised_points", "survey_points", "delta_index", "delta_rank", "ranked"]
+    table = [
+        {
+            "rank": row.rank,
+            "unit_code": row.code,
+            "unit_name": row.name,
+            "region_code": row.region_code,
+            "index": row.index,
+            "group": row.group,
+            **{f"field_{code}": value for code, value in row.fields.items()},
+            "appraised_points": row.appraised_points,
+            "survey_points": row.survey_points,
+            "delta_index": row.delta_index,
+            "delta_rank": row.delta_rank,
+            "ranked": "yes" if row.ranked else "no",
+        }
+        for row in rows
+    ]
+    response = HttpResponse(render_table(names, table, fmt), content_type=_CONTENT_TYPES[fmt])
+    filename = f"par-index-{edition.year}-{edition.level}-ranking.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
