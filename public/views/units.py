@@ -1,24 +1,11 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from provinces.models import Unit
-from scoring.models import Edition, Result
+from public.profiles import unit_profile
 
 
 def unit(request: HttpRequest, slug: str) -> HttpResponse:
-    """A unit's published results over the years, and its lineage across the 2025 mergers."""
-    unit = get_object_or_404(Unit.objects.select_related("region", "successor"), slug=slug)
-    results = (
-        Result.objects.filter(participant__unit=unit, edition__status=Edition.Status.PUBLISHED)
-        .select_related("edition", "participant")
-        .order_by("-edition__year")
-    )
-    return render(
-        request,
-        "public/unit.html",
-        {
-            "unit": unit,
-            "results": list(results),
-            "predecessors": list(unit.predecessors.order_by("code")),
-        },
-    )
+    """A unit's profile: one published edition in full (the latest, or ?year=), its history over
+    every published edition and its lineage across the 2025 mergers."""
+    profile = unit_profile(slug, request.GET.get("year"))
+    return render(request, "public/unit.html", {"profile": profile, "unit": profile.unit})

@@ -1,0 +1,447 @@
+"""A unit's profile as the public page shows it, assembled from the stored published rows (Result,
+FieldResult, Average, Criterion, Score, SummaryScore) in a fixed number of queries, whatever the
+number of editions, fields or leaves: nothing here ranks or scores anything again.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from provinces.localized import localized
+from provinces.models import Unit
+from public.contributions import field_contributions
+from scoring.models import Average, Criterion, Edition, FieldResult, Result, Score
+from scoring.ranking import mean_half_up
+from scoring.tree import Tree
+
+
+@dataclass
+class UnitLink:
+    slug: str
+    name: str
+
+
+@dataclass
+class BestUnit(UnitLink):
+    index: Decimal
+
+
+@dataclass
+class FieldLine:
+    """One field of the shown edition: the unit's component index against the averages and
+    the best unit(s) of the field."""
+
+    code: str
+    name: str
+    points: Decimal | None
+    max_points: Decimal | None
+    index: Decimal
+    rank: int | None
+    national_average: Decimal | None
+    regional_average: Decimal | None
+    best: list[BestUnit] = field(default_factory=list)
+
+
+@dataclass
+class Node:
+    """A node of the criteria tree with the unit's points; leaves carry the Score columns."""
+
+    code: str
+    name: str
+    depth: int
+    max_points: Decimal
+    method: str
+    method_label: str
+    is_leaf: bool
+    points: Decimal | None = None
+    self_points: Decimal | None = None
+    appraised_points: Decimal | None = None
+    deduction: Decimal | None = None
+    reason: str = ""
+    survey_points: Decimal | None = None
+
+
+@dataclass
+class Branch:
+    """A field of the tree and all the nodes under it, in code order."""
+
+    field: Node
+    nodes: list[Node]
+
+
+@dataclass
+class HistoryLine:
+    edition: Edition
+    index: Decimal
+    rank: int | None
+    rank_in_region: int | None
+    group: str
+    delta_index: Decimal | None
+    delta_rank: int | None
+    new_unit: bool
+    # True, False, or None when either tree is unknown (summary-only) or there is no previous
+    # published edition of the level to compare with.
+    methodology_changed: bool | None
+    previous_year: int | None
+    shown: bool
+
+
+@dataclass
+class Contribution:
+    code: str
+    name: str
+    previous_points: Decimal
+    points: Decimal
+    change: Decimal
+    contribution: Decimal
+
+
+@dataclass
+class Change:
+    """What moved the index since the previous published edition of the level. `status` is
+    "split" (contributions given), "no_previous" or "not_comparable"."""
+
+    status: str
+    previous_year: int | None = None
+    delta_index: Decimal | None = None
+    lines: list[Contribution] = field(default_factory=list)
+
+
+@dataclass
+class Lineage:
+    unit: UnitLink
+    latest: Result | None
+    year: int | None
+
+
+@dataclass
+class Shown:
+    """The edition the page shows and everything about the unit in it."""
+
+    edition: Edition
+    name: str
+    result: Result
+    ranked_count: int | None
+    national_average: Decimal | None
+    regional_average: Decimal | None
+    fields: list[FieldLine]
+    tree: list[Branch]
+    change: Change
+    summary: object | None
+
+
+@dataclass
+class Profile:
+    unit: Unit
+    name: str
+    history: list[HistoryLine]
+    shown: Shown | None
+    predecessors: list[Lineage]
+    successor: UnitLink | None
+
+
+def unit_profile(slug: str, year: str | None) -> Profile:
+    """The profile of the unit with this slug, showing the published edition of `year` (the
+    latest by default); 404 for an unknown unit or a year it has no published result in."""
+    unit = (
+        Unit.objects.select_related("region", "successor")
+        .prefetch_related("former_names", "predecessors")
+        .filter(slug=slug)
+        .first()
+    )
+    if unit is None:
+        raise Http404("no such unit")
+    predecessors = sorted(unit.predecessors.all(), key=lambda p: p.code)
+    editions = _published_editions(unit.level)
+    by_id = {edition.pk: edition for edition in editions}
+    results = list(
+        Result.objects.filter(
+            edition_id__in=by_id,
+            participant__unit_id__in=[unit.pk, *(p.pk for p in predecessors)],
+        )
+        .select_related("participant__summary")
+        .prefetch_related("fields")
+    )
+    for result in results:
+        result.edition = by_id[result.edition_id]
+    own = sorted(
+        (r for r in results if r.participant.unit_id == unit.pk),
+        key=lambda r: r.edition.year,
+        reverse=True,
+    )
+    chosen = _chosen(own, year)
+    criteria = _criteria(editions) if own else {}
+    signatures = {pk: {(n.code, n.max_points) for n in nodes} for pk, nodes in criteria.items()}
+    history = _history(own, editions, signatures, chosen)
+    shown = _shown(unit, chosen, own, editions, criteria) if chosen else None
+    return Profile(
+        unit=unit,
+        name=localized(unit, "name"),
+        history=history,
+        shown=shown,
+        predecessors=[_lineage(p, results) for p in predecessors],
+        successor=_link(unit.successor) if unit.successor else None,
+    )
+
+
+def _published_editions(level: str) -> list[Edition]:
+    """Every published edition of the level, oldest first, with the counts the page needs
+    annotated so that no edition costs a query of its own (is_partial reads ranked_summaries)."""
+    return list(
+        Edition.objects.published()
+        .filter(level=level)
+        .annotate(
+            ranked_summaries=Count(
+                "participants",
+                filter=Q(participants__ranked=True, participants__summary__isnull=False),
+                distinct=True,
+            ),
+            ranked_results=Count("results", filter=Q(results__rank__isnull=False), distinct=True),
+        )
+        .order_by("year")
+    )
+
+
+def _chosen(own: list[Result], year: str | None) -> Result | None:
+    if year is None:
+        return own[0] if own else None
+    found = next((r for r in own if str(r.edition.year) == year), None)
+    if found is None:
+        raise Http404("no published result of this unit in that year")
+    return found
+
+
+def _criteria(editions: list[Edition]) -> dict[int, list[Criterion]]:
+    """The criteria of every published edition of the level, in one query: the shown edition's
+    tree, and every tree's codes and maxima to tell where the methodology changed."""
+    nodes = defaultdict(list)
+    for node in Criterion.objects.filter(edition__in=editions).order_by("edition", "sort_key"):
+        nodes[node.edition_id].append(node)
+    return nodes
+
+
+def _previous(edition: Edition, editions: list[Edition]) -> Edition | None:
+    """The latest published edition of the level before this one (what Δ is measured against)."""
+    earlier = [e for e in editions if e.year < edition.year]
+    return earlier[-1] if earlier else None
+
+
+def _history(own, editions, signatures, chosen) -> list[HistoryLine]:
+    lines = []
+    for result in own:
+        previous = _previous(result.edition, editions)
+        changed = None
+        if previous is not None:
+            now, before = signatures.get(result.edition.pk), signatures.get(previous.pk)
+            if now and before:
+                changed = now != before
+        lines.append(
+            HistoryLine(
+                edition=result.edition,
+                index=result.index,
+                rank=result.rank,
+                rank_in_region=result.rank_in_region,
+                group=result.group,
+                delta_index=result.delta_index,
+                delta_rank=result.delta_rank,
+                new_unit=result.is_new_unit,
+                methodology_changed=changed,
+                previous_year=previous.year if previous else None,
+                shown=result is chosen,
+            )
+        )
+    return lines
+
+
+def _shown(unit, result, own, editions, criteria) -> Shown:
+    edition = result.edition
+    nodes = criteria.get(edition.pk, [])
+    field_names = {n.code: localized(n, "name") for n in nodes if n.parent_id is None}
+    averages = {
+        (a.region_code, a.field_code): a.value for a in Average.objects.filter(edition=edition)
+    }
+    region = unit.region.code if unit.region else ""
+    name_vi, name_en = unit.names_in(edition.year)
+    summary = getattr(result.participant, "summary", None) if edition.summary_only else None
+    return Shown(
+        edition=edition,
+        name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+        result=result,
+        ranked_count=edition.ranked_total or edition.ranked_results or None,
+        national_average=averages.get(("", "")),
+        regional_average=averages.get((region, "")) if region else None,
+        fields=_fields(result, unit, averages, field_names),
+        tree=[] if edition.summary_only else _tree(result, nodes),
+        change=_change(result, own, editions, criteria, field_names),
+        summary=summary,
+    )
+
+
+def _fields(result, unit, averages, names) -> list[FieldLine]:
+    """Each field of the unit against the national and regional averages and the best unit.
+
+    The national per-field averages are stored; the regional per-field ones are not (publish
+    stores one average per region, of the index), so they are taken here from the stored
+    rounded component indices by the rule of the stored ones (docs/rules.md: the mean of the
+    rounded indices of ranked participants, rounded half-up), and only where the edition has
+    averages at all (a partial edition has none)."""
+    edition = result.edition
+    region = unit.region.code if unit.region else ""
+    others = list(
+        FieldResult.objects.filter(result__edition=edition)
+        .select_related("result__participant__unit")
+        .prefetch_related("result__participant__unit__former_names")
+    )
+    ranked = [f for f in others if f.result.participant.ranked]
+    best: dict[str, list[FieldResult]] = defaultdict(list)
+    in_region = defaultdict(list)
+    for other in ranked:
+        code = other.field_code
+        top = best[code]
+        if not top or other.index > top[0].index:
+            best[code] = [other]
+        elif other.index == top[0].index:
+            top.append(other)
+        if region and other.result.participant.unit.region_id == unit.region_id:
+            in_region[code].append(other.index)
+    lines = []
+    for own in sorted(result.fields.all(), key=lambda f: Criterion.sort_key_for(f.field_code)):
+        code = own.field_code
+        regional = averages.get((region, code))
+        if regional is None and region and not edition.is_partial and ("", code) in averages:
+            regional = mean_half_up(in_region[code])
+        lines.append(
+            FieldLine(
+                code=code,
+                name=names.get(code, ""),
+                points=own.points,
+                max_points=own.max_points,
+                index=own.index,
+                rank=own.rank,
+                national_average=averages.get(("", code)),
+                regional_average=regional,
+                best=[
+                    BestUnit(**vars(_link(o.result.participant.unit, edition.year)), index=o.index)
+                    for o in sorted(best[code], key=lambda o: o.result.participant.unit.code)
+                ],
+            )
+        )
+    return lines
+
+
+def _tree(result: Result, nodes: list[Criterion]) -> list[Branch]:
+    """The edition's criteria tree, field by field, with the unit's points on every leaf and
+    their sums on every parent."""
+    if not nodes:
+        return []
+    tree = Tree(nodes)
+    scores = {s.criterion_id: s for s in Score.objects.filter(participant=result.participant)}
+    by_id = {n.pk: n for n in nodes}
+    rows = {}
+    for node in tree.nodes:
+        leaf = tree.is_leaf(node)
+        row = Node(
+            code=node.code,
+            name=localized(node, "name"),
+            depth=node.code.count("."),
+            max_points=node.max_points,
+            method=node.method,
+            method_label=node.get_method_display() if node.method else "",
+            is_leaf=leaf,
+        )
+        score = scores.get(node.pk)
+        if leaf and score is not None:
+            _fill_leaf(row, score)
+        rows[node.pk] = row
+    # Parents' points are the sums of their leaves' final points (docs/rules.md), deepest first.
+    for node in sorted(tree.nodes, key=lambda n: -n.code.count(".")):
+        row, parent = rows[node.pk], node.parent_id
+        if parent is None or parent not in by_id or row.points is None:
+            continue
+        above = rows[parent]
+        above.points = (above.points or Decimal("0")) + row.points
+    branches = []
+    for node in tree.nodes:
+        if node.parent_id is None:
+            branches.append(Branch(field=rows[node.pk], nodes=[]))
+        elif branches:
+            branches[-1].nodes.append(rows[node.pk])
+    return branches
+
+
+def _fill_leaf(row: Node, score: Score) -> None:
+    row.self_points = score.self_points
+    row.appraised_points = score.appraised_points
+    row.survey_points = score.survey_points
+    if row.method == Criterion.Method.SURVEY:
+        row.points = score.survey_points
+        return
+    row.points = score.appraised_points
+    if (
+        score.self_points is not None
+        and score.appraised_points is not None
+        and score.self_points != score.appraised_points
+    ):
+        row.deduction = score.self_points - score.appraised_points
+        row.reason = score.appraisal_reason
+
+
+def _change(result, own, editions, criteria, names) -> Change:
+    """The field contributions to Δindex against the previous published edition of the level,
+    when the two trees have the same fields and maxima and both have field points."""
+    previous_edition = _previous(result.edition, editions)
+    if previous_edition is None or result.delta_index is None:
+        return Change("no_previous", previous_edition.year if previous_edition else None)
+    change = Change("not_comparable", previous_edition.year, result.delta_index)
+    before = next((r for r in own if r.edition.pk == previous_edition.pk), None)
+    now_fields = _field_signature(criteria.get(result.edition.pk, []))
+    if before is None or not now_fields:
+        return change
+    if now_fields != _field_signature(criteria.get(previous_edition.pk, [])):
+        return change
+    points = {f.field_code: f.points for f in result.fields.all()}
+    previous_points = {f.field_code: f.points for f in before.fields.all()}
+    maxima = dict(now_fields)
+    if set(points) != set(maxima) or set(previous_points) != set(maxima):
+        return change
+    if None in points.values() or None in previous_points.values():
+        return change
+    shares = field_contributions(
+        points, previous_points, sum(maxima.values(), Decimal("0")), result.delta_index
+    )
+    change.status = "split"
+    change.lines = [
+        Contribution(
+            code=code,
+            name=names.get(code, ""),
+            previous_points=previous_points[code],
+            points=points[code],
+            change=points[code] - previous_points[code],
+            contribution=share,
+        )
+        for code, share in sorted(shares.items(), key=lambda item: Criterion.sort_key_for(item[0]))
+    ]
+    return change
+
+
+def _field_signature(nodes: list[Criterion]) -> frozenset:
+    return frozenset((n.code, n.max_points) for n in nodes if n.parent_id is None)
+
+
+def _lineage(unit: Unit, results: list[Result]) -> Lineage:
+    mine = [r for r in results if r.participant.unit_id == unit.pk]
+    latest = max(mine, key=lambda r: r.edition.year, default=None)
+    return Lineage(unit=_link(unit), latest=latest, year=latest.edition.year if latest else None)
+
+
+def _link(unit: Unit, year: int | None = None) -> UnitLink:
+    """A link to a unit's profile under the name it had in `year` (its present name without)."""
+    if year is None:
+        return UnitLink(slug=unit.slug, name=localized(unit, "name"))
+    name_vi, name_en = unit.names_in(year)
+    return UnitLink(
+        slug=unit.slug, name=localized({"name_vi": name_vi, "name_en": name_en}, "name")
+    )
