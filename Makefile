@@ -17,8 +17,20 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite; against PostgreSQL when DATABASE_URL is set (CI sets it).
-test: $(STAMP)
+# What the browser tests (tests/browser/) drive: Debian's Chromium, never a browser build of
+# Playwright's own, and axe-core from package-lock.json, injected into the pages they open.
+CHROMIUM := /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
+
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq chromium
+
+$(AXE): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $(AXE)
+
+# The whole suite, browser tests included; against PostgreSQL when DATABASE_URL is set (CI sets it).
+test: $(STAMP) $(CHROMIUM) $(AXE)
 	SECRET_KEY=$${SECRET_KEY:-make-test-secret-key-not-for-production-50-characters-or-more} \
 		$(BIN)/python -m pytest -q
 
