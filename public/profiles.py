@@ -130,7 +130,6 @@ class Shown:
     fields: list[FieldLine]
     tree: list[Branch]
     change: Change
-    summary: object | None
 
 
 @dataclass
@@ -162,7 +161,7 @@ def unit_profile(slug: str, year: str | None) -> Profile:
             edition_id__in=by_id,
             participant__unit_id__in=[unit.pk, *(p.pk for p in predecessors)],
         )
-        .select_related("participant__summary")
+        .select_related("participant")
         .prefetch_related("fields")
     )
     for result in results:
@@ -265,7 +264,6 @@ def _shown(unit, result, own, editions, criteria) -> Shown:
     }
     region = unit.region.code if unit.region else ""
     name_vi, name_en = unit.names_in(edition.year)
-    summary = getattr(result.participant, "summary", None) if edition.summary_only else None
     return Shown(
         edition=edition,
         name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
@@ -274,9 +272,10 @@ def _shown(unit, result, own, editions, criteria) -> Shown:
         national_average=averages.get(("", "")),
         regional_average=averages.get((region, "")) if region else None,
         fields=_fields(result, unit, averages, field_names),
+        # A summary-only edition's Result and FieldResult rows are its SummaryScore rows as
+        # published (index, rank, totals, component indices): what exists; it has no leaves.
         tree=[] if edition.summary_only else _tree(result, nodes),
         change=_change(result, own, editions, criteria, field_names),
-        summary=summary,
     )
 
 
