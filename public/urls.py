@@ -1,6 +1,16 @@
 from django.urls import path
 
-from public.views import compare, criteria, home, methodology, rankings, regions, units
+from public.views import (
+    charts,
+    compare,
+    criteria,
+    home,
+    map,
+    methodology,
+    rankings,
+    regions,
+    units,
+)
 
 app_name = "public"
 urlpatterns = [
@@ -11,4 +21,14 @@ urlpatterns = [
     path("criteria/<int:year>/<str:level>/<str:code>/", criteria.criterion, name="criterion"),
     path("compare/<str:level>/", compare.compare, name="compare"),
     path("methodology/<int:year>/<str:level>/", methodology.methodology, name="methodology"),
+    path("map/<int:year>/", map.map_page, name="map"),
+    path("charts/ranking/<int:year>/<str:level>.svg", charts.ranking, name="chart_ranking"),
+    path(
+        "charts/unit/<slug:slug>/fields/<int:year>/<str:level>.svg",
+        charts.unit_fields,
+        name="chart_unit_fields",
+    ),
+    path("charts/unit/<slug:slug>/history.svg", charts.unit_history, name="chart_unit_history"),
+    path("charts/regions/<int:year>.svg", charts.regions, name="chart_regions"),
+    path("charts/field/<int:year>/<str:level>/<str:code>.svg", charts.field, name="chart_field"),
 ]

@@ -1,0 +1,347 @@
+"""Charts of published results as SVG, drawn on the server with matplotlib's object API.
+
+Plain data in (names, Decimals), a `Chart` out: its title, a short generated summary (the
+accessible description and the `alt` text of pages) and the SVG. Text stays text
+(`svg.fonttype = "none"`) in DejaVu Sans, which matplotlib ships and which has every Vietnamese
+glyph, with common fallbacks for the reader's browser. Never pyplot: `Figure()` with the SVG
+canvas touches no GUI backend and keeps no global figure state between requests.
+
+matplotlib is imported on first use (about a second), so that importing this module, the URL
+configuration or the test suite does not pay for it.
+"""
+
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.utils.formats import number_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+BAR = "#0b4f8a"  # the site's link blue: 8.6:1 on white
+REGION = "#6baed6"
+NATIONAL = "#b71c1c"  # the site's red, for the national average line
+DOT = "#1a1a1a"
+RC = {
+    "svg.fonttype": "none",
+    # Stable element ids, so that the same data gives the same bytes (and cache entries).
+    "svg.hashsalt": "parindex",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Noto Sans", "Arial", "sans-serif"],
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    summary: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class FieldBars:
+    label: str  # "1. Chỉ đạo, điều hành"
+    unit: Decimal | None
+    region: Decimal | None
+    national: Decimal | None
+
+
+def number(value) -> str:
+    """A value as the active language writes it: 84,43 in Vietnamese, 84.43 in English."""
+    return number_format(value, 2)
+
+
+# Summaries: one or two sentences with the numbers a sighted reader takes from the chart.
+
+
+def ranking_summary(bars: Sequence[Bar], average: Decimal | None) -> str:
+    if not bars:
+        return _("No published results.")
+    high = max(bar.value for bar in bars)
+    low = min(bar.value for bar in bars)
+    top = [bar.label for bar in bars if bar.value == high]
+    parts = [
+        ngettext(
+            "%(names)s has the highest index, %(value)s",
+            "%(names)s have the highest index, %(value)s",
+            len(top),
+        )
+        % {"names": get_text_list(top, _("and")), "value": number(high)}
+    ]
+    if low != high:
+        bottom = [bar.label for bar in bars if bar.value == low]
+        parts.append(
+            _("%(names)s the lowest, %(value)s")
+            % {"names": get_text_list(bottom, _("and")), "value": number(low)}
+        )
+    if average is not None:
+        parts.append(_("the national average is %(value)s") % {"value": number(average)})
+    return "; ".join(parts) + "."
+
+
+def fields_summary(unit: str, fields: Sequence[FieldBars]) -> str:
+    known = [field for field in fields if field.unit is not None]
+    if not known:
+        return _("No published results.")
+    best = max(known, key=lambda field: field.unit)
+    worst = min(known, key=lambda field: field.unit)
+    above = [f for f in known if f.national is not None and f.unit > f.national]
+    text = _(
+        "%(unit)s scores highest on %(best)s, %(best_value)s, and lowest on %(worst)s, "
+        "%(worst_value)s."
+    ) % {
+        "unit": unit,
+        "best": best.label,
+        "best_value": number(best.unit),
+        "worst": worst.label,
+        "worst_value": number(worst.unit),
+    }
+    if any(f.national is not None for f in known):
+        text += " " + ngettext(
+            "It is above the national average on %(count)s of %(total)s fields.",
+            "It is above the national average on %(count)s of %(total)s fields.",
+            len(known),
+        ) % {"count": len(above), "total": len(known)}
+    return text
+
+
+def history_summary(unit: str, points: Sequence[tuple[int, Decimal]]) -> str:
+    if not points:
+        return _("No published results.")
+    (first_year, first), (last_year, last) = points[0], points[-1]
+    if len(points) == 1:
+        return _("%(unit)s's index in %(year)s is %(value)s.") % {
+            "unit": unit,
+            "year": first_year,
+            "value": number(first),
+        }
+    return _(
+        "%(unit)s's index went from %(first)s in %(first_year)s to %(last)s in %(last_year)s."
+    ) % {
+        "unit": unit,
+        "first": number(first),
+        "first_year": first_year,
+        "last": number(last),
+        "last_year": last_year,
+    }
+
+
+def regions_summary(regions: Sequence[tuple[str, Decimal | None, list[Decimal]]]) -> str:
+    averaged = [(name, average) for name, average, _dots in regions if average is not None]
+    if not averaged:
+        return _("No published regional averages.")
+    high = max(averaged, key=lambda pair: pair[1])
+    low = min(averaged, key=lambda pair: pair[1])
+    return _(
+        "%(high)s has the highest regional average, %(high_value)s; %(low)s the lowest, "
+        "%(low_value)s."
+    ) % {
+        "high": high[0],
+        "high_value": number(high[1]),
+        "low": low[0],
+        "low_value": number(low[1]),
+    }
+
+
+def distribution_summary(values: Sequence[Decimal], average: Decimal | None) -> str:
+    if not values:
+        return _("No published results.")
+    text = ngettext(
+        "%(count)s unit, component index from %(low)s to %(high)s",
+        "%(count)s units, component indices from %(low)s to %(high)s",
+        len(values),
+    ) % {"count": len(values), "low": number(min(values)), "high": number(max(values))}
+    if average is not None:
+        text += "; " + _("the national average is %(value)s") % {"value": number(average)}
+    return text + "."
+
+
+# The charts.
+
+
+def ranking_chart(title: str, bars: Sequence[Bar], average: Decimal | None) -> Chart:
+    """Horizontal bars, highest first, one per unit, with the national average as a line."""
+    bars = sorted(bars, key=lambda bar: -bar.value)  # stable: ties keep the given order
+    with _rc():
+        fig, ax = _figure(7.2, 0.8 + 0.24 * max(len(bars), 1))
+        positions = range(len(bars))
+        ax.barh(positions, [float(bar.value) for bar in bars], color=BAR, height=0.7)
+        ax.set_yticks(positions, [bar.label for bar in bars])
+        ax.margins(y=0.01)
+        ax.invert_yaxis()
+        for position, bar in zip(positions, bars, strict=True):
+            ax.text(float(bar.value) + 0.5, position, number(bar.value), va="center", fontsize=8)
+        _average_line(ax, average, vertical=True)
+        ax.set_xlim(0, 105)
+        ax.set_xlabel(_("Index"))
+        _localized_ticks(ax.xaxis)
+        return _chart(fig, title, ranking_summary(bars, average))
+
+
+def fields_chart(title: str, unit: str, region: str, fields: Sequence[FieldBars]) -> Chart:
+    """Grouped bars per field: the unit, its region's average and the national average."""
+    series = [
+        (unit, BAR, [f.unit for f in fields]),
+        (_("Average of %(region)s") % {"region": region}, REGION, [f.region for f in fields]),
+        (_("National average"), NATIONAL, [f.national for f in fields]),
+    ]
+    series = [s for s in series if any(v is not None for v in s[2])]
+    with _rc():
+        fig, ax = _figure(7.2, 1.4 + 0.75 * max(len(fields), 1))
+        height = 0.8 / max(len(series), 1)
+        for offset, (label, colour, values) in enumerate(series):
+            positions = [i + (offset - (len(series) - 1) / 2) * height for i in range(len(fields))]
+            numbers = [float(v) if v is not None else 0.0 for v in values]
+            ax.barh(positions, numbers, height=height, color=colour, label=label)
+            for position, value in zip(positions, values, strict=True):
+                if value is not None:
+                    ax.text(float(value) + 0.5, position, number(value), va="center", fontsize=7)
+        ax.set_yticks(range(len(fields)), [_wrap(f.label) for f in fields])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 110)
+        ax.set_xlabel(_("Component index"))
+        _localized_ticks(ax.xaxis)
+        if series:
+            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
+        return _chart(fig, title, fields_summary(unit, fields))
+
+
+def history_chart(title: str, unit: str, points: Sequence[tuple[int, Decimal]]) -> Chart:
+    """The unit's index over the published years, each point labelled with its value."""
+    with _rc():
+        fig, ax = _figure(7.2, 3.2)
+        years = [year for year, _value in points]
+        values = [float(value) for _year, value in points]
+        ax.plot(years, values, color=BAR, marker="o")
+        for year, value in points:
+            ax.annotate(
+                number(value), (year, float(value)), textcoords="offset points", xytext=(0, 7),
+                ha="center", fontsize=8,
+            )  # fmt: skip
+        ax.set_xticks(years, [str(year) for year in years])
+        low = min(values, default=0.0)
+        ax.set_ylim(max(0.0, low - 10), 105)
+        ax.set_ylabel(_("Index"))
+        _localized_ticks(ax.yaxis)
+        return _chart(fig, title, history_summary(unit, points))
+
+
+def regions_chart(
+    title: str, regions: Sequence[tuple[str, Decimal | None, list[Decimal]]]
+) -> Chart:
+    """One row per region: its average index as a bar, each of its units as a dot."""
+    with _rc():
+        fig, ax = _figure(7.2, 1.2 + 0.6 * max(len(regions), 1))
+        for row, (_name, average, dots) in enumerate(regions):
+            if average is not None:
+                ax.barh(row, float(average), color=REGION, height=0.6)
+                ax.text(float(average) + 0.5, row + 0.3, number(average), va="bottom", fontsize=8)
+            ax.scatter([float(v) for v in dots], [row] * len(dots), color=DOT, s=14, zorder=3)
+        ax.set_yticks(range(len(regions)), [_wrap(name) for name, _a, _d in regions])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 105)
+        ax.set_xlabel(_("Index (bar: regional average; dots: units)"))
+        _localized_ticks(ax.xaxis)
+        return _chart(fig, title, regions_summary(regions))
+
+
+def distribution_chart(title: str, values: Sequence[Decimal], average: Decimal | None) -> Chart:
+    """How many units fall in each band of 5 points of a field's component index."""
+    with _rc():
+        fig, ax = _figure(7.2, 3.2)
+        low = min((float(v) for v in values), default=0.0)
+        start = int(low // 5 * 5)
+        edges = list(range(start, 105, 5))
+        ax.hist([float(v) for v in values], bins=edges, color=BAR, edgecolor="white")
+        _average_line(ax, average, vertical=True)
+        ax.set_xlabel(_("Component index"))
+        ax.set_ylabel(_("Units"))
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        _localized_ticks(ax.xaxis)
+        return _chart(fig, title, distribution_summary(values, average))
+
+
+# Drawing helpers.
+
+
+class _rc:
+    """matplotlib imported on first use, its settings applied only while a chart is drawn."""
+
+    def __enter__(self):
+        os.environ.setdefault("MPLBACKEND", "svg")  # never a GUI backend, even if asked
+        import matplotlib
+
+        self._context = matplotlib.rc_context(RC)
+        return self._context.__enter__()
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _average_line(ax, average: Decimal | None, *, vertical: bool) -> None:
+    if average is None:
+        return
+    label = _("National average %(value)s") % {"value": number(average)}
+    ax.axvline(float(average), color=NATIONAL, linestyle="--", linewidth=1.2, label=label)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+
+
+def _localized_ticks(axis) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: number_format(round(value), 0)))
+
+
+def _wrap(label: str, width: int = 28) -> str:
+    """Long field and region names on two or three lines instead of a wide margin."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])
+
+
+def _chart(fig, title: str, summary: str) -> Chart:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    buffer = io.StringIO()
+    FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None, "Creator": None})
+    return Chart(title=title, summary=summary, svg=accessible(buffer.getvalue(), title, summary))
+
+
+def accessible(svg: str, title: str, summary: str) -> str:
+    """The SVG as an image with an accessible name (<title>) and description (<desc>): the
+    first children of the root element, which is what assistive technology reads."""
+    start = svg.index("<svg")
+    end = svg.index(">", start)
+    return (
+        svg[:end]
+        + ' role="img" aria-labelledby="chart-title chart-desc"'
+        + svg[end : end + 1]
+        + f'\n <title id="chart-title">{escape(title)}</title>'
+        + f'\n <desc id="chart-desc">{escape(summary)}</desc>'
+        + svg[end + 1 :]
+    )

@@ -1,0 +1,30 @@
+"""What a page needs to show a chart without drawing it: the image's address, its title and the
+generated summary for its alt text, from rows the page already holds (no query)."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from public import charts
+
+register = template.Library()
+
+
+@register.simple_tag
+def ranking_chart(edition, rows, average=None, region="", group="") -> dict:
+    """The ranking chart of an edition (one region's or group's when the page is filtered), its
+    summary from the page's rows: their highest and lowest index and the national average when
+    the page has it."""
+    query = urlencode({k: v for k, v in (("region", region), ("group", group)) if v})
+    ranked = [row for row in rows if row.rank is not None]
+    return {
+        "src": reverse("public:chart_ranking", args=[edition.year, edition.level])
+        + (f"?{query}" if query else ""),
+        "title": _("PAR Index %(year)s: %(level)s, index by unit")
+        % {"year": edition.year, "level": edition.get_level_display()},
+        "summary": charts.ranking_summary([charts.Bar(r.name, r.index) for r in ranked], average),
+        "table_href": reverse("public:ranking", args=[edition.year, edition.level])
+        + "#ranking-table",
+    }

@@ -1,0 +1,194 @@
+"""Each chart at its own URL as an SVG image, cached until the next publish.
+
+The cache key holds the data version (bumped by every publish), the reader's language and the
+normalised URL, so a publish refreshes every chart at once and a language never sees the other's
+labels. The edition or unit is checked before the cache is read, so that a reopened edition's
+charts are not served from an entry made while it was published.
+"""
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from provinces.localized import localized
+from provinces.models import Level, Region, Unit
+from public import charts
+from public.editions import published_edition
+from public.rankings import ranking_rows
+from scoring.models import Average, DataVersion, Edition, FieldResult, Result
+from scoring.ranking import mean_half_up
+
+MAX_AGE = 60 * 60  # browsers and proxies: an hour; the server's cache follows the data version
+GROUPS = ("A", "B", "C", "D")
+
+
+def cache_key(path: str) -> str:
+    return f"chart:{DataVersion.current()}:{get_language()}:{path}"
+
+
+def _svg(path: str, build: Callable[[], charts.Chart]) -> HttpResponse:
+    key = cache_key(path)
+    svg = cache.get(key)
+    if svg is None:
+        svg = build().svg
+        cache.set(key, svg, None)  # a new data version makes a new key; LRU evicts the old
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
+    """The ranked units by index, optionally one region's or one group's, as the ranking page
+    filters them."""
+    edition = published_edition(year, level)
+    region = request.GET.get("region", "")
+    group = request.GET.get("group", "")
+    if group not in GROUPS:
+        group = ""
+    if region and not Region.objects.filter(code=region).exists():
+        region = ""
+    path = (
+        request.path + "?" + "&".join(f"{k}={v}" for k, v in (("region", region), ("group", group)))
+    )
+
+    def build() -> charts.Chart:
+        rows = [row for row in ranking_rows(edition) if row.rank is not None]
+        rows = [row for row in rows if (not region or row.region_code == region)]
+        rows = [row for row in rows if (not group or row.group == group)]
+        title = _("PAR Index %(year)s: %(level)s, index by unit") % {
+            "year": edition.year,
+            "level": edition.get_level_display(),
+        }
+        bars = [charts.Bar(row.name, row.index) for row in rows]
+        return charts.ranking_chart(title, bars, _national_average(edition))
+
+    return _svg(path, build)
+
+
+def unit_fields(request: HttpRequest, slug: str, year: int, level: str) -> HttpResponse:
+    """A unit's component index on each field against its region's and the national average."""
+    unit = get_object_or_404(Unit.objects.select_related("region"), slug=slug, level=level)
+    edition = published_edition(year, level)
+    result = (
+        Result.objects.filter(edition=edition, participant__unit=unit)
+        .prefetch_related("fields", "participant__unit__former_names")
+        .first()
+    )
+    if result is None:
+        raise Http404("the unit has no result in this edition")
+
+    def build() -> charts.Chart:
+        name_vi, name_en = result.participant.unit.names_in(edition.year)
+        name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+        national = {
+            a.field_code: a.value
+            for a in Average.objects.filter(edition=edition, region_code="").exclude(field_code="")
+        }
+        regional = _region_field_averages(edition, unit.region)
+        own = {f.field_code: f.index for f in result.fields.all()}
+        fields = [
+            charts.FieldBars(
+                label=f"{field.code}. {localized(field, 'name')}",
+                unit=own.get(field.code),
+                region=regional.get(field.code),
+                national=national.get(field.code),
+            )
+            for field in edition.fields()
+        ]
+        title = _("%(unit)s: fields of the PAR Index %(year)s") % {"unit": name, "year": year}
+        region_name = localized(unit.region, "name") if unit.region else ""
+        return charts.fields_chart(title, name, region_name, fields)
+
+    return _svg(request.path, build)
+
+
+def unit_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """A unit's index in every published edition it took part in."""
+    unit = get_object_or_404(Unit, slug=slug)
+
+    def build() -> charts.Chart:
+        points = list(
+            Result.objects.filter(participant__unit=unit, edition__status=Edition.Status.PUBLISHED)
+            .order_by("edition__year")
+            .values_list("edition__year", "index")
+        )
+        name = localized(unit, "name")
+        title = _("%(unit)s: PAR Index over the years") % {"unit": name}
+        return charts.history_chart(title, name, points)
+
+    return _svg(request.path, build)
+
+
+def regions(request: HttpRequest, year: int) -> HttpResponse:
+    """Each region's average index, with every ranked province of it as a dot."""
+    edition = published_edition(year, Level.PROVINCE)
+
+    def build() -> charts.Chart:
+        averages = {
+            a.region_code: a.value
+            for a in Average.objects.filter(edition=edition, field_code="").exclude(region_code="")
+        }
+        dots: dict[str, list[Decimal]] = {}
+        for code, index in Result.objects.filter(
+            edition=edition, participant__ranked=True
+        ).values_list("participant__unit__region__code", "index"):
+            dots.setdefault(code, []).append(index)
+        rows = [
+            (localized(region, "name"), averages.get(region.code), dots.get(region.code, []))
+            for region in Region.objects.filter(code__in=set(dots) | set(averages))
+        ]
+        title = _("PAR Index %(year)s: provinces by region") % {"year": year}
+        return charts.regions_chart(title, rows)
+
+    return _svg(request.path, build)
+
+
+def field(request: HttpRequest, year: int, level: str, code: str) -> HttpResponse:
+    """How the ranked units spread over one field's component index."""
+    edition = published_edition(year, level)
+    criterion = edition.fields().filter(code=code).first()
+    if criterion is None:
+        raise Http404("no such field in this edition")
+
+    def build() -> charts.Chart:
+        values = list(
+            FieldResult.objects.filter(
+                result__edition=edition, result__participant__ranked=True, field_code=code
+            ).values_list("index", flat=True)
+        )
+        average = Average.objects.filter(edition=edition, region_code="", field_code=code).first()
+        title = _("PAR Index %(year)s: field %(code)s, %(name)s") % {
+            "year": year,
+            "code": code,
+            "name": localized(criterion, "name"),
+        }
+        return charts.distribution_chart(title, values, average.value if average else None)
+
+    return _svg(request.path, build)
+
+
+def _national_average(edition: Edition) -> Decimal | None:
+    average = Average.objects.filter(edition=edition, region_code="", field_code="").first()
+    return average.value if average else None
+
+
+def _region_field_averages(edition: Edition, region: Region | None) -> dict[str, Decimal | None]:
+    """Publishing stores no per-field average of a region: the mean of the rounded component
+    indices of the region's ranked units, by the rule of every average (docs/rules.md). A
+    partial edition has none, as it has no regional average."""
+    if region is None or edition.is_partial:
+        return {}
+    by_field: dict[str, list[Decimal]] = {}
+    for code, index in FieldResult.objects.filter(
+        result__edition=edition,
+        result__participant__ranked=True,
+        result__participant__unit__region=region,
+    ).values_list("field_code", "index"):
+        by_field.setdefault(code, []).append(index)
+    return {code: mean_half_up(values) for code, values in by_field.items()}
