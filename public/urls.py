@@ -1,9 +1,11 @@
 from django.urls import path
 
 from public.views import (
+    api,
     charts,
     compare,
     criteria,
+    data,
     home,
     map,
     methodology,
@@ -21,6 +23,13 @@ urlpatterns = [
     path("criteria/<int:year>/<str:level>/<str:code>/", criteria.criterion, name="criterion"),
     path("compare/<str:level>/", compare.compare, name="compare"),
     path("methodology/<int:year>/<str:level>/", methodology.methodology, name="methodology"),
+    path("data/", data.data, name="data"),
+    path("data/codebook/", data.codebook, name="codebook"),
+    path("data/codebook.csv", data.codebook_csv, name="codebook_csv"),
+    path("data/<int:year>/<slug:level>/<slug:table>.<slug:fmt>", data.dataset, name="dataset"),
+    path("api/editions.json", api.editions, name="api_editions"),
+    path("api/editions/<int:year>/<slug:level>.json", api.edition, name="api_edition"),
+    path("api/units/<slug:slug>.json", api.unit, name="api_unit"),
     path("map/<int:year>/", map.map_page, name="map"),
     path("charts/ranking/<int:year>/<str:level>.svg", charts.ranking, name="chart_ranking"),
     path(

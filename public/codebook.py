@@ -1,0 +1,405 @@
+"""The codebook of the public downloads: every column of every table, what it means, its unit
+and type, and the rule of docs/rules.md that produces it, in both languages.
+
+tests/test_public_data.py fails when a download gains a column that is not described here.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Types are language-neutral tokens in the codebook CSV, labelled for the reader on the page.
+TYPES = {
+    "integer": _("whole number"),
+    "decimal": _("number, at most 2 decimals"),
+    "text": _("text"),
+    "code": _("code"),
+    "yes/no": _("yes or no"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # as written in the downloads; <code> stands for each field's code
+    type: str  # a key of TYPES
+    meaning: Promise
+    unit: Promise | str = ""
+    rule: Promise | str = ""
+
+    @property
+    def type_label(self) -> Promise:
+        return TYPES[self.type]
+
+    def matches(self, name: str) -> bool:
+        if self.name.endswith("<code>"):
+            prefix = self.name.removesuffix("<code>")
+            return name.startswith(prefix) and name.removeprefix(prefix).isdigit()
+        return name == self.name
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: Promise
+    description: Promise
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column | None:
+        return next((column for column in self.columns if column.matches(name)), None)
+
+
+POINTS = _("points")
+INDEX = _("index points, 0 to 100")
+PLACES = _("places")
+RULE_UNITS = _("Units over time")
+RULE_INDEX = _("Scoring rules: index = total ÷ edition maximum × 100, rounded half up")
+RULE_RANK = _("Scoring rules: rank")
+RULE_FINAL = _("Scoring rules: a leaf's final points")
+
+YEAR = Column("year", "integer", _("The year of the edition."), rule=_("Glossary: edition"))
+LEVEL = Column(
+    "level", "code", _("province or ministry: the two are ranked separately."), rule=_("Glossary")
+)
+UNIT_CODE = Column(
+    "unit_code",
+    "code",
+    _(
+        "The unit's code: the 2-digit official code of a province, the portal's code of a "
+        "ministry. A code names a unit only together with the year (codes were reused in 2025)."
+    ),
+    rule=RULE_UNITS,
+)
+REGION_CODE = Column(
+    "region_code",
+    "code",
+    _("The code of the unit's socio-economic region; empty for ministries."),
+    rule=_("Glossary: region"),
+)
+RANKED = Column(
+    "ranked",
+    "yes/no",
+    _(
+        "Whether the unit is ranked. Units assessed but not ranked have no rank and are left out "
+        "of averages."
+    ),
+    rule=RULE_RANK,
+)
+GROUP = Column(
+    "group",
+    "code",
+    _(
+        "The group by index (A, B, C or D), from the edition's thresholds (by default A ≥ 90, "
+        "B ≥ 80, C ≥ 70, D below)."
+    ),
+    rule=_("Scoring rules: groups by index"),
+)
+DELTA_INDEX = Column(
+    "delta_index",
+    "decimal",
+    _(
+        "Change in index since the previous published edition of the same level; empty when the "
+        "unit did not take part in both."
+    ),
+    INDEX,
+    _("Scoring rules: change vs the previous edition"),
+)
+DELTA_RANK = Column(
+    "delta_rank",
+    "integer",
+    _(
+        "Change in rank since the previous published edition of the same level; positive means "
+        "the unit moved up."
+    ),
+    PLACES,
+    _("Scoring rules: change vs the previous edition"),
+)
+FIELD_INDEX = Column(
+    "field_<code>",
+    "decimal",
+    _(
+        "The component index of field <code>: the field's points ÷ the field's maximum × 100, "
+        "rounded half up to 2 decimals."
+    ),
+    INDEX,
+    _("Scoring rules: component index"),
+)
+APPRAISED_TOTAL = Column(
+    "appraised_points",
+    "decimal",
+    _("The sum of the final points on self-assessed leaves (the appraised points)."),
+    POINTS,
+    RULE_FINAL,
+)
+SURVEY_TOTAL = Column(
+    "survey_points",
+    "decimal",
+    _("The sum of the survey points on survey leaves."),
+    POINTS,
+    RULE_FINAL,
+)
+ILLUSTRATIVE = Column(
+    "illustrative",
+    "yes/no",
+    _("yes for the illustrative demo data, which are invented and never official results."),
+)
+
+RESULTS = Table(
+    "results",
+    _("Results"),
+    _(
+        "One row per unit: index, ranks, group, points and component indices, as published. The "
+        "same columns as the export_results command."
+    ),
+    (
+        YEAR,
+        LEVEL,
+        UNIT_CODE,
+        Column(
+            "unit_name_vi",
+            "text",
+            _("The unit's Vietnamese name as it was in the edition's year."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "unit_name_en",
+            "text",
+            _("The unit's English name as it was in the edition's year."),
+            rule=RULE_UNITS,
+        ),
+        REGION_CODE,
+        RANKED,
+        Column(
+            "index",
+            "decimal",
+            _("The PAR Index: total points ÷ the edition's maximum points × 100."),
+            INDEX,
+            RULE_INDEX,
+        ),
+        Column(
+            "rank",
+            "integer",
+            _(
+                "Rank among the ranked units by index, highest first; equal indices share a rank "
+                "and the next rank skips (1, 2, 2, 4). Empty for unranked units."
+            ),
+            rule=RULE_RANK,
+        ),
+        Column(
+            "rank_in_region",
+            "integer",
+            _(
+                "Rank within the unit's region by the same rule; empty for ministries, unranked "
+                "units and partial editions."
+            ),
+            rule=RULE_RANK,
+        ),
+        GROUP,
+        APPRAISED_TOTAL,
+        SURVEY_TOTAL,
+        Column(
+            "total_points",
+            "decimal",
+            _("All final points: appraised_points + survey_points."),
+            POINTS,
+            _("Scoring rules: node points = sum of children"),
+        ),
+        Column(
+            "max_points",
+            "decimal",
+            _("The edition's maximum points: the sum of its fields' maxima."),
+            POINTS,
+            _("Scoring rules: the criteria tree"),
+        ),
+        DELTA_INDEX,
+        DELTA_RANK,
+        FIELD_INDEX,
+        Column(
+            "new_unit",
+            "yes/no",
+            _(
+                "yes for a unit created by the 2025 mergers: it has no change since last year; "
+                "its predecessors have their own results."
+            ),
+            rule=RULE_UNITS,
+        ),
+        ILLUSTRATIVE,
+    ),
+)
+
+FIELDS = Table(
+    "fields",
+    _("Field results"),
+    _(
+        "One row per unit and field (the top level of the criteria tree): points, maximum, "
+        "component index and the rank on that field."
+    ),
+    (
+        YEAR,
+        LEVEL,
+        UNIT_CODE,
+        Column("field_code", "code", _("The field's code."), rule=_("Glossary: field")),
+        Column(
+            "points",
+            "decimal",
+            _("The sum of the final points of the field's leaves; empty in summary-only editions."),
+            POINTS,
+            _("Scoring rules: node points = sum of children"),
+        ),
+        Column(
+            "max_points",
+            "decimal",
+            _("The field's maximum points; empty in summary-only editions."),
+            POINTS,
+            _("Scoring rules: the criteria tree"),
+        ),
+        Column(
+            "index",
+            "decimal",
+            _("The component index: points ÷ max_points × 100."),
+            INDEX,
+            _("Scoring rules: component index"),
+        ),
+        Column(
+            "rank",
+            "integer",
+            _(
+                "Rank on this field among the ranked units by component index, by the rule of "
+                "the overall rank; empty for unranked units."
+            ),
+            rule=RULE_RANK,
+        ),
+        ILLUSTRATIVE,
+    ),
+)
+
+LEAVES = Table(
+    "leaves",
+    _("Points per sub-criterion"),
+    _(
+        "One row per unit and leaf of the criteria tree: the points claimed, appraised and "
+        "surveyed, and the final points that count. Summing final_points by field and over all "
+        "fields gives every index of the results."
+    ),
+    (
+        YEAR,
+        LEVEL,
+        UNIT_CODE,
+        Column(
+            "criterion",
+            "code",
+            _(
+                "The dotted code of the leaf (e.g. 1.2.3); its field is the part before the first "
+                "dot."
+            ),
+            rule=_("Scoring rules: the criteria tree"),
+        ),
+        Column(
+            "method",
+            "code",
+            _("self (self-assessed, then appraised) or survey (sociological survey)."),
+            rule=_("Scoring rules: the criteria tree"),
+        ),
+        Column("max_points", "decimal", _("The leaf's maximum points."), POINTS, RULE_FINAL),
+        Column(
+            "self_points",
+            "decimal",
+            _("What the unit claimed in its self-assessment (self leaves)."),
+            POINTS,
+            _("Glossary: self-assessed points"),
+        ),
+        Column(
+            "appraised_points",
+            "decimal",
+            _("What the Ministry of Home Affairs accepted on appraisal (self leaves)."),
+            POINTS,
+            _("Glossary: appraised points"),
+        ),
+        Column(
+            "appraisal_reason",
+            "text",
+            _("The appraiser's reason where the appraised points differ from the claim."),
+        ),
+        Column(
+            "survey_points",
+            "decimal",
+            _("Points from the sociological survey (survey leaves)."),
+            POINTS,
+            _("Glossary: survey points"),
+        ),
+        Column(
+            "final_points",
+            "decimal",
+            _(
+                "The points that count: appraised_points on self leaves, survey_points on survey "
+                "leaves."
+            ),
+            POINTS,
+            RULE_FINAL,
+        ),
+        ILLUSTRATIVE,
+    ),
+)
+
+RANKING_VIEW = Table(
+    "ranking",
+    _("Ranking page: download this view"),
+    _("The rows and columns shown on a ranking page, sorted and filtered as the reader chose."),
+    (
+        RESULTS.column("rank"),
+        UNIT_CODE,
+        Column(
+            "unit_name",
+            "text",
+            _("The unit's name in the page's language, as it was in the edition's year."),
+            rule=RULE_UNITS,
+        ),
+        REGION_CODE,
+        RESULTS.column("index"),
+        GROUP,
+        FIELD_INDEX,
+        APPRAISED_TOTAL,
+        SURVEY_TOTAL,
+        DELTA_INDEX,
+        DELTA_RANK,
+        RANKED,
+    ),
+)
+
+CODEBOOK = (RESULTS, FIELDS, LEAVES, RANKING_VIEW)
+
+CSV_COLUMNS = [
+    "table",
+    "column",
+    "type",
+    "unit_vi",
+    "unit_en",
+    "meaning_vi",
+    "meaning_en",
+    "rule_vi",
+    "rule_en",
+]
+
+
+def _in(language: str, text: Promise | str) -> str:
+    with translation.override(language):
+        return str(text)
+
+
+def codebook_rows() -> list[dict]:
+    """The codebook as a table, each text in Vietnamese and in English."""
+    return [
+        {
+            "table": table.key,
+            "column": column.name,
+            "type": column.type,
+            **{
+                f"{part}_{language}": _in(language, getattr(column, part))
+                for part in ("unit", "meaning", "rule")
+                for language in ("vi", "en")
+            },
+        }
+        for table in CODEBOOK
+        for column in table.columns
+    ]

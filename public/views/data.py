@@ -1,0 +1,98 @@
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from public.codebook import CODEBOOK, CSV_COLUMNS, TYPES, codebook_rows
+from public.datasets import TABLES, has_leaves, table_rows
+from public.editions import published_edition
+from scoring.downloads import FORMATS
+from scoring.downloads import render as render_table
+from scoring.models import Edition, Result
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def data(request: HttpRequest) -> HttpResponse:
+    """Every published edition with its bulk downloads and JSON endpoints."""
+    editions = (
+        Edition.objects.published()
+        .annotate(
+            units=Count("results", distinct=True),
+            # Lets is_partial answer without a query per edition (see Edition.ranked_summaries).
+            ranked_summaries=Count(
+                "participants",
+                filter=Q(participants__ranked=True, participants__summary__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("-year", "level")
+    )
+    editions = list(editions)
+    example = (
+        Result.objects.filter(edition__status=Edition.Status.PUBLISHED)
+        .order_by("-edition__year", "edition__level", "rank", "participant__unit__code")
+        .values_list("participant__unit__slug", flat=True)
+        .first()
+    )
+    return render(
+        request,
+        "public/data.html",
+        {
+            "editions": [
+                {
+                    "edition": edition,
+                    "tables": _tables(edition),
+                    "methodology": _methodology_url(edition),
+                }
+                for edition in editions
+            ],
+            "formats": FORMATS,
+            "example_slug": example,
+            # One banner for the page when any edition listed is the illustrative demo.
+            "demo": next((edition for edition in editions if edition.is_demo), None),
+        },
+    )
+
+
+def _tables(edition: Edition) -> list[str]:
+    return [table for table in TABLES if table != "leaves" or has_leaves(edition)]
+
+
+def dataset(request: HttpRequest, year: int, level: str, table: str, fmt: str) -> HttpResponse:
+    """One table of a published edition as a file; a summary-only edition has no leaf table."""
+    if table not in TABLES or fmt not in FORMATS:
+        raise Http404("unknown table or format")
+    edition = published_edition(year, level)
+    if table not in _tables(edition):
+        raise Http404("a summary-only edition has no leaf scores")
+    data = render_table(*table_rows(edition, table), fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    filename = f"par-index-{edition.year}-{edition.level}-{table}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _methodology_url(edition: Edition) -> str | None:
+    # The methodology pages explain docs/rules.md in plain words; linked once they exist.
+    try:
+        return reverse("public:methodology", args=(edition.year, edition.level))
+    except NoReverseMatch:
+        return None
+
+
+def codebook(request: HttpRequest) -> HttpResponse:
+    """Every column of every download, and the licence of the data."""
+    return render(request, "public/codebook.html", {"tables": CODEBOOK, "types": TYPES})
+
+
+def codebook_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        render_table(CSV_COLUMNS, codebook_rows(), "csv"), content_type=CONTENT_TYPES["csv"]
+    )
+    response["Content-Disposition"] = 'attachment; filename="par-index-codebook.csv"'
+    return response
