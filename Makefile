@@ -45,6 +45,7 @@ bench: $(STAMP)
 		$(BIN)/python bench/publish.py
 	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} \
 		$(BIN)/python bench/reading.py
+	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} $(BIN)/python bench/pages.py
 
 # Translations: the compiled .mo files are committed so that no run needs gettext.
 messages: $(STAMP)
