@@ -93,7 +93,7 @@ def browser(site):
         browser.close()
 
 
-def _context(browser, site, width: int, javascript: bool = True):
+def new_context(browser, site, width: int, javascript: bool = True):
     return browser.new_context(
         base_url=site.url,
         viewport={"width": width, "height": 900},
@@ -105,7 +105,7 @@ def _context(browser, site, width: int, javascript: bool = True):
 @pytest.fixture
 def page(browser, site):
     """A desktop page with JavaScript."""
-    context = _context(browser, site, DESKTOP)
+    context = new_context(browser, site, DESKTOP)
     yield context.new_page()
     context.close()
 
@@ -113,7 +113,7 @@ def page(browser, site):
 @pytest.fixture
 def phone(browser, site):
     """A 360 px wide page with JavaScript."""
-    context = _context(browser, site, PHONE)
+    context = new_context(browser, site, PHONE)
     yield context.new_page()
     context.close()
 
@@ -121,7 +121,7 @@ def phone(browser, site):
 @pytest.fixture
 def plain_page(browser, site):
     """A desktop page with JavaScript off: links and forms must do everything."""
-    context = _context(browser, site, DESKTOP, javascript=False)
+    context = new_context(browser, site, DESKTOP, javascript=False)
     yield context.new_page()
     context.close()
 
@@ -129,7 +129,7 @@ def plain_page(browser, site):
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
 def any_page(request, browser, site):
     """A desktop page, once with JavaScript and once without."""
-    context = _context(browser, site, DESKTOP, javascript=request.param)
+    context = new_context(browser, site, DESKTOP, javascript=request.param)
     yield context.new_page()
     context.close()
 
@@ -170,7 +170,11 @@ def sideways_overflow(page) -> list[str]:
             const width = window.innerWidth;
             if (document.documentElement.scrollWidth <= width) return [];
             return [...document.querySelectorAll('body *')]
-                .filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > width)
+                // Inside a .table-wrap only what escapes its scrolling: absolute boxes do
+                // when the wrap is not their containing block.
+                .filter(e => (!e.parentElement.closest('.table-wrap')
+                              || ['absolute', 'fixed'].includes(getComputedStyle(e).position))
+                             && e.getBoundingClientRect().right > width)
                 .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
                           + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
                           + ' right=' + Math.round(e.getBoundingClientRect().right))
