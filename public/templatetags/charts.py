@@ -28,3 +28,14 @@ def ranking_chart(edition, rows, average=None, region="", group="") -> dict:
         "table_href": reverse("public:ranking", args=[edition.year, edition.level])
         + "#ranking-table",
     }
+
+
+@register.simple_tag
+def chart_at(url_name: str, *args, title: str = "") -> dict:
+    """A chart whose numbers the page already shows in a table: its address, its title, and an
+    alt text that sends the reader to that table (the SVG carries its own generated summary)."""
+    return {
+        "src": reverse(f"public:{url_name}", args=args),
+        "title": title,
+        "summary": _("%(title)s. The numbers are in the table on this page.") % {"title": title},
+    }
