@@ -4,6 +4,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.urls import reverse
+
 from provinces.localized import localized
 from provinces.models import Region
 from scoring.models import Edition, Result
@@ -29,6 +31,9 @@ class RankingRow:
     new_unit: bool
     fields: dict[str, Decimal] = field(default_factory=dict)
     tied: bool = False
+    url: str = ""
+    # The component indices in the order of the edition's fields, for the table's columns.
+    field_list: list[Decimal | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,10 @@ class Column:
     label: str
 
 
-def ranking_rows(edition: Edition) -> list[RankingRow]:
+def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingRow]:
     """Every participant's published result, ranked ones by rank, then unranked by code."""
+    # One reverse for all rows: a reverse per row costs as much as a query.
+    unit_url = reverse("public:unit", args=["-slug-"])
     results = (
         Result.objects.filter(edition=edition)
         .select_related("participant__unit__region")
@@ -68,8 +75,10 @@ def ranking_rows(edition: Edition) -> list[RankingRow]:
                 delta_rank=result.delta_rank,
                 new_unit=result.is_new_unit,
                 fields={f.field_code: f.index for f in result.fields.all()},
+                url=unit_url.replace("-slug-", unit.slug),
             )
         )
+        rows[-1].field_list = [rows[-1].fields.get(code) for code in field_codes]
     ranks = [row.rank for row in rows if row.rank is not None]
     for row in rows:
         row.tied = row.rank is not None and ranks.count(row.rank) > 1

@@ -122,7 +122,7 @@ def test_each_field_stands_against_national_and_regional_averages_and_the_best_u
 def test_numbers_and_names_follow_the_readers_language(client, published):
     html = client.get("/vi/units/ha-noi/").text
 
-    assert summary(html)["Index"] == "90,00"
+    assert summary(html)["Chỉ số"] == "90,00"
     assert table(html, "unit-fields")[0][0] == "1. Lĩnh vực một"
 
 

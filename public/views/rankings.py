@@ -20,8 +20,8 @@ _GROUPS = ("A", "B", "C", "D")
 def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     """An edition's ranking, sorted and filtered by query parameters, as a page or a file."""
     edition = published_edition(year, level)
-    rows = _ranking_rows(edition)
     fields = list(edition.fields())
+    rows = _ranking_rows(edition, [field.code for field in fields])
     columns = _columns(fields)
     sort = request.GET.get("sort", "rank")
     if sort not in {key for key, _label in columns}:
