@@ -87,6 +87,8 @@ def browser(site):
     work in a thread where Playwright's event loop is running."""
     from playwright.sync_api import sync_playwright
 
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -152,6 +154,7 @@ def screenshot(page, name: str) -> Path:
 
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical WCAG 2.2 AA violations, as 'rule: target, target'."""
+    assert AXE.exists(), f"{AXE} is missing: `make test` installs axe-core with `npm ci`"
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         """async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))
