@@ -7,6 +7,7 @@ cost more than the rest of the page (DESIGN.md's budget: a ranking renders in 20
 from django import template
 from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -39,4 +40,4 @@ def delta_index(delta):
         return format_html(_UP, "+" + localize(delta), _("higher"))
     if delta < 0:
         return format_html(_DOWN, localize(delta), _("lower"))
-    return format_html('<span class="delta same">0</span>')
+    return mark_safe('<span class="delta same">0</span>')
