@@ -11,6 +11,7 @@ import json
 import re
 
 import pytest
+from django.core.management import call_command
 
 from scoring.publish import publish_edition
 from tests.conftest import imported
@@ -125,3 +126,22 @@ def test_the_ranking_page_runs_a_bounded_number_of_queries(
 ):
     with django_assert_max_num_queries(8):
         client.get(URL)
+
+
+def test_every_number_on_the_page_matches_export_results(client, published):
+    out = io.StringIO()
+    call_command("export_results", "2019", "--level", "province", stdout=out)
+    exported = {row["unit_name_en"]: row for row in csv.DictReader(io.StringIO(out.getvalue()))}
+
+    for row in _rows(client.get(URL).text):
+        expected = exported[row[1]]
+        rank = row[0].split()[0]
+        assert [rank, row[3], row[4], row[5], row[6], row[7], row[8]] == [
+            expected["rank"],
+            expected["index"],
+            expected["group"],
+            expected["field_1"],
+            expected["field_2"],
+            expected["appraised_points"],
+            expected["survey_points"],
+        ]
