@@ -1,6 +1,7 @@
 """The rows of a published ranking as the public pages show them: read from the stored results
 (never recomputed), sorted and filtered in the reader's chosen way."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from provinces.localized import localized
 from provinces.models import Region
-from scoring.models import Edition, Result
+from scoring.models import Edition, FieldResult, Result
 
 
 @dataclass
@@ -49,8 +50,14 @@ def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingR
     results = (
         Result.objects.filter(edition=edition)
         .select_related("participant__unit__region")
-        .prefetch_related("fields", "participant__unit__former_names")
+        .prefetch_related("participant__unit__former_names")
     )
+    # Plain tuples: a model instance per unit × field costs more than the whole query.
+    field_indices = defaultdict(dict)
+    for result_id, code, index in FieldResult.objects.filter(result__edition=edition).values_list(
+        "result_id", "field_code", "index"
+    ):
+        field_indices[result_id][code] = index
     rows = []
     for result in results:
         unit = result.participant.unit
@@ -74,7 +81,7 @@ def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingR
                 delta_index=result.delta_index,
                 delta_rank=result.delta_rank,
                 new_unit=result.is_new_unit,
-                fields={f.field_code: f.index for f in result.fields.all()},
+                fields=field_indices[result.pk],
                 url=unit_url.replace("-slug-", unit.slug),
             )
         )
