@@ -11,8 +11,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+# WeasyPrint (the unit report as PDF) needs Pango from Debian and a font with every Vietnamese
+# glyph (DejaVu); installed only when missing, like Chromium below.
+WEASYPRINT_LIBS := $(VENV)/.weasyprint-libs
+
+$(WEASYPRINT_LIBS):
+	dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+	mkdir -p $(VENV) && touch $@
+
 # A first run: SQLite in db.sqlite3 unless DATABASE_URL says otherwise, DEBUG on, demo data.
-run: $(STAMP)
+run: $(STAMP) $(WEASYPRINT_LIBS)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input -v1
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -30,7 +40,7 @@ $(AXE): package.json package-lock.json
 	touch $(AXE)
 
 # The whole suite, browser tests included; against PostgreSQL when DATABASE_URL is set (CI sets it).
-test: $(STAMP) $(CHROMIUM) $(AXE)
+test: $(STAMP) $(WEASYPRINT_LIBS) $(CHROMIUM) $(AXE)
 	SECRET_KEY=$${SECRET_KEY:-make-test-secret-key-not-for-production-50-characters-or-more} \
 		$(BIN)/python -m pytest -q
 
