@@ -6,11 +6,13 @@ from public.views import (
     compare,
     criteria,
     data,
+    embeds,
     home,
     map,
     methodology,
     rankings,
     regions,
+    reports,
     units,
 )
 
@@ -19,6 +21,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("rankings/<int:year>/<str:level>/", rankings.ranking, name="ranking"),
     path("units/<slug:slug>/", units.unit, name="unit"),
+    path("units/<slug:slug>/report.pdf", reports.unit_pdf, name="unit_pdf"),
     path("regions/<int:year>/", regions.regions, name="regions"),
     path("criteria/<int:year>/<str:level>/<str:code>/", criteria.criterion, name="criterion"),
     path("compare/<str:level>/", compare.compare, name="compare"),
@@ -40,4 +43,6 @@ urlpatterns = [
     path("charts/unit/<slug:slug>/history.svg", charts.unit_history, name="chart_unit_history"),
     path("charts/regions/<int:year>.svg", charts.regions, name="chart_regions"),
     path("charts/field/<int:year>/<str:level>/<str:code>.svg", charts.field, name="chart_field"),
+    # Every chart above, alone in a page made for other sites' iframes: the same parts, no .svg.
+    path("embed/<path:chart>/", embeds.embed, name="embed"),
 ]
