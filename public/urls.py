@@ -13,6 +13,7 @@ from public.views import (
     rankings,
     regions,
     reports,
+    search,
     units,
 )
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("criteria/<int:year>/<str:level>/<str:code>/", criteria.criterion, name="criterion"),
     path("compare/<str:level>/", compare.compare, name="compare"),
     path("methodology/<int:year>/<str:level>/", methodology.methodology, name="methodology"),
+    path("search/", search.search, name="search"),
     path("data/", data.data, name="data"),
     path("data/codebook/", data.codebook, name="codebook"),
     path("data/codebook.csv", data.codebook_csv, name="codebook_csv"),
