@@ -1,13 +1,19 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from parindex import views
+from public.sitemaps import SITEMAPS
+from public.views.robots import robots
 
 urlpatterns = [
     path("", views.root, name="root"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    # Outside the language prefix: crawlers look for them at the root.
+    path("robots.txt", robots, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 # Every public page lives under /vi/ and /en/: one address per page and language.
 urlpatterns += i18n_patterns(path("", include("public.urls")))

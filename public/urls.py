@@ -1,5 +1,6 @@
 from django.urls import path
 
+from public.feeds import PublicationsFeed
 from public.views import (
     api,
     charts,
@@ -14,6 +15,7 @@ from public.views import (
     regions,
     reports,
     search,
+    share,
     units,
 )
 
@@ -47,4 +49,10 @@ urlpatterns = [
     path("charts/field/<int:year>/<str:level>/<str:code>.svg", charts.field, name="chart_field"),
     # Every chart above, alone in a page made for other sites' iframes: the same parts, no .svg.
     path("embed/<path:chart>/", embeds.embed, name="embed"),
+    path("feed/", PublicationsFeed(), name="feed"),
+    # One name for the three share cards: the arguments choose the card (none, year and
+    # level, or a unit's slug).
+    path("share/site.png", share.site, name="share_image"),
+    path("share/ranking/<int:year>/<str:level>.png", share.ranking, name="share_image"),
+    path("share/unit/<slug:slug>.png", share.unit, name="share_image"),
 ]

@@ -1,0 +1,99 @@
+"""sitemap.xml: every public page, in each language with its alternates (hreflang).
+
+Pages of every published edition (ranking, methodology, the criterion page of each field,
+and for provinces the regions and the map), the comparison page of each level, the profile of
+every unit that took part in a published edition, and the pages about no edition (home, data,
+codebook, search). Draft editions and their units are left out, as the pages themselves 404.
+"""
+
+from urllib.parse import urlsplit, urlunsplit
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import NoReverseMatch, reverse
+
+from provinces.models import Level, Unit
+from public.seo import x_default_path
+from scoring.models import Criterion, Edition
+
+
+class _Pages(Sitemap):
+    i18n = True
+    alternates = True
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Alternates with x-default as the page heads write them. Django's x-default drops
+        the language prefix, an address that only the home page has here."""
+        urls = super().get_urls(page, site, protocol)
+        for url in urls:
+            scheme, host, path, query, _fragment = urlsplit(url["location"])
+            default = x_default_path(urlunsplit(("", "", path, query, "")))
+            url["alternates"].append(
+                {"location": f"{scheme}://{host}{default}", "lang_code": "x-default"}
+            )
+        return urls
+
+
+class StaticPages(_Pages):
+    """The pages about no one edition; the search page once it exists."""
+
+    def items(self) -> list[str]:
+        names = ["public:home", "public:data", "public:codebook"]
+        try:
+            reverse("public:search")
+            names.append("public:search")
+        except NoReverseMatch:
+            pass
+        return names
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+
+class EditionPages(_Pages):
+    """Every page of every published edition, as (url name, arguments, query, lastmod)."""
+
+    def items(self) -> list[tuple]:
+        editions = list(Edition.objects.published().order_by("-year", "level"))
+        fields: dict[int, list[str]] = {}
+        for edition_id, code in Criterion.objects.filter(
+            edition__in=editions, parent__isnull=True
+        ).values_list("edition_id", "code"):
+            fields.setdefault(edition_id, []).append(code)
+        pages = []
+        for edition in editions:
+            when = edition.published_at
+            args = (edition.year, edition.level)
+            pages.append(("public:ranking", args, "", when))
+            pages.append(("public:methodology", args, "", when))
+            for code in sorted(fields.get(edition.pk, []), key=Criterion.sort_key_for):
+                pages.append(("public:criterion", (*args, code), "", when))
+            if edition.level == Level.PROVINCE:
+                pages.append(("public:regions", (edition.year,), "", when))
+                pages.append(("public:map", (edition.year,), "", when))
+            # The edition's comparison page before any unit is chosen, as the home page links
+            # it; the comparisons themselves are endless and left out.
+            pages.append(("public:compare", (edition.level,), f"?year={edition.year}", when))
+        return pages
+
+    def location(self, page: tuple) -> str:
+        name, args, query, _when = page
+        return reverse(name, args=args) + query
+
+    def lastmod(self, page: tuple):
+        return page[3]
+
+
+class UnitPages(_Pages):
+    def items(self):
+        return (
+            Unit.objects.filter(participations__edition__status=Edition.Status.PUBLISHED)
+            .distinct()
+            .order_by("level", "code", "slug")
+            .values_list("slug", flat=True)
+        )
+
+    def location(self, slug: str) -> str:
+        return reverse("public:unit", args=[slug])
+
+
+SITEMAPS = {"pages": StaticPages, "editions": EditionPages, "units": UnitPages}

@@ -1,0 +1,111 @@
+"""Share cards at their own addresses (the og:image of the pages), cached until the next
+publish.
+
+As for the charts, the cache key holds the data version, the language and the path, and the
+edition or unit is checked before the cache is read, so that a reopened edition's card is never
+served from an entry made while it was published.
+"""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from provinces.localized import localized
+from provinces.models import Unit
+from public import share
+from public.editions import published_edition
+from public.rankings import ranking_rows
+from scoring.models import DataVersion, Edition, Result
+
+MAX_AGE = 60 * 60  # as the charts: browsers an hour, the server's cache the data version
+TOP = 5
+
+
+def cache_key(path: str) -> str:
+    return f"share:{DataVersion.current()}:{get_language()}:{path}"
+
+
+def _png(path: str, draw: Callable[[], bytes]) -> HttpResponse:
+    key = cache_key(path)
+    png = cache.get(key)
+    if png is None:
+        png = draw()
+        cache.set(key, png, None)  # a new data version makes a new key; LRU evicts the old
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+def site(request: HttpRequest) -> HttpResponse:
+    """The portal's card, for pages that are about no one edition or unit."""
+    return _png(
+        request.path,
+        lambda: share.site_card(
+            _("Public Administration Reform Index"),
+            _("Rankings of ministries and provinces, unit profiles and open data"),
+        ),
+    )
+
+
+def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
+    """An edition's card: its first units by rank with their index."""
+    edition = published_edition(year, level)
+
+    def draw() -> bytes:
+        rows = [row for row in ranking_rows(edition) if row.rank is not None][:TOP]
+        return share.ranking_card(
+            _edition_title(edition),
+            [share.Line(row.rank, row.name, row.index) for row in rows],
+            demo=edition.is_demo,
+        )
+
+    return _png(request.path, draw)
+
+
+def unit(request: HttpRequest, slug: str) -> HttpResponse:
+    """A unit's card: its index and rank in the latest published edition it took part in."""
+    unit = get_object_or_404(Unit, slug=slug)
+    result = (
+        Result.objects.filter(participant__unit=unit, edition__status=Edition.Status.PUBLISHED)
+        .select_related("edition", "participant")
+        .order_by("-edition__year")
+        .first()
+    )
+
+    def draw() -> bytes:
+        if result is None:
+            return share.site_card(localized(unit, "name"), _("No published results."))
+        edition = result.edition
+        name_vi, name_en = unit.names_in(edition.year)
+        name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+        return share.unit_card(
+            name,
+            _edition_title(edition),
+            result.index,
+            _rank_text(result),
+            demo=edition.is_demo,
+        )
+
+    return _png(request.path, draw)
+
+
+def _edition_title(edition: Edition) -> str:
+    return _("PAR Index %(year)s: %(level)s") % {
+        "year": edition.year,
+        "level": edition.get_level_display(),
+    }
+
+
+def _rank_text(result: Result) -> str:
+    if result.rank is None:
+        return _("Assessed but not ranked")
+    edition = result.edition
+    count = (
+        edition.ranked_total or Result.objects.filter(edition=edition, rank__isnull=False).count()
+    )
+    return _("Rank %(rank)s of %(count)s") % {"rank": result.rank, "count": count}
