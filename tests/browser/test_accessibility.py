@@ -30,6 +30,7 @@ PAGES = {
     "public:map": "map/2019/",
     "public:data": "data/",
     "public:codebook": "data/codebook/",
+    "public:search": "search/?q=tai+chinh",
 }
 
 
