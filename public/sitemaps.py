@@ -1,9 +1,10 @@
 """sitemap.xml: every public page, in each language with its alternates (hreflang).
 
-Pages of every published edition (ranking, methodology, the criterion page of each field,
-and for provinces the regions and the map), the comparison page of each level, the profile of
-every unit that took part in a published edition, and the pages about no edition (home, data,
-codebook, search). Draft editions and their units are left out, as the pages themselves 404.
+Pages of every published edition (ranking, methodology, the page of each field, criterion and
+sub-criterion, the comparison page, and for provinces the regions and the map), the profile of
+every unit (the map and the lineage across the 2025 mergers link them all, with or without
+results), and the pages about no edition (home, data, codebook, search). Draft editions are
+left out, as their pages 404.
 """
 
 from urllib.parse import urlsplit, urlunsplit
@@ -54,18 +55,20 @@ class EditionPages(_Pages):
 
     def items(self) -> list[tuple]:
         editions = list(Edition.objects.published().order_by("-year", "level"))
-        fields: dict[int, list[str]] = {}
-        for edition_id, code in Criterion.objects.filter(
-            edition__in=editions, parent__isnull=True
-        ).values_list("edition_id", "code"):
-            fields.setdefault(edition_id, []).append(code)
+        criteria: dict[int, list[str]] = {}
+        for edition_id, code in (
+            Criterion.objects.filter(edition__in=editions)
+            .order_by("sort_key")
+            .values_list("edition_id", "code")
+        ):
+            criteria.setdefault(edition_id, []).append(code)
         pages = []
         for edition in editions:
             when = edition.published_at
             args = (edition.year, edition.level)
             pages.append(("public:ranking", args, "", when))
             pages.append(("public:methodology", args, "", when))
-            for code in sorted(fields.get(edition.pk, []), key=Criterion.sort_key_for):
+            for code in criteria.get(edition.pk, []):
                 pages.append(("public:criterion", (*args, code), "", when))
             if edition.level == Level.PROVINCE:
                 pages.append(("public:regions", (edition.year,), "", when))
@@ -85,12 +88,7 @@ class EditionPages(_Pages):
 
 class UnitPages(_Pages):
     def items(self):
-        return (
-            Unit.objects.filter(participations__edition__status=Edition.Status.PUBLISHED)
-            .distinct()
-            .order_by("level", "code", "slug")
-            .values_list("slug", flat=True)
-        )
+        return Unit.objects.order_by("level", "code", "slug").values_list("slug", flat=True)
 
     def location(self, slug: str) -> str:
         return reverse("public:unit", args=[slug])

@@ -139,6 +139,6 @@ def test_vietnamese_names_are_drawn_with_every_glyph_and_decomposed_ones_alike()
         "Hạng 3/63",
         demo=True,
     )
-    # NFD is normalised to NFC before drawing: the same pixels, not loose combining marks.
+    # A name stored decomposed (NFD) is drawn with the same pixels, not loose combining marks.
     assert decomposed == composed
     assert size(composed) == (1200, 630)
