@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from public.charts import BAR, NATIONAL, number
@@ -42,7 +43,7 @@ def ranking_card(title: str, lines: list[Line], *, demo: bool) -> bytes:
         ax = fig.add_axes((0.06, 0.17, 0.88, 0.5))
         ax.set_axis_off()
         ax.set_xlim(0, 100)
-        ax.set_ylim(len(lines) - 0.5, -0.5)
+        ax.set_ylim(max(len(lines), 5) - 0.5, -0.5)  # rows of the same height, however few
         for row, line in enumerate(lines):
             # Bars from 45 % of the width, 100 points filling 48 % of it, the value after.
             ax.barh(row, float(line.index) * 0.48, left=45, height=0.62, color=BAR)
@@ -89,7 +90,7 @@ def _frame(fig, title: str, subtitle: str, *, demo: bool) -> None:
         fig.text(
             0.06,
             0.05,
-            _("illustrative demo data, not official results"),
+            capfirst(_("illustrative demo data, not official results")),
             fontsize=24,
             color=NATIONAL,
             fontweight="bold",
@@ -102,7 +103,7 @@ def _band(fig):
     return Rectangle((0, 0.83), 1, 0.17, transform=fig.transFigure, color=BAR, zorder=-1)
 
 
-def _short(name: str, width: int = 26) -> str:
+def _short(name: str, width: int = 22) -> str:
     """A long ministry name cut before the bars begin."""
     name = _nfc(name)
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
