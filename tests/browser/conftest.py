@@ -218,6 +218,11 @@ class _Links(HTMLParser):
         href = attrs.get("href")
         if tag in ("img", "object") and (source := attrs.get("src") or attrs.get("data")):
             self.sources.append(source)
+        # A form's target (the search) and a page's share image are reached without a link.
+        if tag == "form" and (action := attrs.get("action")):
+            self.sources.append(action)
+        if tag == "meta" and attrs.get("property") == "og:image" and attrs.get("content"):
+            self.sources.append(attrs["content"])
         # Links to a place in a page (skip links, "the numbers as a table") lead nowhere new.
         if tag == "a" and href and "#" not in href and not href.startswith("mailto:"):
             self.hrefs.append(href)
