@@ -11,10 +11,12 @@ Ministries: Bộ Tư pháp (BTP) and Bộ Y tế (BYT).
 import textwrap
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from scoring.imports import ImportReport, import_file
 from scoring.models import Edition
+from scoring.publish import publish_edition
 
 PROVINCE_TREE = """\
 year,level,code,name_vi,name_en,max_points,method
@@ -42,6 +44,15 @@ year,level,unit,ranked
 2019,ministry,BTP,yes
 2019,ministry,BYT,no
 """
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache outlives a test's database: every test starts from data version 0 again, so
+    nothing cached by an earlier test (charts, cards, the search index) is served to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +139,9 @@ def scored_provinces(province_edition) -> Edition:
         """,
     )
     return province_edition
+
+
+@pytest.fixture
+def published(scored_provinces) -> Edition:
+    """The scored provinces, published."""
+    return publish_edition(scored_provinces)

@@ -9,8 +9,6 @@ National average 80.00; field averages 79.17 and 81.25.
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from public import charts
@@ -21,19 +19,6 @@ from tests.conftest import imported
 
 SVG = "{http://www.w3.org/2000/svg}"
 RANKING = "/en/charts/ranking/2019/province.svg"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The cache outlives a test's database: every test starts from data version 0 again."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
 
 
 def _svg(response) -> ET.Element:

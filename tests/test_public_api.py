@@ -5,7 +5,6 @@ Fixture (tests/conftest.py, published here): Hà Nội 90.00 (rank 1), Hải Ph�
 75.00 (tied at 2); tree 1 = 1.1 self 8 + 1.2 survey 4, 2 = 2.1 self 5 + 2.2 self 3.
 """
 
-import pytest
 from django.utils.dateparse import parse_datetime
 
 from public.codebook import CODEBOOK
@@ -14,11 +13,6 @@ from scoring.publish import publish_edition
 from tests.conftest import imported
 
 EDITION = "/en/api/editions/2019/province.json"
-
-
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
 
 
 def document(client, url: str) -> dict:

@@ -7,8 +7,6 @@ Hải Phòng 75.00 (rank 2=) in DBSH; Lào Cai 75.00 (rank 2=) in TDMNPB.
 
 import re
 
-import pytest
-
 from public.compare import chosen_codes, query
 from scoring.models import Edition
 from scoring.publish import publish_edition
@@ -31,11 +29,6 @@ def compared(html: str) -> list[list[str]]:
 
 def notes(html: str) -> list[str]:
     return [text(n) for n in re.findall(r'<p class="note" role="status">(.*?)</p>', html, re.S)]
-
-
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
 
 
 def test_chosen_units_keep_their_order_without_blanks_or_repeats():

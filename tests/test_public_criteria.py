@@ -52,11 +52,6 @@ def nonzero_bands(html: str) -> list[list[str]]:
 
 
 @pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
-
-
-@pytest.fixture
 def published_2020(db):
     """1.1 = appraised 1.1.1 + survey 1.1.2: Hà Nội 4 + 2 = 6.00 (100.00 %), Hải Phòng
     2.5 + 1.5 = 4.00 (66.67 %), Lào Cai 1 + 0.33 = 1.33 (22.17 %). Self points differ from the

@@ -29,11 +29,6 @@ TABLES = ("results", "fields", "leaves")
 FORMATS = ("csv", "xlsx", "json")
 
 
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
-
-
 def csv_rows(client, year, level, table) -> list[dict]:
     """A CSV download read back as text, the way a spreadsheet user sees it."""
     response = client.get(f"/en/data/{year}/{level}/{table}.csv")

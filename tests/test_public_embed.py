@@ -12,22 +12,8 @@ import pytest
 from django.core.cache import cache
 
 from scoring.models import Edition
-from scoring.publish import publish_edition
 
 FIELDS = "/en/embed/unit/ha-noi/fields/2019/province/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The cache outlives a test's database: every test starts from data version 0 again."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
 
 
 def h1(html: str) -> str:

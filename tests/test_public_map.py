@@ -27,7 +27,6 @@ from public.map import (
     offshore_cell,
 )
 from scoring.models import Edition
-from scoring.publish import publish_edition
 
 DATA = Path(__file__).resolve().parent.parent / "provinces" / "data"
 URL = "/en/map/2019/"
@@ -122,11 +121,6 @@ def test_colour_bands_cover_every_value_in_at_most_five_round_bands():
 def test_every_tile_colour_has_aa_contrast_with_its_text():
     for background, text in (*PALETTE, NO_VALUE):
         assert contrast(text, background) >= 4.5, background
-
-
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
 
 
 def _tiles(html: str) -> dict[str, tuple[str, str]]:

@@ -10,7 +10,6 @@ import io
 import json
 import re
 
-import pytest
 from django.core.management import call_command
 
 from scoring.publish import publish_edition
@@ -27,11 +26,6 @@ def _rows(html: str) -> list[list[str]]:
         cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
         rows.append([" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells])
     return rows
-
-
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
 
 
 def test_the_ranking_lists_every_unit_with_its_published_numbers_and_ties(client, published):

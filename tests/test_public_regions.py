@@ -38,11 +38,6 @@ def region_section(html: str, code: str) -> str:
                      html, re.S).group(1)  # fmt: skip
 
 
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
-
-
 # --- the rule, without a database --------------------------------------------------------------
 
 

@@ -8,29 +8,13 @@ national average 80.00, DBSH average 82.50.
 import io
 import re
 
-import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from scoring.models import DataVersion, Edition
-from scoring.publish import publish_edition
 
 HANOI_VI = "/vi/units/ha-noi/report.pdf"
 HANOI_EN = "/en/units/ha-noi/report.pdf"
 A4 = (595, 842)  # points, rounded
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The cache outlives a test's database: every test starts from data version 0 again."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
 
 
 def pdf(response):

@@ -30,11 +30,6 @@ def fresh_index():
 
 
 @pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
-
-
-@pytest.fixture
 def published_ministries(ministry_edition):
     imported(
         "scores",

@@ -44,11 +44,6 @@ def summary(html: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def published(scored_provinces):
-    return publish_edition(scored_provinces)
-
-
 # Two more editions on another tree, maximum 3 (three fields of 1 point): Hà Nội 0.50 on every
 # field in 2020 (50.00) and 0.51 in 2021 (51.00), so each field moved the index by exactly ⅓ of
 # the published +1.00.
