@@ -302,14 +302,17 @@ class Average(models.Model):
 
 
 class EditionEvent(models.Model):
-    """The lifecycle log: publish, reopen (with its written reason), republish."""
+    """The lifecycle log: every stage change, publish, reopen (with its written reason)."""
 
     class Action(models.TextChoices):
+        OPEN_SELF_ASSESSMENT = "open_self_assessment", _("Self-assessment opened")
+        OPEN_APPRAISAL = "open_appraisal", _("Appraisal opened")
+        OPEN_REVIEW = "open_review", _("Review opened")
         PUBLISH = "publish", _("Published")
         REOPEN = "reopen", _("Reopened for correction")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=16, choices=Action.choices)
+    action = models.CharField(max_length=24, choices=Action.choices)
     reason = models.TextField(blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -380,3 +383,15 @@ class EditionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} {self.subject} {self.key} {self.action}"
+
+
+class UnitAssignment(models.Model):
+    """Binds a unit officer's account to the one unit whose self-assessment they write."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_assignment"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="officers")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.unit}"

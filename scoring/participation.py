@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_noop
 
 from provinces.models import Unit
+from scoring import permissions
 from scoring.editions import Change, Written, lock_edition, record_changes
 from scoring.models import Edition, EditionChange, Participant
 from scoring.problems import Message, Refused, register
@@ -75,6 +76,9 @@ def set_participants(
     entries = list(entries)
     with transaction.atomic():
         edition = lock_edition(edition, Change.PARTICIPANTS)
+        denied = permissions.refusal(user, edition, Change.PARTICIPANTS)
+        if denied:
+            raise Refused([denied])
         problems = [p for entry in entries if (p := unit_problem(edition, entry.unit))]
         removable, refused = dropped(edition, {entry.unit.pk for entry in entries})
         if problems or refused:

@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 from openpyxl.chart import BarChart
@@ -1403,7 +1404,10 @@ def test_a_blank_appraised_cell_keeps_the_self_points_and_a_blank_self_cell_keep
 
 def test_every_change_of_points_is_recorded_with_old_and_new_values(province_edition):
     appraiser = get_user_model().objects.create_user("tham-dinh-vien")
+    appraiser.groups.add(Group.objects.get(name="appraiser"))
     imported("scores", "year,level,unit,criterion,self_points\n2019,province,01,1.1,8\n")
+    # Appraisers write appraised points during appraisal (scoring/permissions.py).
+    Edition.objects.filter(pk=province_edition.pk).update(status="appraisal")
     import_file(
         "scores",
         _csv(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from scoring.models import Edition, Score, ScoreChange
 from scoring.points import (
@@ -33,8 +34,11 @@ def _participant(edition: Edition, unit_code: str):
 
 
 @pytest.fixture
-def appraiser(db):
-    return get_user_model().objects.create_user("thamdinh", password="x")
+def admin_user(db):
+    """An admin: writes any points before publishing (who writes what when: test_permissions)."""
+    user = get_user_model().objects.create_user("quantri", password="x")
+    user.groups.add(Group.objects.get(name="admin"))
+    return user
 
 
 @pytest.mark.parametrize(
@@ -58,14 +62,14 @@ def test_a_value_is_points_only_within_its_leafs_maximum_with_two_decimals(
 
 
 def test_self_points_are_written_with_an_audit_row_naming_who_and_where(
-    province_edition, appraiser
+    province_edition, admin_user
 ):
     hanoi, leaf = _participant(province_edition, "01"), _leaf(province_edition, "1.1")
 
     written = set_self_points(
         province_edition,
         [SelfAssessment(hanoi, leaf, points=Decimal("7.50"), evidence_url="https://a.vn/1")],
-        user=appraiser,
+        user=admin_user,
         source="web",
     )
 
@@ -74,10 +78,12 @@ def test_self_points_are_written_with_an_audit_row_naming_who_and_where(
     assert (score.self_points, score.evidence_url) == (Decimal("7.50"), "https://a.vn/1")
     change = ScoreChange.objects.get()
     assert (change.column, change.old_value, change.new_value) == ("self_points", "", "7.50")
-    assert (change.user, change.source) == (appraiser, "web")
+    assert (change.user, change.source) == (admin_user, "web")
 
 
-def test_an_appraisal_keeps_the_self_assessment_and_records_its_reason(province_edition, appraiser):
+def test_an_appraisal_keeps_the_self_assessment_and_records_its_reason(
+    province_edition, admin_user
+):
     hanoi, leaf = _participant(province_edition, "01"), _leaf(province_edition, "1.1")
     set_self_points(
         province_edition, [SelfAssessment(hanoi, leaf, Decimal("8"))], user=None, source="import"
@@ -86,7 +92,7 @@ def test_an_appraisal_keeps_the_self_assessment_and_records_its_reason(province_
     written = appraise(
         province_edition,
         [Appraisal(hanoi, leaf, Decimal("6.5"), reason="Thiếu tài liệu kiểm chứng")],
-        user=appraiser,
+        user=admin_user,
         source="web",
     )
 

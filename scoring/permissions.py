@@ -1,0 +1,105 @@
+"""Who may make which change in which stage of an edition: the one place that decides it.
+
+docs/rules.md's lifecycle: draft → self_assessment → appraisal → review → published. A unit
+officer writes only their own unit's self-assessment during self_assessment; appraisers write
+appraised points during appraisal; admins (and the commands, which run as the system) set up and
+fill an edition in any stage before it is published; nothing is writable once published.
+"""
+
+from django.utils.translation import gettext_noop
+
+from scoring.editions import Change
+from scoring.models import Edition
+from scoring.problems import Message, register
+
+register(
+    # Translators: %(change)s is what is written (self_points, appraised_points...), kept as
+    # written; %(stage)s is the edition's current stage, translated.
+    not_allowed=gettext_noop(
+        "%(change)s cannot be written while the %(year)s %(level)s edition is in the %(stage)s "
+        "stage"
+    ),
+    not_your_unit=gettext_noop("a unit officer writes the self-assessment of their own unit only"),
+)
+
+UNIT_OFFICER = "unit_officer"
+APPRAISER = "appraiser"
+ADMIN = "admin"
+ROLES = (UNIT_OFFICER, APPRAISER, ADMIN)
+
+_BEFORE_PUBLISHING = (
+    Edition.Status.DRAFT,
+    Edition.Status.SELF_ASSESSMENT,
+    Edition.Status.APPRAISAL,
+    Edition.Status.REVIEW,
+)
+_EVERY_CHANGE = frozenset(
+    {
+        Change.METHODOLOGY,
+        Change.PARTICIPANTS,
+        Change.SELF_POINTS,
+        Change.APPRAISED_POINTS,
+        Change.SURVEY_POINTS,
+        Change.PUBLISHED_RESULTS,
+    }
+)
+
+# stage → role → the changes that role may make then; a unit officer only on their own unit.
+MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    stage: {
+        ADMIN: _EVERY_CHANGE,
+        UNIT_OFFICER: frozenset(
+            {Change.SELF_POINTS} if stage == Edition.Status.SELF_ASSESSMENT else set()
+        ),
+        APPRAISER: frozenset(
+            {Change.APPRAISED_POINTS} if stage == Edition.Status.APPRAISAL else set()
+        ),
+    }
+    for stage in _BEFORE_PUBLISHING
+}
+MATRIX[Edition.Status.PUBLISHED] = {role: frozenset() for role in ROLES}
+# Changes that concern one unit; a unit officer makes them on their own unit only.
+_OWN_UNIT_ONLY = {UNIT_OFFICER}
+
+
+def allowed(role: str | None, stage: str, change: str, *, own_unit: bool = True) -> bool:
+    """Whether `role` may make `change` in an edition at `stage` (on its own unit or another)."""
+    if role is None:
+        return False
+    if role in _OWN_UNIT_ONLY and not own_unit:
+        return False
+    return change in MATRIX.get(stage, {}).get(role, frozenset())
+
+
+def role_of(user) -> str | None:
+    """The acting user's role. No user is the system (a management command): an admin."""
+    if user is None or user.is_superuser:
+        return ADMIN
+    if not user.is_active:
+        return None
+    names = {group.name for group in user.groups.all()}
+    return next((role for role in (ADMIN, APPRAISER, UNIT_OFFICER) if role in names), None)
+
+
+def unit_of(user):
+    """The unit a unit officer is bound to, or None."""
+    assignment = getattr(user, "unit_assignment", None) if user is not None else None
+    return assignment.unit if assignment is not None else None
+
+
+def refusal(user, edition: Edition, change: str, unit_ids=()) -> Message | None:
+    """Why this user may not make this change to these units of the edition now, or None."""
+    role = role_of(user)
+    own = unit_of(user) if role == UNIT_OFFICER else None
+    own_unit = all(unit_id == getattr(own, "pk", None) for unit_id in unit_ids)
+    if allowed(role, edition.status, change, own_unit=own_unit if role == UNIT_OFFICER else True):
+        return None
+    params = {
+        "change": change,
+        "year": edition.year,
+        "level": edition.level,
+        "stage": edition.get_status_display(),
+    }
+    if role == UNIT_OFFICER and not own_unit:
+        return Message("not_your_unit", params)
+    return Message("not_allowed", params)
