@@ -10,6 +10,7 @@ from scoring.models import (
     Participant,
     Result,
     ScoreChange,
+    UnitAssignment,
 )
 
 
@@ -80,3 +81,12 @@ class EditionEventAdmin(ReadOnlyAdmin):
 class EditionChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "edition", "subject", "action", "key", "user", "source"]
     list_filter = ["subject", "action", "edition"]
+
+
+@admin.register(UnitAssignment)
+class UnitAssignmentAdmin(admin.ModelAdmin):
+    """Which unit each unit officer writes for; their role is their group (scoring/permissions)."""
+
+    list_display = ["user", "unit"]
+    autocomplete_fields = ["unit"]
+    search_fields = ["user__username", "unit__code", "unit__name_vi"]
