@@ -9,7 +9,7 @@ scoring.publish.publish_edition.
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from scoring.models import Edition, EditionEvent
+from scoring.models import DataVersion, Edition, EditionEvent
 from scoring.permissions import ADMIN, role_of
 from scoring.problems import Message, Refused, register
 
@@ -75,4 +75,7 @@ def _move(edition: Edition, action: str, *, user, note: str) -> Edition:
         edition.status = target
         edition.save(update_fields=["status"])
         EditionEvent.objects.create(edition=edition, action=action, reason=note, user=user)
+        if source == Edition.Status.PUBLISHED:
+            # The edition leaves the public pages: every public cache key holds the data version.
+            DataVersion.bump()
     return edition

@@ -71,3 +71,14 @@ def test_a_correction_needs_a_written_reason(scored_provinces, admin_user):
 
     assert lines(refusal.value.problems) == ["a correction needs a written reason"]
     assert Edition.objects.get(pk=edition.pk).is_published
+
+
+def test_a_reopened_edition_leaves_the_cached_public_pages_at_once(client, published, admin_user):
+    chart = "/en/charts/unit/ha-noi/history.svg"
+    before = client.get(chart).content
+    assert b"90.00" in before
+
+    reopen_edition(published, user=admin_user, reason="Sai sót điểm tiêu chí 1.1")
+
+    assert b"90.00" not in client.get(chart).content
+    assert client.get("/en/rankings/2019/province/").status_code == 404
