@@ -32,35 +32,37 @@ def result_rows(edition: Edition) -> tuple[list[str], list[dict]]:
     )
     columns = BASE_COLUMNS + [f"field_{code}" for code in field_codes] + EXTRA_COLUMNS
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.participant.unit.code))
-    rows = []
-    for result in results:
-        unit = result.participant.unit
-        name_vi, name_en = unit.names_in(edition.year)
-        row = {
-            "year": edition.year,
-            "level": edition.level,
-            "unit_code": unit.code,
-            "unit_name_vi": name_vi,
-            "unit_name_en": name_en,
-            "region_code": unit.region.code if unit.region else "",
-            "ranked": "yes" if result.participant.ranked else "no",
-            "index": result.index,
-            "rank": result.rank,
-            "rank_in_region": result.rank_in_region,
-            "group": result.group,
-            "appraised_points": result.appraised_points,
-            "survey_points": result.survey_points,
-            "total_points": result.total_points,
-            "max_points": result.max_points,
-            "delta_index": result.delta_index,
-            "delta_rank": result.delta_rank,
-            "new_unit": "yes" if result.is_new_unit else "no",
-            "illustrative": "yes" if edition.is_demo else "no",
-        }
-        for field in result.fields.all():
-            row[f"field_{field.field_code}"] = field.index
-        rows.append(row)
-    return columns, rows
+    return columns, [result_row(edition, result) for result in results]
+
+
+def result_row(edition: Edition, result: Result) -> dict:
+    """One result under the download's column names (its fields, unit and region loaded)."""
+    unit = result.participant.unit
+    name_vi, name_en = unit.names_in(edition.year)
+    row = {
+        "year": edition.year,
+        "level": edition.level,
+        "unit_code": unit.code,
+        "unit_name_vi": name_vi,
+        "unit_name_en": name_en,
+        "region_code": unit.region.code if unit.region else "",
+        "ranked": "yes" if result.participant.ranked else "no",
+        "index": result.index,
+        "rank": result.rank,
+        "rank_in_region": result.rank_in_region,
+        "group": result.group,
+        "appraised_points": result.appraised_points,
+        "survey_points": result.survey_points,
+        "total_points": result.total_points,
+        "max_points": result.max_points,
+        "delta_index": result.delta_index,
+        "delta_rank": result.delta_rank,
+    }
+    for field in sorted(result.fields.all(), key=lambda field: int(field.field_code)):
+        row[f"field_{field.field_code}"] = field.index
+    row["new_unit"] = "yes" if result.is_new_unit else "no"
+    row["illustrative"] = "yes" if edition.is_demo else "no"
+    return row
 
 
 def protect(value: object) -> object:

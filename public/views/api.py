@@ -13,7 +13,7 @@ from django.urls import reverse
 from provinces.models import Unit
 from public.datasets import TABLES, field_rows, has_leaves
 from public.editions import published_edition
-from scoring.downloads import FORMATS, result_rows
+from scoring.downloads import FORMATS, result_row, result_rows
 from scoring.models import Average, Edition, Result
 
 
@@ -132,6 +132,9 @@ def unit(request: HttpRequest, slug: str) -> JsonResponse:
         .prefetch_related("fields")
         .order_by("edition__year", "edition__level")
     )
+    for result in results:
+        # The unit is loaded once above, with its region and former names.
+        result.participant.unit = unit
     successor = unit.successor
     return _json(
         {
@@ -153,40 +156,10 @@ def unit(request: HttpRequest, slug: str) -> JsonResponse:
             "predecessors": [
                 _link(p) for p in sorted(unit.predecessors.all(), key=lambda p: p.code)
             ],
-            "results": [_result(unit, result) for result in results],
+            "results": [result_row(result.edition, result) for result in results],
         }
     )
 
 
 def _link(unit: Unit) -> dict:
     return {"code": unit.code, "slug": unit.slug, "name_vi": unit.name_vi, "name_en": unit.name_en}
-
-
-def _result(unit: Unit, result: Result) -> dict:
-    """A result under the column names of the results download (scoring.downloads)."""
-    edition = result.edition
-    name_vi, name_en = unit.names_in(edition.year)
-    row = {
-        "year": edition.year,
-        "level": edition.level,
-        "unit_code": unit.code,
-        "unit_name_vi": name_vi,
-        "unit_name_en": name_en,
-        "region_code": unit.region.code if unit.region else "",
-        "ranked": _yes_no(result.participant.ranked),
-        "index": result.index,
-        "rank": result.rank,
-        "rank_in_region": result.rank_in_region,
-        "group": result.group,
-        "appraised_points": result.appraised_points,
-        "survey_points": result.survey_points,
-        "total_points": result.total_points,
-        "max_points": result.max_points,
-        "delta_index": result.delta_index,
-        "delta_rank": result.delta_rank,
-    }
-    for field in sorted(result.fields.all(), key=lambda f: int(f.field_code)):
-        row[f"field_{field.field_code}"] = field.index
-    row["new_unit"] = _yes_no(result.is_new_unit)
-    row["illustrative"] = _yes_no(edition.is_demo)
-    return row
