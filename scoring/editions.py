@@ -89,14 +89,17 @@ def refusal(edition: Edition, change: str) -> Message | None:
     return None
 
 
-def lock_edition(edition: Edition, change: str) -> Edition:
-    """The edition, re-read under the row lock publishing takes, if it accepts the change.
+def lock_edition(edition: Edition, change: str, *, user, unit_ids=()) -> Edition:
+    """The edition, re-read under the row lock publishing takes, if it accepts the change in its
+    stage and the user may make it (on these units).
 
     Writers call this inside their transaction, so an import and a publish (or two imports) of
     one edition run one after the other, each seeing what the other committed.
     """
+    from scoring import permissions  # permissions builds on this module's Change
+
     locked = Edition.objects.select_for_update().get(pk=edition.pk)
-    problem = refusal(locked, change)
+    problem = refusal(locked, change) or permissions.refusal(user, locked, change, unit_ids)
     if problem is not None:
         raise Refused([problem])
     return locked

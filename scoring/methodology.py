@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from scoring import permissions
 from scoring.editions import Change, Written, create_edition, lock_edition, record_changes
 from scoring.models import Criterion, Edition, EditionChange
 from scoring.points import points_problem
@@ -75,10 +74,7 @@ def import_methodology(
         is_new = edition is None
         if is_new:
             edition = create_edition(year, level, user=user, source=source)
-        edition = lock_edition(edition, Change.METHODOLOGY)
-        denied = permissions.refusal(user, edition, Change.METHODOLOGY)
-        if denied:
-            raise Refused([denied])
+        edition = lock_edition(edition, Change.METHODOLOGY, user=user)
         findings = methodology_findings(None if is_new else edition, specs)
         if findings:
             raise Refused(finding.message for finding in findings)

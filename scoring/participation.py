@@ -8,7 +8,6 @@ from django.db.models import Count
 from django.utils.translation import gettext_noop
 
 from provinces.models import Unit
-from scoring import permissions
 from scoring.editions import Change, Written, lock_edition, record_changes
 from scoring.models import Edition, EditionChange, Participant
 from scoring.problems import Message, Refused, register
@@ -75,10 +74,7 @@ def set_participants(
     participants without points were dropped. Every addition, change and removal is recorded."""
     entries = list(entries)
     with transaction.atomic():
-        edition = lock_edition(edition, Change.PARTICIPANTS)
-        denied = permissions.refusal(user, edition, Change.PARTICIPANTS)
-        if denied:
-            raise Refused([denied])
+        edition = lock_edition(edition, Change.PARTICIPANTS, user=user)
         problems = [p for entry in entries if (p := unit_problem(edition, entry.unit))]
         removable, refused = dropped(edition, {entry.unit.pk for entry in entries})
         if problems or refused:

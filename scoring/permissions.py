@@ -58,16 +58,14 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     for stage in _BEFORE_PUBLISHING
 }
 MATRIX[Edition.Status.PUBLISHED] = {role: frozenset() for role in ROLES}
-# Changes that concern one unit; a unit officer makes them on their own unit only.
-_OWN_UNIT_ONLY = {UNIT_OFFICER}
 
 
 def allowed(role: str | None, stage: str, change: str, *, own_unit: bool = True) -> bool:
     """Whether `role` may make `change` in an edition at `stage` (on its own unit or another)."""
     if role is None:
         return False
-    if role in _OWN_UNIT_ONLY and not own_unit:
-        return False
+    if role == UNIT_OFFICER and not own_unit:
+        return False  # a unit officer writes for their own unit only
     return change in MATRIX.get(stage, {}).get(role, frozenset())
 
 
@@ -92,7 +90,7 @@ def refusal(user, edition: Edition, change: str, unit_ids=()) -> Message | None:
     role = role_of(user)
     own = unit_of(user) if role == UNIT_OFFICER else None
     own_unit = all(unit_id == getattr(own, "pk", None) for unit_id in unit_ids)
-    if allowed(role, edition.status, change, own_unit=own_unit if role == UNIT_OFFICER else True):
+    if allowed(role, edition.status, change, own_unit=own_unit):
         return None
     params = {
         "change": change,

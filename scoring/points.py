@@ -15,7 +15,6 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from scoring import permissions
 from scoring.editions import Change, Written, lock_edition
 from scoring.models import Criterion, Edition, Participant, Score, ScoreChange
 from scoring.problems import Message, Refused, register
@@ -210,12 +209,8 @@ def entry_problems(edition: Edition, tree: Tree, entry, columns: _Columns) -> li
 def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: str) -> Written:
     """Check every entry, then write all of them with their audit rows, or nothing."""
     with transaction.atomic():
-        edition = lock_edition(edition, columns.change)
-        denied = permissions.refusal(
-            user, edition, columns.change, {entry.participant.unit_id for entry in entries}
-        )
-        if denied:
-            raise Refused([denied])
+        units = {entry.participant.unit_id for entry in entries}
+        edition = lock_edition(edition, columns.change, user=user, unit_ids=units)
         tree = Tree.of(edition)
         problems = [p for entry in entries for p in entry_problems(edition, tree, entry, columns)]
         if problems:

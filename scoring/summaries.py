@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from provinces.models import Unit
-from scoring import permissions
 from scoring.editions import Change, Written, create_edition, lock_edition, record_changes
 from scoring.models import Edition, EditionChange, Participant, SummaryScore
 from scoring.participation import unit_problem
@@ -55,10 +54,7 @@ def set_published_results(
                 user=user,
                 source=source,
             )
-        edition = lock_edition(edition, Change.PUBLISHED_RESULTS)
-        denied = permissions.refusal(user, edition, Change.PUBLISHED_RESULTS)
-        if denied:
-            raise Refused([denied])
+        edition = lock_edition(edition, Change.PUBLISHED_RESULTS, user=user)
         problems = [p for entry in entries if (p := unit_problem(edition, entry.unit))]
         if problems:
             raise Refused(problems)
