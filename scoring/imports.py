@@ -78,7 +78,8 @@ def import_file(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(KINDS))}")
     report = ImportReport(kind=kind, dry_run=dry_run)
-    source_line = f"import {kind} {filename[:100]} sha256={_sha256(source)}"
+    source, digest = _fingerprinted(source)
+    source_line = f"import {kind} {filename[:100]} sha256={digest}"
     resource = KINDS[kind](user=user, source=source_line)
     try:
         # A file refused as a whole is refused before any query.
@@ -113,15 +114,22 @@ def import_file(
     return report
 
 
-def _sha256(source: bytes | BinaryIO) -> str:
-    """The file's fingerprint for the audit trail; a file over the size limit is refused
-    unread, so only its first part is hashed (its fingerprint is then never recorded)."""
+def _fingerprinted(source: bytes | BinaryIO) -> tuple[bytes | BinaryIO, str]:
+    """The source to read and its SHA-256 for the audit trail. A stream that cannot seek (a pipe)
+    is read into memory, at most one byte past the size limit (the reader refuses it then); a file
+    over the limit is refused unread, so it is not hashed."""
+    limit = settings.IMPORT_MAX_BYTES
+    if not isinstance(source, bytes | bytearray) and not source.seekable():
+        source = source.read(limit + 1)
     if isinstance(source, bytes | bytearray):
-        return hashlib.sha256(source).hexdigest()
-    digest = hashlib.sha256()
-    start, read = source.tell(), 0
-    while read <= settings.IMPORT_MAX_BYTES and (chunk := source.read(_CHUNK)):
-        digest.update(chunk)
-        read += len(chunk)
+        return source, hashlib.sha256(source).hexdigest()
+    start = source.tell()
+    if source.seek(0, 2) - start > limit:
+        source.seek(start)
+        return source, ""
     source.seek(start)
-    return digest.hexdigest()
+    digest = hashlib.sha256()
+    while chunk := source.read(_CHUNK):
+        digest.update(chunk)
+    source.seek(start)
+    return source, digest.hexdigest()

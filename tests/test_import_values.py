@@ -2,12 +2,14 @@
 they reach the database (on PostgreSQL and SQLite alike), re-imports that change a value, and the
 cap on how many problems one file reports. Every refusal writes nothing."""
 
+import hashlib
 import io
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from scoring.imports import KINDS, register_kind
+from scoring.imports import KINDS, import_file, register_kind
 from scoring.models import Edition, EditionChange, Participant, Score, SummaryScore
 from scoring.resources import ScoreResource
 from tests.conftest import imported, lines, run_import
@@ -201,3 +203,17 @@ def test_a_nul_deep_in_the_file_is_refused_at_its_row_and_column(province_editio
         "row 303, column evidence_url: the cell holds a control character (U+0000), "
         "which text never contains; remove it"
     )
+
+
+def test_a_file_from_a_pipe_is_imported_and_named_by_its_hash(province_edition):
+    data = (SCORES + "2019,province,01,1.1,8,,\n").encode()
+    read, write = os.pipe()
+    os.write(write, data)
+    os.close(write)
+
+    with os.fdopen(read, "rb") as pipe:
+        report = import_file("scores", pipe, "pipe.csv")
+
+    assert report.ok, lines(report.problems)
+    digest = hashlib.sha256(data).hexdigest()
+    assert Score.objects.get().changes.get().source == f"import scores pipe.csv sha256={digest}"
