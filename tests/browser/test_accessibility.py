@@ -60,6 +60,7 @@ def test_a_page_type_passes_axe_and_fits_a_phone(browser, site, name, language):
 
 
 def test_page_types_found_from_home_and_not_listed_above_pass_too(browser, site, crawl):
+    assert {"public:home", "public:ranking", "public:unit"} <= set(crawl.pages)
     problems = []
     for name, path in sorted(crawl.pages.items()):
         if name not in PAGES:

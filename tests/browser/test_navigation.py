@@ -38,6 +38,7 @@ def test_every_page_type_is_reached_from_the_home_page_by_clicking(page, crawl):
 
 
 def test_the_language_switch_keeps_the_page_on_every_page_type(page, crawl):
+    assert {"public:home", "public:ranking", "public:unit"} <= set(crawl.pages)
     for name, path in sorted(crawl.pages.items()):
         open_page(page, path)
         with page.expect_navigation():
