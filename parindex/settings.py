@@ -117,10 +117,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "provinces",
     "scoring",
     "surveys",
     "public",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -131,9 +138,36 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login before any view runs.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes first: a locked-out user and address are refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "staff.backends.StaffBackend",
+]
+# Lockout after repeated failures, counted per user name and address together (issue 7): one
+# person mistyping does not lock a shared office address, and guessing one account's password
+# from many addresses is slowed down by the per-user count of each.
+AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = _env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_VERBOSE = False
+
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
+# Staff sessions end after two hours of inactivity and when the browser closes.
+SESSION_COOKIE_AGE = _env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+OTP_TOTP_ISSUER = "PAR Index"
 
 ROOT_URLCONF = "parindex.urls"
 WSGI_APPLICATION = "parindex.wsgi.application"
@@ -180,6 +214,17 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
+
+# Uploaded evidence is private: stored outside the static root and served only through a view
+# that checks who may see the unit (never by WhiteNoise or the web server directly).
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", "") or BASE_DIR / "evidence")
+EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+if EVIDENCE_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
+    raise ImproperlyConfigured("EVIDENCE_ROOT must not lie inside STATIC_ROOT.")
+
+# Background work (large imports) through Django's tasks API: the database backend and its
+# worker (`manage.py db_worker`), so no broker is needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The admin's import runs inside a transaction, as the command's does: an import locks the
 # editions it names for as long as it checks and writes.

@@ -16,4 +16,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 # Every public page lives under /vi/ and /en/: one address per page and language.
-urlpatterns += i18n_patterns(path("", include("public.urls")))
+urlpatterns += i18n_patterns(
+    path("staff/", include("staff.urls")),
+    path("", include("public.urls")),
+)

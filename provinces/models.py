@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Level(models.TextChoices):
@@ -16,6 +17,8 @@ class Region(models.Model):
     name_vi = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]
@@ -80,6 +83,8 @@ class Unit(models.Model):
     note = models.TextField(blank=True)
 
     objects = UnitQuerySet.as_manager()
+    # Edits in the admin (names, region, dates) kept by django-simple-history.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["level", "code", "valid_from"]

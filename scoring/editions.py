@@ -60,6 +60,7 @@ class Change:
     APPRAISED_POINTS = "appraised_points"
     SURVEY_POINTS = "survey_points"
     PUBLISHED_RESULTS = "published_results"
+    REPLY = "reply"
 
 
 _NEEDS_TREE = {

@@ -6,8 +6,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from provinces.models import Level, Unit
+from scoring.storage import evidence_storage
 
 
 def _points(**kwargs) -> models.DecimalField:
@@ -72,6 +74,8 @@ class Edition(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     objects = EditionQuerySet.as_manager()
+    # Edits in the admin (thresholds, notes); stage changes are EditionEvents.
+    history = HistoricalRecords(excluded_fields=["status", "published_at"])
 
     class Meta:
         ordering = ["-year", "level"]
@@ -159,6 +163,15 @@ class Participant(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="participations")
     ranked = models.BooleanField(default=True)
     note = models.TextField(blank=True)
+    # A unit officer's submit: their self-assessment is complete and no longer theirs to change.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["edition", "unit__code"]
@@ -179,8 +192,17 @@ class Score(models.Model):
     appraised_points = _points(null=True, blank=True)
     appraisal_reason = models.TextField(blank=True)
     evidence_url = models.URLField(max_length=500, blank=True)
+    self_note = models.TextField(blank=True)
+    # An uploaded evidence file, private (scoring.storage): its name as the unit gave it and the
+    # type read from its content.
+    evidence_file = models.FileField(storage=evidence_storage, max_length=300, blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
     survey_points = _points(null=True, blank=True)
     respondents = models.PositiveIntegerField(null=True, blank=True)
+    # Incremented by every write: a form sends the version it showed, and a save over a newer
+    # version is refused instead of silently overwriting someone else's values.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -393,5 +415,67 @@ class UnitAssignment(models.Model):
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="officers")
 
+    history = HistoricalRecords()
+
     def __str__(self) -> str:
         return f"{self.user} → {self.unit}"
+
+
+class Reply(models.Model):
+    """The right of reply (review stage): a unit officer answers a deduction on their unit, the
+    appraiser answers back; kept for the record, never edited."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField()
+    role = models.CharField(max_length=16)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"{self.score} {self.role} {self.at:%Y-%m-%d}"
+
+
+class Correction(models.Model):
+    """A republished edition: when, why (the reopening's reason) and what changed."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="corrections")
+    reason = models.TextField()
+    reopened_at = models.DateTimeField()
+    published_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.published_at:%Y-%m-%d}"
+
+
+class CorrectedValue(models.Model):
+    """One unit's published figure that a correction changed: from what to what."""
+
+    class Figure(models.TextChoices):
+        INDEX = "index", _("Index")
+        RANK = "rank", _("Rank")
+        GROUP = "group", _("Group")
+        RANK_IN_REGION = "rank_in_region", _("Rank in region")
+
+    correction = models.ForeignKey(Correction, on_delete=models.CASCADE, related_name="values")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="corrections")
+    figure = models.CharField(max_length=16, choices=Figure.choices)
+    old_value = models.CharField(max_length=32, blank=True)
+    new_value = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["correction", "unit__code", "figure"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.figure}: {self.old_value} → {self.new_value}"

@@ -1,8 +1,9 @@
 """Who may make which change in which stage of an edition: the one place that decides it.
 
 docs/rules.md's lifecycle: draft → self_assessment → appraisal → review → published. A unit
-officer writes only their own unit's self-assessment during self_assessment; appraisers write
-appraised points during appraisal; admins (and the commands, which run as the system) set up and
+officer writes only their own unit's self-assessment during self_assessment and replies to the
+deductions on it during review; appraisers write appraised points during appraisal and revise them
+during review; admins (and the commands, which run as the system) set up and
 fill an edition in any stage before it is published; nothing is writable once published.
 """
 
@@ -41,19 +42,24 @@ _EVERY_CHANGE = frozenset(
         Change.APPRAISED_POINTS,
         Change.SURVEY_POINTS,
         Change.PUBLISHED_RESULTS,
+        Change.REPLY,
     }
 )
+_OFFICER = {
+    Edition.Status.SELF_ASSESSMENT: {Change.SELF_POINTS},
+    Edition.Status.REVIEW: {Change.REPLY},
+}
+_APPRAISER = {
+    Edition.Status.APPRAISAL: {Change.APPRAISED_POINTS},
+    Edition.Status.REVIEW: {Change.APPRAISED_POINTS, Change.REPLY},
+}
 
 # stage → role → the changes that role may make then; a unit officer only on their own unit.
 MATRIX: dict[str, dict[str, frozenset[str]]] = {
     stage: {
         ADMIN: _EVERY_CHANGE,
-        UNIT_OFFICER: frozenset(
-            {Change.SELF_POINTS} if stage == Edition.Status.SELF_ASSESSMENT else set()
-        ),
-        APPRAISER: frozenset(
-            {Change.APPRAISED_POINTS} if stage == Edition.Status.APPRAISAL else set()
-        ),
+        UNIT_OFFICER: frozenset(_OFFICER.get(stage, ())),
+        APPRAISER: frozenset(_APPRAISER.get(stage, ())),
     }
     for stage in _BEFORE_PUBLISHING
 }

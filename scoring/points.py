@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_noop
 
 from scoring.editions import Change, Written, lock_edition
@@ -43,6 +44,11 @@ register(
     ),
     not_a_url=gettext_noop('"%(url)s" is not a web address (expected https://...)'),
     url_too_long=gettext_noop("the web address is longer than %(limit)s characters"),
+    # Translators: %(who)s is a user name or "someone"; %(value)s is the stored value now.
+    changed_meanwhile=gettext_noop(
+        "%(code)s of %(name)s was changed by %(who)s while you were editing it: it is now "
+        "%(value)s. Nothing was saved; check the value and save again"
+    ),
 )
 
 
@@ -110,12 +116,17 @@ def url_problem(url: str) -> Message | None:
     return None
 
 
+# Every entry may carry the Score.version its form showed (None: no check, as for files): a
+# write over a newer version is refused, so two people never silently overwrite each other.
+
+
 @dataclass(frozen=True)
 class SelfAssessment:
     participant: Participant
     leaf: Criterion
     points: object = KEEP  # Decimal, None (cleared) or KEEP
     evidence_url: object = KEEP
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,7 @@ class Appraisal:
     leaf: Criterion
     points: object = KEEP
     reason: object = KEEP
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,7 @@ class SurveyResult:
     leaf: Criterion
     points: object = KEEP
     respondents: object = KEEP
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +235,9 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
                 criterion__in={e.leaf.pk for e in entries},
             )
         }
+        conflicts = _conflicts(entries, existing, columns)
+        if conflicts:
+            raise Refused(conflicts)
         mapping = (("points", columns.points), *columns.extra)
         created, updated, changes = [], [], []
         unchanged = set()
@@ -258,6 +274,7 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
                         )
                     )
             if is_new:
+                score.version = 1
                 created.append(score)
             elif changed:
                 updated.append(score)
@@ -273,6 +290,40 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
     )
 
 
+def _conflicts(entries: list, existing: dict, columns: _Columns) -> list[Message]:
+    """The entries whose score changed since their form showed it (another person's save)."""
+    stale = []
+    for entry in entries:
+        if entry.version is None:
+            continue
+        score = existing.get((entry.participant.pk, entry.leaf.pk))
+        if (score.version if score else 0) != entry.version:
+            stale.append((entry, score))
+    if not stale:
+        return []
+    last = {}
+    for change in ScoreChange.objects.filter(
+        score__in=[score for _entry, score in stale if score is not None]
+    ).select_related("user"):
+        last.setdefault(change.score_id, change)  # newest first (Meta.ordering)
+    problems = []
+    for entry, score in stale:
+        change = last.get(score.pk) if score else None
+        value = getattr(score, columns.points) if score else None
+        problems.append(
+            Message(
+                "changed_meanwhile",
+                {
+                    "code": entry.leaf.code,
+                    "name": entry.participant.unit.name_vi_in(entry.participant.edition.year),
+                    "who": change.user.get_username() if change and change.user else "—",
+                    "value": "—" if value is None else value,
+                },
+            )
+        )
+    return problems
+
+
 def _update(scores: list[Score], columns: list[str]) -> None:
     """One UPDATE per distinct set of new values: points and reasons repeat across units, and
     Django's bulk_update (a CASE branch per row and column) costs seconds for a whole edition."""
@@ -280,4 +331,6 @@ def _update(scores: list[Score], columns: list[str]) -> None:
     for score in scores:
         groups[tuple(getattr(score, column) for column in columns)].append(score.pk)
     for values, pks in groups.items():
-        Score.objects.filter(pk__in=pks).update(**dict(zip(columns, values, strict=True)))
+        Score.objects.filter(pk__in=pks).update(
+            **dict(zip(columns, values, strict=True)), version=F("version") + 1
+        )

@@ -2,8 +2,9 @@
 writers (the same for forms, imports and the admin) obeying it.
 
 The rule restated here from docs/rules.md, independently of the code: a unit officer writes only
-their own unit's self-assessment during self_assessment; an appraiser writes appraised points
-during appraisal; an admin sets up and fills an edition in any stage before it is published;
+their own unit's self-assessment during self_assessment, and replies to deductions on their own
+unit during review; an appraiser writes appraised points during appraisal and review, and answers
+replies during review; an admin sets up and fills an edition in any stage before it is published;
 nothing is writable once published.
 """
 
@@ -30,6 +31,7 @@ CHANGES = [
     Change.APPRAISED_POINTS,
     Change.SURVEY_POINTS,
     Change.PUBLISHED_RESULTS,
+    Change.REPLY,
 ]
 
 
@@ -39,8 +41,15 @@ def expected(role: str, stage: str, change: str, own_unit: bool) -> bool:
     if role == ADMIN:
         return True
     if role == UNIT_OFFICER:
-        return stage == "self_assessment" and change == Change.SELF_POINTS and own_unit
-    return stage == "appraisal" and change == Change.APPRAISED_POINTS
+        return own_unit and (stage, change) in {
+            ("self_assessment", Change.SELF_POINTS),
+            ("review", Change.REPLY),
+        }
+    return (stage, change) in {
+        ("appraisal", Change.APPRAISED_POINTS),
+        ("review", Change.APPRAISED_POINTS),
+        ("review", Change.REPLY),
+    }
 
 
 @pytest.mark.parametrize(
@@ -129,7 +138,7 @@ def test_a_unit_officer_cannot_write_outside_self_assessment(province_edition, o
     assert not Score.objects.exists()
 
 
-def test_an_appraiser_appraises_during_appraisal_only(province_edition):
+def test_an_appraiser_cannot_appraise_during_self_assessment(province_edition):
     appraiser = _user("thamdinh", APPRAISER)
     entries = [_entry(province_edition, Appraisal, "31", "1.1", "6")]
     Edition.objects.filter(pk=province_edition.pk).update(status="self_assessment")

@@ -1,0 +1,13 @@
+"""The staff screens, under /vi/staff/ and /en/staff/: each area keeps its own addresses."""
+
+from staff.views import accounts, appraisal, audit, editions, self_assessment
+
+app_name = "staff"
+
+urlpatterns = [
+    *accounts.urlpatterns,
+    *self_assessment.urlpatterns,
+    *appraisal.urlpatterns,
+    *editions.urlpatterns,
+    *audit.urlpatterns,
+]
