@@ -18,5 +18,6 @@ urlpatterns = [
 # Every public page lives under /vi/ and /en/: one address per page and language.
 urlpatterns += i18n_patterns(
     path("staff/", include("staff.urls")),
+    path("sipas/", include("surveys.urls")),
     path("", include("public.urls")),
 )

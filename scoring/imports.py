@@ -5,8 +5,9 @@ adds its own without `scoring` importing it.
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import tablib
 from django.conf import settings
@@ -19,7 +20,27 @@ from scoring.resources.base import FileResource
 from scoring.tabular import FileProblem, Limits, read_table
 
 KINDS: dict[str, type[FileResource]] = {}
+# Kinds with an importer of their own (respondent-level SIPAS files: hundreds of thousands of rows,
+# read and checked in bulk rather than row by row through a Resource).
+IMPORTERS: dict[str, "Importer"] = {}
 _CHUNK = 1 << 20
+
+# progress(done, total): rows handled so far of the file's rows, for progress bars.
+Progress = Callable[[int, int], None]
+
+
+class Importer(Protocol):
+    def __call__(
+        self,
+        source: bytes | BinaryIO,
+        filename: str,
+        *,
+        user,
+        source_line: str,
+        dry_run: bool,
+        progress: Progress | None,
+    ) -> "ImportReport": ...
+
 
 register(
     import_counts=gettext_noop("%(created)s created, %(updated)s updated, %(unchanged)s unchanged"),
@@ -33,6 +54,16 @@ def register_kind(resource: type[FileResource]) -> None:
     if KINDS.get(resource.kind, resource) is not resource:
         raise ValueError(f"the import kind {resource.kind!r} is registered twice")
     KINDS[resource.kind] = resource
+
+
+def register_importer(kind: str, importer: Importer) -> None:
+    if kind in KINDS or IMPORTERS.get(kind, importer) is not importer:
+        raise ValueError(f"the import kind {kind!r} is registered twice")
+    IMPORTERS[kind] = importer
+
+
+def kinds() -> list[str]:
+    return sorted({*KINDS, *IMPORTERS})
 
 
 def limits() -> Limits:
@@ -68,18 +99,33 @@ class ImportReport:
 
 
 def import_file(
-    kind: str, source: bytes | BinaryIO, filename: str, *, user=None, dry_run: bool = False
+    kind: str,
+    source: bytes | BinaryIO,
+    filename: str,
+    *,
+    user=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Check the whole file, then write all of it in one transaction, or nothing.
 
     The transaction also holds the lock on each edition the file names (taken as the file is
     checked, the same row lock publishing takes), so checking and writing see one state.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(KINDS))}")
-    report = ImportReport(kind=kind, dry_run=dry_run)
+    if kind not in KINDS and kind not in IMPORTERS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(kinds())}")
     source, digest = _fingerprinted(source)
     source_line = f"import {kind} {filename[:100]} sha256={digest}"
+    if kind in IMPORTERS:
+        return IMPORTERS[kind](
+            source,
+            filename,
+            user=user,
+            source_line=source_line,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    report = ImportReport(kind=kind, dry_run=dry_run)
     resource = KINDS[kind](user=user, source=source_line)
     try:
         # A file refused as a whole is refused before any query.

@@ -2,14 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from scoring.imports import KINDS, import_file
+from scoring.imports import import_file, kinds
 
 
 class Command(BaseCommand):
     help = "Validate a whole CSV/XLSX file of one kind, then import all of it or nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=kinds())
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--dry-run", action="store_true", help="validate and count, write nothing"
