@@ -1,0 +1,61 @@
+"""Staff accounts for tests: plain helpers, imported where needed (not registered as a plugin).
+
+    from tests.staff_fixtures import staff_user, verified_client, staff_client
+
+    officer = staff_user("unit_officer", unit=unit)          # bound to that unit
+    appraiser = staff_user("appraiser")
+    client = verified_client(client, appraiser)              # signed in, second factor passed
+    client = staff_client(client, "admin")                   # both at once
+
+A user made here has exactly one role group (and, for a unit officer, one UnitAssignment) and a
+confirmed TOTP device; verified_client signs the user in on the test client and marks the session
+as having passed that device, as staff:second_factor does after a correct code. For an admin
+superuser (the Django admin tests), make the user with create_superuser, then call
+verified_client on it: a device is added when the user has none.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from scoring.models import UnitAssignment
+from scoring.permissions import UNIT_OFFICER
+
+PASSWORD = "correct horse battery staple 42"
+
+
+def staff_user(role: str, *, unit=None, username: str | None = None, password: str = PASSWORD):
+    """A user with this role (a Group name of scoring.permissions.ROLES) and a confirmed TOTP
+    device; a unit officer needs `unit`, the unit they write for."""
+    if (role == UNIT_OFFICER) != (unit is not None):
+        raise ValueError("a unit officer needs a unit; other roles have none")
+    user = get_user_model().objects.create_user(
+        username or f"{role.replace('_', '-')}-{get_user_model().objects.count() + 1}",
+        password=password,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    if unit is not None:
+        UnitAssignment.objects.create(user=user, unit=unit)
+    totp_device(user)
+    return user
+
+
+def totp_device(user) -> TOTPDevice:
+    """The user's confirmed TOTP device, made if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def verified_client(client, user):
+    """The test client signed in as `user`, the second factor passed in this session."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+    return client
+
+
+def staff_client(client, role: str, *, unit=None):
+    """The test client signed in (second factor passed) as a new user of this role."""
+    return verified_client(client, staff_user(role, unit=unit))
