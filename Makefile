@@ -22,10 +22,14 @@ $(WEASYPRINT_LIBS):
 	mkdir -p $(VENV) && touch $@
 
 # A first run: SQLite in db.sqlite3 unless DATABASE_URL says otherwise, DEBUG on, demo data.
+# The task worker (large imports in the background) runs beside the server and stops with it:
+# a background job of a non-interactive shell ignores Ctrl-C, so the trap ends it.
 run: $(STAMP) $(WEASYPRINT_LIBS)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input -v1
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+		DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # What the browser tests (tests/browser/) drive: Debian's Chromium, never a browser build of
 # Playwright's own, and axe-core from package-lock.json, injected into the pages they open.
