@@ -5,6 +5,7 @@ self-assessed by the unit, then appraised by MoHA; `survey` leaves get survey po
 is kept (who, when, old, new, reason, source) as a ScoreChange row that the writer adds itself.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,16 +15,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
+from django.utils import formats, timezone
 from django.utils.translation import gettext_noop
 
 from scoring.editions import Change, Written, lock_edition
 from scoring.models import Criterion, Edition, Participant, Score, ScoreChange
+from scoring.permissions import UNIT_OFFICER, role_of
 from scoring.problems import Message, Refused, register
 from scoring.tree import POINTS_LIMIT, Tree
 
 # A whole-number column (respondents) is a 32-bit integer in PostgreSQL.
 COUNT_LIMIT = 2_147_483_647
 _BATCH = 500
+# ASCII digits only: Decimal() would also take other scripts' digits, "1e3" and "NaN".
+_POINTS_TEXT = re.compile(r"[0-9]{1,7}(\.[0-9]+)?|\.[0-9]+")
 URL_MAX_LENGTH = Score._meta.get_field("evidence_url").max_length
 
 register(
@@ -48,6 +53,13 @@ register(
     changed_meanwhile=gettext_noop(
         "%(code)s of %(name)s was changed by %(who)s while you were editing it: it is now "
         "%(value)s. Nothing was saved; check the value and save again"
+    ),
+    # Translators: %(text)s is what was typed in a points box.
+    points_not_a_number=gettext_noop('"%(text)s" is not a number of points (e.g. 7.5 or 7,5)'),
+    # Translators: %(name)s is the unit, %(date)s when its officer submitted.
+    submitted_locked=gettext_noop(
+        "the self-assessment of %(name)s was submitted on %(date)s and can no longer be "
+        "changed; an admin can give it back"
     ),
 )
 
@@ -76,6 +88,21 @@ def points_problem(
     if value > POINTS_LIMIT:
         return Message("above_limit", {"text": text, "limit": POINTS_LIMIT})
     return None
+
+
+def parse_points(text: str) -> tuple[Decimal | None, Message | None]:
+    """Points as a person types them: blank is none, and a comma is a decimal separator too, as
+    Vietnamese writes it ("7,5"). Returns (value, None) or (None, why it is not points)."""
+    compact = text.strip().replace(" ", "")
+    if not compact:
+        return None, None
+    if "," in compact and "." not in compact:
+        compact = compact.replace(",", ".")
+    if not _POINTS_TEXT.fullmatch(compact):
+        return None, Message("points_not_a_number", {"text": text.strip()})
+    value = Decimal(compact)
+    problem = points_problem(value, shown=text.strip())
+    return (None, problem) if problem else (value, None)
 
 
 def leaf_problem(edition: Edition, tree: Tree, code: str, method: str) -> Message | None:
@@ -121,11 +148,27 @@ def url_problem(url: str) -> Message | None:
 
 
 @dataclass(frozen=True)
+class EvidenceFile:
+    """An evidence file already in the private storage: its stored name, the name the unit
+    gave it, the type read from its content and its SHA-256 (kept in the audit row)."""
+
+    name: str
+    original_name: str
+    content_type: str
+    sha256: str
+
+    def audit_value(self) -> str:
+        return f"{self.name} sha256={self.sha256}"
+
+
+@dataclass(frozen=True)
 class SelfAssessment:
     participant: Participant
     leaf: Criterion
     points: object = KEEP  # Decimal, None (cleared) or KEEP
     evidence_url: object = KEEP
+    note: object = KEEP  # Score.self_note
+    evidence_file: object = KEEP  # EvidenceFile, None (removed) or KEEP
     version: int | None = None
 
 
@@ -156,10 +199,18 @@ class _Columns:
     points: str
     extra: tuple[tuple[str, str], ...] = field(default=())  # (entry attribute, Score column)
     reason: str = ""  # the entry attribute that is the reason of a points change
+    # Columns besides the points whose changes get audit rows too.
+    audited: frozenset[str] = frozenset()
 
 
+# The self-assessment's note and evidence are what the appraiser judges the points by, so a
+# change to them is kept in the audit trail as a change to the points is.
 _SELF = _Columns(
-    Change.SELF_POINTS, Criterion.Method.SELF, "self_points", (("evidence_url", "evidence_url"),)
+    Change.SELF_POINTS,
+    Criterion.Method.SELF,
+    "self_points",
+    (("evidence_url", "evidence_url"), ("note", "self_note"), ("evidence_file", "evidence_file")),
+    audited=frozenset({"evidence_url", "self_note", "evidence_file"}),
 )
 _APPRAISAL = _Columns(
     Change.APPRAISED_POINTS,
@@ -238,6 +289,10 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
         conflicts = _conflicts(entries, existing, columns)
         if conflicts:
             raise Refused(conflicts)
+        if columns.change == Change.SELF_POINTS and role_of(user) == UNIT_OFFICER:
+            locked = _submitted(entries)
+            if locked:
+                raise Refused(locked)
         mapping = (("points", columns.points), *columns.extra)
         created, updated, changes = [], [], []
         unchanged = set()
@@ -251,28 +306,32 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
             changed = False
             for attribute, column in mapping:
                 value = getattr(entry, attribute)
-                if value is KEEP or getattr(score, column) == value:
-                    continue
-                if value is None and column in {"evidence_url", "appraisal_reason"}:
+                if value is None and column in _TEXT_COLUMNS:
                     value = ""
-                old = getattr(score, column)
-                setattr(score, column, value)
+                if value is KEEP or _stored(score, column) == _comparable(value):
+                    continue
+                old = _stored(score, column)
+                _set(score, column, value)
                 changed = True
                 if column == columns.points:
                     reason = getattr(entry, columns.reason, KEEP) if columns.reason else ""
                     if reason is KEEP:
                         reason = getattr(score, "appraisal_reason", "")
-                    changes.append(
-                        ScoreChange(
-                            score=score,
-                            column=column,
-                            old_value="" if old is None else str(old),
-                            new_value="" if value is None else str(value),
-                            reason=reason or "",
-                            source=source,
-                            user=user,
-                        )
+                elif column in columns.audited:
+                    reason = ""
+                else:
+                    continue
+                changes.append(
+                    ScoreChange(
+                        score=score,
+                        column=column,
+                        old_value="" if old is None else str(old),
+                        new_value=_audit_value(value),
+                        reason=reason or "",
+                        source=source,
+                        user=user,
                     )
+                )
             if is_new:
                 score.version = 1
                 created.append(score)
@@ -281,13 +340,65 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
             else:
                 unchanged.add(key)
         Score.objects.bulk_create(created, batch_size=_BATCH)
-        _update(updated, [column for _attribute, column in mapping])
+        stored = [column for _attribute, column in mapping]
+        if "evidence_file" in stored:
+            stored += ["evidence_name", "evidence_type"]
+        _update(updated, stored)
         ScoreChange.objects.bulk_create(changes)
     return Written(
         frozenset((s.participant_id, s.criterion_id) for s in created),
         frozenset((s.participant_id, s.criterion_id) for s in updated),
         frozenset(unchanged),
     )
+
+
+_TEXT_COLUMNS = {"evidence_url", "appraisal_reason", "self_note", "evidence_file"}
+
+
+def _stored(score: Score, column: str):
+    # A FileField reads as a FieldFile; its stored name is what is compared and audited.
+    return score.evidence_file.name or "" if column == "evidence_file" else getattr(score, column)
+
+
+def _comparable(value):
+    return value.name if isinstance(value, EvidenceFile) else value
+
+
+def _set(score: Score, column: str, value) -> None:
+    if column != "evidence_file":
+        setattr(score, column, value)
+    elif isinstance(value, EvidenceFile):
+        score.evidence_file = value.name
+        score.evidence_name = value.original_name
+        score.evidence_type = value.content_type
+    else:
+        score.evidence_file, score.evidence_name, score.evidence_type = "", "", ""
+
+
+def _audit_value(value) -> str:
+    if isinstance(value, EvidenceFile):
+        return value.audit_value()
+    return "" if value is None else str(value)
+
+
+def _submitted(entries: list) -> list[Message]:
+    """A unit officer's submitted self-assessment is no longer theirs to change (docs/rules.md:
+    "until they submit it"); read under the edition's lock, so a save racing the submit loses."""
+    ids = {entry.participant.pk for entry in entries}
+    return [
+        Message(
+            "submitted_locked",
+            {
+                "name": participant.unit.name_vi_in(participant.edition.year),
+                "date": formats.date_format(
+                    timezone.localtime(participant.submitted_at), "SHORT_DATETIME_FORMAT"
+                ),
+            },
+        )
+        for participant in Participant.objects.filter(
+            pk__in=ids, submitted_at__isnull=False
+        ).select_related("unit", "edition")
+    ]
 
 
 def _conflicts(entries: list, existing: dict, columns: _Columns) -> list[Message]:
