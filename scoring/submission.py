@@ -1,0 +1,113 @@
+"""A unit's self-assessment submitted, and given back.
+
+docs/rules.md: a unit officer writes their unit's self-assessment during `self_assessment` and
+until they submit it. Submitting checks that every `self` leaf has self-assessed points, then
+marks the participant submitted; from then on scoring.points refuses the officer's writes. An
+admin may give a submitted self-assessment back, with a written reason. Both are recorded as
+EditionChange rows about the participant (who, when, old, new).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from scoring.editions import Change, lock_edition
+from scoring.models import Criterion, EditionChange, Participant, Score
+from scoring.permissions import ADMIN, role_of
+from scoring.problems import Message, Refused, register
+from scoring.tree import Tree
+
+register(
+    # Translators: %(codes)s lists sub-criterion codes, e.g. "1.1, 2.2".
+    self_points_missing=gettext_noop(
+        "the self-assessment is not complete: %(count)s sub-criteria have no points (%(codes)s)"
+    ),
+    already_submitted=gettext_noop("the self-assessment of %(name)s is already submitted"),
+    not_submitted=gettext_noop("the self-assessment of %(name)s has not been submitted"),
+    return_admins_only=gettext_noop("only an admin gives a submitted self-assessment back"),
+    return_reason_required=gettext_noop("giving a self-assessment back needs a written reason"),
+)
+
+
+def missing_self_points(participant: Participant, tree: Tree | None = None) -> list[str]:
+    """The codes of the `self` leaves that have no self-assessed points yet, in tree order."""
+    tree = tree or Tree.of(participant.edition)
+    entered = set(
+        Score.objects.filter(participant=participant, self_points__isnull=False).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    return [
+        leaf.code
+        for leaf in tree.leaves
+        if leaf.method == Criterion.Method.SELF and leaf.pk not in entered
+    ]
+
+
+def submit_self_assessment(participant: Participant, *, user, source: str = "web") -> Participant:
+    """The unit's self-assessment is complete and handed to the appraisers."""
+    with transaction.atomic():
+        # The same rule as a write of self points: an officer of this unit during
+        # self_assessment, or an admin before publishing.
+        lock_edition(
+            participant.edition, Change.SELF_POINTS, user=user, unit_ids=[participant.unit_id]
+        )
+        participant = _locked(participant)
+        name = participant.unit.name_vi_in(participant.edition.year)
+        if participant.submitted_at is not None:
+            raise Refused([Message("already_submitted", {"name": name})])
+        missing = missing_self_points(participant)
+        if missing:
+            params = {"count": len(missing), "codes": ", ".join(missing)}
+            raise Refused([Message("self_points_missing", params)])
+        participant.submitted_at = timezone.now()
+        participant.submitted_by = user
+        participant.save(update_fields=["submitted_at", "submitted_by"])
+        _record(participant, None, participant.submitted_at.isoformat(), user=user, source=source)
+    return participant
+
+
+def return_self_assessment(
+    participant: Participant, *, user, reason: str, source: str = "web"
+) -> Participant:
+    """An admin gives a submitted self-assessment back to its unit, which may change it again."""
+    if role_of(user) != ADMIN:
+        raise Refused([Message("return_admins_only")])
+    if not reason.strip():
+        raise Refused([Message("return_reason_required")])
+    with transaction.atomic():
+        lock_edition(
+            participant.edition, Change.SELF_POINTS, user=user, unit_ids=[participant.unit_id]
+        )
+        participant = _locked(participant)
+        if participant.submitted_at is None:
+            name = participant.unit.name_vi_in(participant.edition.year)
+            raise Refused([Message("not_submitted", {"name": name})])
+        submitted = participant.submitted_at.isoformat()
+        participant.submitted_at = None
+        participant.submitted_by = None
+        participant.save(update_fields=["submitted_at", "submitted_by"])
+        _record(participant, submitted, None, user=user, source=source, reason=reason.strip())
+    return participant
+
+
+def _locked(participant: Participant) -> Participant:
+    return (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("unit", "edition")
+        .get(pk=participant.pk)
+    )
+
+
+def _record(participant, old, new, *, user, source: str, reason: str = "") -> None:
+    new_value = {"submitted": new, **({"reason": reason} if reason else {})}
+    EditionChange.objects.create(
+        edition=participant.edition,
+        subject=EditionChange.Subject.PARTICIPANT,
+        action=EditionChange.Action.CHANGED,
+        key=participant.unit.code,
+        old_value={"submitted": old},
+        new_value=new_value,
+        user=user,
+        source=source,
+    )

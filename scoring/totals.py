@@ -1,0 +1,55 @@
+"""Subtotals per field and the total of one participant's points, from whatever points are at
+hand: stored ones, or those a form posted before they are saved (the self-assessment screen's
+"Recalculate totals" and its live totals both ask this, so the server is the one that adds up).
+
+Pure over the Tree: no queries. docs/rules.md: node points are the sum of their children's, the
+total is the sum of the fields; values have 2 decimals, so these sums are exact.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from scoring.tree import Tree
+
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class FieldTotal:
+    code: str
+    points: Decimal
+    max_points: Decimal
+    entered: int  # leaves with points
+    leaves: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    fields: list[FieldTotal]
+    points: Decimal
+    max_points: Decimal
+
+
+def totals(tree: Tree, points: dict[str, Decimal | None]) -> Totals:
+    """Per field and overall: the sum of the leaves' points (by leaf code; a leaf missing or None
+    counts 0) beside the maximum, with 2 decimals."""
+    by_field: dict[str, list] = {node.code: [] for node in tree.fields}
+    for leaf in tree.leaves:
+        by_field[leaf.field_code].append(points.get(leaf.code))
+    fields = [
+        FieldTotal(
+            code=node.code,
+            points=sum(
+                (value for value in by_field[node.code] if value is not None), Decimal(0)
+            ).quantize(TWO_PLACES),
+            max_points=node.max_points,
+            entered=sum(value is not None for value in by_field[node.code]),
+            leaves=len(by_field[node.code]),
+        )
+        for node in tree.fields
+    ]
+    return Totals(
+        fields=fields,
+        points=sum((total.points for total in fields), Decimal(0)).quantize(TWO_PLACES),
+        max_points=sum((total.max_points for total in fields), Decimal(0)),
+    )
