@@ -3,16 +3,23 @@
 Public pages never compute. This module gathers the final points, hands plain data to
 scoring.ranking, and stores what it returns in one transaction, then bumps the data version that
 every public cache key contains.
+
+compute_edition and _store are separate so that the review preview (staff/views/editions.py) can
+show what publishing would give without writing anything. Publishing inside a transaction rolled
+back after rendering would also show it, but the data version bumped in that transaction would be
+rolled back and reused by the next real publish: anything cached while rendering the preview
+would then be served to the public under that key.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring import ranking
+from scoring import corrections, lifecycle, ranking
 from scoring.models import (
     Average,
     Criterion,
@@ -24,6 +31,7 @@ from scoring.models import (
     Result,
     Score,
 )
+from scoring.permissions import ADMIN, role_of
 from scoring.tree import Tree
 
 ZERO = Decimal("0")
@@ -99,8 +107,53 @@ def _missing_points(
     return problems
 
 
+@dataclass
+class Computed:
+    """What publishing an edition would store, computed but not written: the outcome of every
+    participant (keyed by unit id), the averages, the appraised and survey totals per
+    participant id and each field's maximum. The review preview renders this directly."""
+
+    participants: list[Participant]
+    outcomes: list[ranking.Outcome]
+    averages: ranking.Averages
+    totals: dict
+    field_max: dict[str, Decimal]
+    previous: dict[int, ranking.Previous]
+
+
+def compute_edition(edition: Edition) -> Computed:
+    """Every result of the edition as publishing would store it, or PublishRefused listing what
+    is missing. Reads only: nothing is written, no cache is touched."""
+    participants = list(
+        edition.participants.select_related("unit__region", "summary").prefetch_related(
+            "unit__predecessors", "unit__former_names"
+        )
+    )
+    previous = _previous_results(edition)
+    thresholds = ranking.Thresholds(edition.group_a, edition.group_b, edition.group_c)
+    if edition.summary_only:
+        outcomes, averages, totals, field_max = _summary(
+            edition, participants, thresholds, previous
+        )
+    else:
+        leaves, final = _final_points(edition)
+        problems = _missing_points(edition, participants, leaves, final)
+        if problems:
+            raise PublishRefused(problems)
+        outcomes, averages, totals, field_max = _scored(
+            edition, participants, leaves, final, thresholds, previous
+        )
+    return Computed(participants, outcomes, averages, totals, field_max, previous)
+
+
 def publish_edition(edition: Edition, *, user=None) -> Edition:
-    """Compute and store every result of the edition and mark it published, or refuse."""
+    """Compute and store every result of the edition and mark it published, or refuse.
+
+    A user publishing (the web) must be an admin and the edition in review, the stage before
+    publishing (docs/rules.md: only admins move an edition, one stage at a time); no user is the
+    system (the publish command, the demo), which may publish an edition from any stage.
+    Republishing an edition reopened for correction records the Correction: which units' index,
+    rank or group changed, from what to what."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if edition.is_published:
@@ -110,32 +163,30 @@ def publish_edition(edition: Edition, *, user=None) -> Edition:
                     % {"year": edition.year, "level": edition.level}
                 ]
             )
-        participants = list(
-            edition.participants.select_related("unit__region", "summary").prefetch_related(
-                "unit__predecessors", "unit__former_names"
-            )
-        )
-        previous = _previous_results(edition)
-        thresholds = ranking.Thresholds(edition.group_a, edition.group_b, edition.group_c)
-        if edition.summary_only:
-            outcomes, averages, totals, field_max = _summary(
-                edition, participants, thresholds, previous
-            )
-        else:
-            leaves, final = _final_points(edition)
-            problems = _missing_points(edition, participants, leaves, final)
-            if problems:
-                raise PublishRefused(problems)
-            outcomes, averages, totals, field_max = _scored(
-                edition, participants, leaves, final, thresholds, previous
-            )
-        _store(edition, participants, outcomes, averages, totals, field_max, previous)
+        if user is not None:
+            _check_publisher(edition, user)
+        computed = compute_edition(edition)
+        reopening = corrections.pending_reopening(edition)
+        before = corrections.published_figures(edition) if reopening else None
+        _store(edition, computed)
         edition.status = Edition.Status.PUBLISHED
         edition.published_at = timezone.now()
         edition.save(update_fields=["status", "published_at"])
         EditionEvent.objects.create(edition=edition, action=EditionEvent.Action.PUBLISH, user=user)
+        if reopening is not None:
+            corrections.record_correction(edition, reopening, before, computed.outcomes, user=user)
         DataVersion.bump()
     return edition
+
+
+def _check_publisher(edition: Edition, user) -> None:
+    """The lifecycle's own refusals (scoring.lifecycle), as lines of a PublishRefused."""
+    if role_of(user) != ADMIN:
+        raise PublishRefused([str(lifecycle.Message("admins_only"))])
+    if edition.status != Edition.Status.REVIEW:
+        stage = edition.get_status_display()
+        params = {"year": edition.year, "level": edition.level, "stage": stage}
+        raise PublishRefused([str(lifecycle.Message("wrong_stage", params))])
 
 
 def _previous_results(edition: Edition) -> dict[int, ranking.Previous]:
@@ -216,7 +267,9 @@ def _summary(edition, participants, thresholds, previous):
     return outcomes, averages, totals, {}
 
 
-def _store(edition, participants, outcomes, averages, totals, field_max, previous) -> None:
+def _store(edition: Edition, computed: Computed) -> None:
+    participants, outcomes, averages = computed.participants, computed.outcomes, computed.averages
+    totals, field_max, previous = computed.totals, computed.field_max, computed.previous
     Result.objects.filter(edition=edition).delete()
     Average.objects.filter(edition=edition).delete()
     by_unit = {p.unit_id: p for p in participants}

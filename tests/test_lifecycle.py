@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from scoring.lifecycle import open_appraisal, open_review, open_self_assessment, reopen_edition
 from scoring.models import Edition, EditionEvent
 from scoring.problems import Refused
-from scoring.publish import publish_edition
+from scoring.publish import PublishRefused, publish_edition
 from tests.conftest import lines
 
 
@@ -63,8 +63,8 @@ def test_only_an_admin_moves_an_edition(province_edition):
     ]
 
 
-def test_a_correction_needs_a_written_reason(scored_provinces, admin_user):
-    edition = publish_edition(scored_provinces, user=admin_user)
+def test_a_correction_needs_a_written_reason(published, admin_user):
+    edition = published
 
     with pytest.raises(Refused) as refusal:
         reopen_edition(edition, user=admin_user, reason="   ")
@@ -82,3 +82,37 @@ def test_a_reopened_edition_leaves_the_cached_public_pages_at_once(client, publi
 
     assert b"90.00" not in client.get(chart).content
     assert client.get("/en/rankings/2019/province/").status_code == 404
+
+
+def test_only_an_admin_publishes(scored_provinces, admin_user):
+    edition = open_review(
+        open_appraisal(open_self_assessment(scored_provinces, user=admin_user), user=admin_user),
+        user=admin_user,
+    )
+    appraiser = get_user_model().objects.create_user("thamdinh", password="x")
+    appraiser.groups.add(Group.objects.get(name="appraiser"))
+
+    with pytest.raises(PublishRefused) as refusal:
+        publish_edition(edition, user=appraiser)
+
+    assert refusal.value.problems == ["only an admin moves an edition from one stage to the next"]
+    assert Edition.objects.get(pk=edition.pk).status == "review"
+    assert not edition.results.exists()
+
+
+def test_an_admin_publishes_only_from_review(scored_provinces, admin_user):
+    edition = open_self_assessment(scored_provinces, user=admin_user)
+
+    with pytest.raises(PublishRefused) as refusal:
+        publish_edition(edition, user=admin_user)
+
+    assert refusal.value.problems == [
+        "the 2019 province edition is in the Self-assessment stage; it cannot move on from "
+        "there this way"
+    ]
+    assert not edition.results.exists()
+
+
+def test_the_system_publishes_from_any_stage(scored_provinces):
+    # The publish command and the demo run as the system (no user).
+    assert publish_edition(scored_provinces).status == "published"

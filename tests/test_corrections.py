@@ -1,0 +1,109 @@
+"""scoring.corrections: republishing a reopened edition records a Correction with the figures
+that changed, unit by unit, from what to what; the public corrections page and each affected
+profile show it in both languages."""
+
+import pytest
+
+from scoring.lifecycle import reopen_edition
+from scoring.models import Correction, Edition, EditionEvent
+from scoring.publish import publish_edition
+from tests.conftest import imported
+from tests.staff_fixtures import staff_user
+
+REASON = "Hải Phòng: điểm 1.1 nhập sai"
+
+
+def corrected(edition: Edition) -> Edition:
+    """The published provinces reopened by an admin and Hải Phòng's 1.1 appraised 6 → 7:
+    Hải Phòng 15 → 16 of 20 (75.00 → 80.00, group C → B, rank 2 alone), Lào Cai stays at 75.00
+    but drops from a shared 2nd to 3rd; Hà Nội does not change."""
+    admin = staff_user("admin")
+    reopen_edition(edition, user=admin, reason=REASON)
+    imported(
+        "scores",
+        """\
+        year,level,unit,criterion,self_points,appraised_points,appraisal_reason
+        2019,province,31,1.1,7,7,
+        """,
+    )
+    return publish_edition(edition)
+
+
+def changes(correction: Correction) -> list[tuple[str, str, str, str]]:
+    return [
+        (v.unit.code, v.figure, v.old_value, v.new_value)
+        for v in correction.values.select_related("unit").order_by("unit__code", "figure")
+    ]
+
+
+def test_republishing_records_the_changed_figures_of_the_changed_units_only(published):
+    corrected(published)
+
+    correction = Correction.objects.get()
+    assert changes(correction) == [
+        ("10", "rank", "2", "3"),
+        ("31", "group", "C", "B"),
+        ("31", "index", "75.00", "80.00"),
+    ]
+
+
+def test_the_correction_keeps_the_reason_and_the_dates_of_the_reopening_and_publication(
+    published,
+):
+    corrected(published)
+
+    correction = Correction.objects.get()
+    reopening = EditionEvent.objects.get(action="reopen")
+    republication = EditionEvent.objects.filter(action="publish").order_by("-pk").first()
+    assert correction.edition == published
+    assert correction.reason == REASON
+    assert correction.reopened_at == reopening.at
+    assert correction.published_at == Edition.objects.get(pk=published.pk).published_at
+    assert correction.published_at >= republication.at.replace(microsecond=0)
+
+
+def test_a_first_publication_records_no_correction(scored_provinces):
+    publish_edition(scored_provinces)
+
+    assert not Correction.objects.exists()
+
+
+def test_a_republication_that_changes_nothing_records_a_correction_without_values(published):
+    reopen_edition(published, user=staff_user("admin"), reason="Kiểm tra lại")
+    publish_edition(published)
+
+    correction = Correction.objects.get()
+    assert correction.reason == "Kiểm tra lại"
+    assert not correction.values.exists()
+
+
+def test_ranks_in_the_region_that_change_are_recorded(published):
+    """Hải Phòng 75 → 95 (1.1: 6 → 8, 2.1: 4 → 5, 2.2: 2 → 3) passes Hà Nội in the country
+    and in their region; Lào Cai, alone in its region, only drops a rank in the country."""
+    reopen_edition(published, user=staff_user("admin"), reason="Hải Phòng")
+    imported(
+        "scores",
+        """\
+        year,level,unit,criterion,self_points,appraised_points,appraisal_reason
+        2019,province,31,1.1,8,8,
+        2019,province,31,2.1,5,5,
+        2019,province,31,2.2,3,3,
+        """,
+    )
+    publish_edition(published)
+
+    assert changes(Correction.objects.get()) == [
+        ("01", "rank", "1", "2"),
+        ("01", "rank_in_region", "1", "2"),
+        ("10", "rank", "2", "3"),
+        ("31", "group", "C", "A"),
+        ("31", "index", "75.00", "95.00"),
+        ("31", "rank", "2", "1"),
+        ("31", "rank_in_region", "2", "1"),
+    ]
+
+
+@pytest.fixture
+def correction(published) -> Correction:
+    corrected(published)
+    return Correction.objects.get()
