@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from provinces.models import FormerName, Region, Unit
 
@@ -9,9 +10,10 @@ class FormerNameInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SimpleHistoryAdmin):
     """Units are reference data; an admin corrects them here, e.g. the region of a province of
-    2025, which is provisional for 7 of them (provinces/data/README.md)."""
+    2025, which is provisional for 7 of them (provinces/data/README.md). Each change is kept by
+    django-simple-history (its History page here; the staff's recent changes list it too)."""
 
     list_display = [
         "code",
@@ -30,4 +32,4 @@ class UnitAdmin(admin.ModelAdmin):
     inlines = [FormerNameInline]
 
 
-admin.site.register(Region)
+admin.site.register(Region, SimpleHistoryAdmin)

@@ -402,7 +402,11 @@ class History(Source):
                 edition=self.edition_of(record),
                 unit=self.unit_of(record),
                 subject=self.subject_of(record),
-                old=self.text(changes[record.history_id], 0, names),
+                old=self.text(changes[record.history_id], 0, names)
+                if record.previous_id or record.history_type != "~"
+                # Rows made before their model was tracked (the reference data's migrations)
+                # have no record to compare with until `populate_history` gives them one.
+                else str(_("(no earlier record)")),
                 new=self.text(changes[record.history_id], 1, names),
                 reason="",
                 source=record.history_change_reason or _inferred_source(record.history_user),
@@ -440,6 +444,13 @@ class UnitHistory(History):
 
     def subject_of(self, record):
         return f"{record.name_vi} ({record.code})"
+
+    def unit_of(self, record):
+        return self._units.get(record.id)
+
+    def entries(self, rows):
+        self._units = Unit.objects.in_bulk({r.id for r in rows})
+        return super().entries(rows)
 
 
 class RegionHistory(History):
