@@ -5,6 +5,7 @@ adds its own without `scoring` importing it.
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
@@ -14,7 +15,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_noop
 from import_export.exceptions import ImportError as ImportExportError
+from import_export.results import Result
 
+from scoring import batches
+from scoring.models import ImportBatch
 from scoring.problems import Message, Refused, register
 from scoring.resources.base import FileResource
 from scoring.tabular import FileProblem, Limits, read_table
@@ -24,6 +28,7 @@ KINDS: dict[str, type[FileResource]] = {}
 # read and checked in bulk rather than row by row through a Resource).
 IMPORTERS: dict[str, "Importer"] = {}
 _CHUNK = 1 << 20
+_PROGRESS_EVERY = 500
 
 # progress(done, total): rows handled so far of the file's rows, for progress bars.
 Progress = Callable[[int, int], None]
@@ -84,6 +89,9 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # import-export's row-by-row result (a Resource kind's preview) and the batch recorded.
+    result: Result | None = field(default=None, repr=False, compare=False)
+    batch: ImportBatch | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -106,15 +114,54 @@ def import_file(
     user=None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    via: str = ImportBatch.Source.COMMAND,
+    batch: ImportBatch | None = None,
 ) -> ImportReport:
     """Check the whole file, then write all of it in one transaction, or nothing.
 
     The transaction also holds the lock on each edition the file names (taken as the file is
     checked, the same row lock publishing takes), so checking and writing see one state.
+
+    Every call is recorded as an ImportBatch (`via`: command, admin or task), opened before the
+    file is read and closed, in a transaction of its own, with the counts and the outcome;
+    `batch` is the queued row a background worker fills instead of a new one. While the import
+    runs, its progress and a heartbeat go to the batch from another connection.
     """
     if kind not in KINDS and kind not in IMPORTERS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(kinds())}")
-    source, digest = _fingerprinted(source)
+    source, digest, size = _fingerprinted(source)
+    batch = batches.open_batch(
+        kind, filename, user=user, via=via, dry_run=dry_run, size=size, sha256=digest, batch=batch
+    )
+    started = time.monotonic()
+    writer = batches.ProgressWriter(batch)
+
+    def reported(done: int, total: int) -> None:
+        writer(done, total)
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        with writer:
+            report = _import(kind, source, filename, digest, user, dry_run, reported, writer)
+    except BaseException as error:
+        _from_writer(batch, writer)
+        batches.fail_batch(batch, error, seconds=time.monotonic() - started)
+        raise
+    _from_writer(batch, writer)
+    batches.close_batch(batch, report, seconds=time.monotonic() - started)
+    report.batch = batch
+    return report
+
+
+def _from_writer(batch: ImportBatch | None, writer: batches.ProgressWriter) -> None:
+    if batch is None:
+        return
+    for name, value in writer.latest.items():
+        setattr(batch, name, value)
+
+
+def _import(kind, source, filename, digest, user, dry_run, progress, writer) -> ImportReport:
     source_line = f"import {kind} {filename[:100]} sha256={digest}"
     if kind in IMPORTERS:
         return IMPORTERS[kind](
@@ -129,7 +176,9 @@ def import_file(
     resource = KINDS[kind](user=user, source=source_line)
     try:
         # A file refused as a whole is refused before any query.
+        writer.phase("checking")
         table = read_table(source, filename, sheet=kind, limits=limits())
+        table.rows = _counted(table.rows, progress)
         with transaction.atomic():
             checked = resource.check(table)
             report.warnings = checked.warnings
@@ -137,8 +186,9 @@ def import_file(
                 report.problems = checked.problems.listed()
                 report.problem_count = checked.problems.count
                 return report
+            writer.phase("writing")
             try:
-                resource.import_data(
+                report.result = resource.import_data(
                     tablib.Dataset(), dry_run=dry_run, use_transactions=True, raise_errors=True
                 )
             except ImportExportError as error:
@@ -160,22 +210,32 @@ def import_file(
     return report
 
 
-def _fingerprinted(source: bytes | BinaryIO) -> tuple[bytes | BinaryIO, str]:
-    """The source to read and its SHA-256 for the audit trail. A stream that cannot seek (a pipe)
-    is read into memory, at most one byte past the size limit (the reader refuses it then); a file
-    over the limit is refused unread, so it is not hashed."""
+def _counted(rows, progress: Progress):
+    """The rows, reporting how many were read (the total is not known before the end)."""
+    number = 0
+    for number, row in enumerate(rows, start=1):
+        if number % _PROGRESS_EVERY == 0:
+            progress(number, 0)
+        yield row
+    progress(number, number)
+
+
+def _fingerprinted(source: bytes | BinaryIO) -> tuple[bytes | BinaryIO, str, int]:
+    """The source to read, its SHA-256 for the audit trail, and its size. A stream that cannot
+    seek (a pipe) is read into memory, at most one byte past the size limit (the reader refuses
+    it then); a file over the limit is refused unread, so it is not hashed."""
     limit = settings.IMPORT_MAX_BYTES
     if not isinstance(source, bytes | bytearray) and not source.seekable():
         source = source.read(limit + 1)
     if isinstance(source, bytes | bytearray):
-        return source, hashlib.sha256(source).hexdigest()
+        return source, hashlib.sha256(source).hexdigest(), len(source)
     start = source.tell()
-    if source.seek(0, 2) - start > limit:
-        source.seek(start)
-        return source, ""
+    size = source.seek(0, 2) - start
     source.seek(start)
+    if size > limit:
+        return source, "", size
     digest = hashlib.sha256()
     while chunk := source.read(_CHUNK):
         digest.update(chunk)
     source.seek(start)
-    return source, digest.hexdigest()
+    return source, digest.hexdigest(), size

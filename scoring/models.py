@@ -479,3 +479,68 @@ class CorrectedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.figure}: {self.old_value} → {self.new_value}"
+
+
+# --- Import batches (written by scoring/batches.py; owned by the admin-import work) ---------
+
+
+class ImportBatch(models.Model):
+    """One import of one file, from the command line, the admin or the background worker: who,
+    when, which file (name, size, SHA-256), what it counted and how it ended. A file waiting
+    for the worker keeps its bytes here (`data`) until it is imported."""
+
+    class Source(models.TextChoices):
+        COMMAND = "command", _("Command line")
+        ADMIN = "admin", _("Admin")
+        TASK = "task", _("Background task")
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", _("Interrupted")
+
+    kind = models.CharField(max_length=32)
+    filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+    )
+    source = models.CharField(max_length=16, choices=Source.choices)
+    dry_run = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    # The first problems as the command prints them (English), one a line.
+    problems = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration = models.DurationField(null=True, blank=True)
+    # Progress while running, written from outside the import's transaction.
+    phase = models.CharField(max_length=16, blank=True)
+    done = models.PositiveBigIntegerField(default=0)
+    total = models.PositiveBigIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    data = models.BinaryField(null=True, blank=True, editable=False)
+    # The dry run that this import confirms (same bytes: same SHA-256).
+    preview = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="confirmations"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        indexes = [models.Index(fields=["kind", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} {self.started_at:%Y-%m-%d %H:%M}"
