@@ -29,7 +29,7 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no.")
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -37,8 +37,10 @@ def _env_int(name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
-    if value <= 0:
-        raise ImproperlyConfigured(f"{name}={raw!r} must be positive.")
+    if value < minimum:
+        if minimum == 1:
+            raise ImproperlyConfigured(f"{name}={raw!r} must be positive.")
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
     return value
 
 
@@ -47,6 +49,34 @@ def _env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _env_choice(name: str, default: str, choices: set[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw.strip() not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(sorted(choices))}.")
+    return raw.strip()
+
+
+def _cache(url: str) -> dict:
+    """CACHE_URL: redis://host:port/db (or rediss://, shared by every app container) or
+    locmem:// (one cache per process, the default)."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":
+        # Django's default of 300 entries would evict pages and charts of the current data
+        # version long before memory matters.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": _env_int("CACHE_MAX_ENTRIES", 2000)},
+        }
+    # The URL may hold a password: only its scheme is echoed.
+    raise ImproperlyConfigured(
+        "CACHE_URL must start with redis:// or rediss://, or be locmem:// "
+        f"(got {url.split(':')[0]!r})."
+    )
 
 
 # What Django's deploy check (security.W009) asks of a production key; refused here at start-up
@@ -93,7 +123,13 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] i
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     try:
-        _database = dj_database_url.parse(_database_url, conn_max_age=60)
+        # Persistent connections, checked before reuse: a connection broken by a database
+        # restart is replaced at the next request instead of failing it (no app restart).
+        _database = dj_database_url.parse(
+            _database_url,
+            conn_max_age=_env_int("CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
     except Exception as error:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
     if _database["ENGINE"] not in {
@@ -101,6 +137,11 @@ if _database_url:
         "django.db.backends.sqlite3",
     }:
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # libpq waits forever by default: an unreachable database would hold every worker.
+        _database.setdefault("OPTIONS", {})["connect_timeout"] = _env_int(
+            "DATABASE_CONNECT_TIMEOUT", 5
+        )
 else:
     # The embedded default for a first run; production and CI set DATABASE_URL.
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
@@ -108,6 +149,7 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    "parindex",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -123,6 +165,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "provinces",
     "scoring",
     "surveys",
@@ -131,8 +174,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one log line per request with its duration and query count.
+    "parindex.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Whole public responses by data version, answered before sessions, CSRF, authentication
+    # and the database are touched (a database outage leaves cached pages up).
+    "parindex.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside the page cache: a cached page is stored with its policy header.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -230,7 +280,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # editions it names for as long as it checks and writes.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": _cache(os.environ.get("CACHE_URL", "").strip() or "locmem://")}
+# The whole-page cache of public pages (parindex/middleware.py); off only where a test counts
+# a view's own queries or changes rows behind the writers' backs.
+PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+# How long a process trusts the data version it last read before asking the database again;
+# a publish clears it at once in the shared cache (Redis), other processes follow within this.
+DATA_VERSION_SECONDS = _env_int("DATA_VERSION_SECONDS", 2)
+# Browsers and CDNs may reuse a public page this long without asking; after that they
+# revalidate with If-None-Match / If-Modified-Since and usually get a 304.
+PUBLIC_MAX_AGE = _env_int("PUBLIC_MAX_AGE", 60, minimum=0)
+# The answer's Retry-After while the database is unreachable.
+OUTAGE_RETRY_AFTER = _env_int("OUTAGE_RETRY_AFTER", 30)
 
 # Import limits: a file larger than this, or an XLSX that would unpack to more, is refused
 # before it is parsed (zip bombs).
@@ -239,12 +300,65 @@ IMPORT_MAX_UNPACKED_BYTES = _env_int("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Embeds (public/views/embeds.py) lift this for themselves only.
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Off by default: TLS usually ends at the proxy in front, which redirects itself; turn it on
+# (with SECURE_PROXY_SSL_HEADER) when the portal should redirect http:// to https://.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+if _env_bool("SECURE_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that always sets X-Forwarded-Proto itself (docs/deployment.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sent on https:// answers only; a year once the site is known to serve https:// everywhere.
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "parindex.views.csrf_failure"
 
+# No inline script or style anywhere: pages are plain HTML with the site's stylesheets, charts
+# are SVG files, and the favicon is a data: URL.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+    }
+}
+
+# One line per event as key=value pairs (parindex/logs.py), on standard error for the
+# container's log collector: requests on "parindex.request", imports, publishes and stage
+# changes on "parindex.audit".
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "fields": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "fields"}},
+    "root": {
+        "handlers": ["console"],
+        "level": _env_choice(
+            "LOG_LEVEL", "WARNING", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+        ),
+    },
+    "loggers": {
+        "parindex": {
+            "level": _env_choice(
+                "PARINDEX_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+            )
+        },
+        # Every 4xx is already a request line; Django's own copy would say it twice.
+        "django.request": {"level": "ERROR"},
+    },
 }

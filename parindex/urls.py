@@ -9,6 +9,8 @@ from public.views.robots import robots
 
 urlpatterns = [
     path("", views.root, name="root"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     # Outside the language prefix: crawlers look for them at the root.
@@ -21,3 +23,8 @@ urlpatterns += i18n_patterns(
     path("sipas/", include("surveys.urls")),
     path("", include("public.urls")),
 )
+
+handler400 = "parindex.views.bad_request"
+handler403 = "parindex.views.permission_denied"
+handler404 = "parindex.views.page_not_found"
+handler500 = "parindex.views.server_error"

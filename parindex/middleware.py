@@ -1,0 +1,144 @@
+"""Site-wide middleware: the request log and the whole-page cache of the public pages."""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
+
+from parindex.cache import data_version, safe_get, safe_set
+from parindex.logs import fields
+
+log = logging.getLogger("parindex.request")
+
+# Public pages outside the language prefix; everything under /<lang>/ is public except these.
+_ROOT_PAGES = {"/robots.txt", "/sitemap.xml"}
+_PRIVATE = ("staff/", "sipas/")
+_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+# Cookies that can change what a page shows: a signed-in user's session, a pending message.
+_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+_MAX_BYTES = 2 * 1024 * 1024
+
+
+class _QueryCount:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+class RequestLogMiddleware:
+    """One line per request: method, path (never the query string, which may carry a search or
+    a token), status, duration in milliseconds, SQL queries and how the page cache answered."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        queries = _QueryCount()
+        with connection.execute_wrapper(queries):
+            response = self.get_response(request)
+        log.info(
+            fields(
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                duration_ms=f"{(time.perf_counter() - started) * 1000:.1f}",
+                queries=queries.count,
+                cache=getattr(request, "page_cache", "-"),
+            )
+        )
+        return response
+
+
+def _language(path: str) -> str | None:
+    """The language of a public page's path, "" for the root pages, None for anything else."""
+    if path in _ROOT_PAGES:
+        return ""
+    parts = path.split("/", 2)
+    if len(parts) < 3 or parts[1] not in _LANGUAGES or parts[2].startswith(_PRIVATE):
+        return None
+    return parts[1]
+
+
+class PageCacheMiddleware:
+    """Whole public pages (HTML, charts, downloads) for anonymous readers, stored under the data
+    version, the language and the full address, and answered before sessions, CSRF,
+    authentication or the views touch the database. Each stored page carries an ETag and a
+    Last-Modified (the data version's time), so a repeat visit gets a 304.
+
+    Only a plain 200 is stored: nothing that sets a cookie, varies by cookie, holds a CSRF
+    token or says no-store; staff pages, SIPAS screens and the admin are never looked up.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = _language(request.path)
+        if (
+            language is None
+            or not settings.PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+        ):
+            request.page_cache = "bypass"
+            return self.get_response(request)
+        version = data_version()
+        if version is None:
+            request.page_cache = "bypass"
+            return self.get_response(request)
+        digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        key = f"page:{version.number}:{language}:{digest}"
+        stored = safe_get(key)
+        if stored is not None:
+            request.page_cache = "hit"
+            return _conditional(request, _rebuilt(stored))
+        request.page_cache = "miss"
+        response = self.get_response(request)
+        if request.method == "GET" and _storable(request, response):
+            etag = hashlib.md5(response.content, usedforsecurity=False).hexdigest()[:16]
+            response["ETag"] = f'"{version.number}-{language or "-"}-{etag}"'
+            if version.last_modified:
+                response["Last-Modified"] = version.last_modified
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+            safe_set(key, (response.status_code, list(response.items()), response.content), None)
+        return _conditional(request, response)
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in response.get("Vary", "").lower()
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not any(word in control for word in ("no-store", "no-cache", "private"))
+        and len(response.content) <= _MAX_BYTES
+    )
+
+
+def _rebuilt(stored: tuple) -> HttpResponse:
+    status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if not response.has_header("ETag"):
+        return response
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=last_modified, response=response
+    )
