@@ -1,1 +1,385 @@
-urlpatterns = []
+"""The editions screens (admins): every edition's stage and progress, one edition's event log and
+its one next step (open self-assessment, appraisal, review; publish after a confirmation; reopen a
+published edition with a written reason), and the private preview of the results in review.
+
+The steps are scoring.lifecycle's and scoring.publish's functions, which check the role and the
+stage again under the edition's lock; a refusal is shown on the page it came from, with what was
+typed kept in the form.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from provinces.localized import localized
+from public.profiles import BestUnit, FieldLine, _tree
+from public.rankings import RankingRow
+from scoring import lifecycle
+from scoring.models import Criterion, Edition, EditionEvent, Participant, Score
+from scoring.permissions import ADMIN
+from scoring.problems import Refused
+from scoring.publish import Computed, PublishRefused, compute_edition, publish_edition
+from scoring.ranking import mean_half_up
+from staff.access import staff_required
+
+RECENT_EVENTS = 3
+
+# The one step forward from each stage before review, as the lifecycle's verbs.
+_STEPS = {
+    Edition.Status.DRAFT: (
+        EditionEvent.Action.OPEN_SELF_ASSESSMENT,
+        lifecycle.open_self_assessment,
+    ),
+    Edition.Status.SELF_ASSESSMENT: (EditionEvent.Action.OPEN_APPRAISAL, lifecycle.open_appraisal),
+    Edition.Status.APPRAISAL: (EditionEvent.Action.OPEN_REVIEW, lifecycle.open_review),
+}
+
+
+@dataclass
+class Progress:
+    """How far an edition has come: participants, submitted self-assessments and appraised
+    leaves (self-assessed leaves with appraised points, of all participants' such leaves)."""
+
+    edition: Edition
+    participants: int = 0
+    submitted: int = 0
+    appraised: int = 0
+    to_appraise: int = 0
+    events: list[EditionEvent] = field(default_factory=list)
+
+    @property
+    def percent_appraised(self) -> int | None:
+        if not self.to_appraise:
+            return None
+        return self.appraised * 100 // self.to_appraise
+
+
+def _progress(editions: list[Edition], events: int | None = RECENT_EVENTS) -> list[Progress]:
+    """Each edition's progress in four queries, however many editions."""
+    rows = {e.pk: Progress(e) for e in editions}
+    for edition_id, count, submitted in (
+        Participant.objects.filter(edition__in=rows)
+        .values("edition")
+        .annotate(n=Count("id"), s=Count("id", filter=Q(submitted_at__isnull=False)))
+        .values_list("edition", "n", "s")
+    ):
+        rows[edition_id].participants, rows[edition_id].submitted = count, submitted
+    leaves = dict(
+        Criterion.objects.filter(edition__in=rows, method=Criterion.Method.SELF)
+        .values("edition")
+        .annotate(n=Count("id"))
+        .values_list("edition", "n")
+    )
+    for edition_id, count in (
+        Score.objects.filter(
+            participant__edition__in=rows,
+            criterion__method=Criterion.Method.SELF,
+            appraised_points__isnull=False,
+        )
+        .values("participant__edition")
+        .annotate(n=Count("id"))
+        .values_list("participant__edition", "n")
+    ):
+        rows[edition_id].appraised = count
+    for row in rows.values():
+        row.to_appraise = leaves.get(row.edition.pk, 0) * row.participants
+    for event in EditionEvent.objects.filter(edition__in=rows).select_related("user"):
+        kept = rows[event.edition_id].events
+        if events is None or len(kept) < events:
+            kept.append(event)
+    return list(rows.values())
+
+
+@staff_required(ADMIN)
+def editions(request: HttpRequest) -> HttpResponse:
+    rows = _progress(list(Edition.objects.order_by("-year", "level")))
+    return render(request, "staff/editions.html", {"rows": rows})
+
+
+def _edition_page(request, edition: Edition, *, note: str = "", problems=(), status: int = 200):
+    progress = _progress([edition], events=None)[0]
+    step = _STEPS.get(edition.status)
+    return render(
+        request,
+        "staff/edition.html",
+        {
+            "edition": edition,
+            "progress": progress,
+            "step": step[0] if step else None,
+            "step_label": EditionEvent.Action(step[0]).label if step else "",
+            "note": note,
+            "problems": [str(problem) for problem in problems],
+        },
+        status=status,
+    )
+
+
+@staff_required(ADMIN)
+def edition(request: HttpRequest, edition_id: int) -> HttpResponse:
+    return _edition_page(request, get_object_or_404(Edition, pk=edition_id))
+
+
+@require_POST
+@staff_required(ADMIN)
+def move(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The next stage, as the button asked: refused if the edition has moved meanwhile."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    action = request.POST.get("action", "")
+    functions = dict(_STEPS.values())
+    if action not in functions:
+        return HttpResponseBadRequest("unknown action")
+    note = request.POST.get("note", "").strip()
+    try:
+        functions[action](edition, user=request.user, note=note)
+    except Refused as refusal:
+        edition.refresh_from_db()
+        return _edition_page(request, edition, note=note, problems=refusal.problems, status=409)
+    messages.success(request, EditionEvent.Action(action).label)
+    return redirect("staff:edition", edition.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(ADMIN)
+def publish(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The confirmation page (GET) and the publication (POST) of an edition in review."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            publish_edition(edition, user=request.user)
+        except PublishRefused as refusal:
+            problems = refusal.problems
+        else:
+            messages.success(request, _("The edition is published."))
+            return redirect("staff:edition", edition.pk)
+    elif edition.status != Edition.Status.REVIEW:
+        problems = [str(lifecycle.Message("wrong_stage", _stage_params(edition)))]
+    edition.refresh_from_db()
+    return render(
+        request,
+        "staff/edition_publish.html",
+        {"edition": edition, "count": edition.participants.count(), "problems": problems},
+        status=409 if problems else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(ADMIN)
+def reopen(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The correction form (GET) and the reopening (POST) of a published edition."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    reason = request.POST.get("reason", "")
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            lifecycle.reopen_edition(edition, user=request.user, reason=reason)
+        except Refused as refusal:
+            problems = [str(problem) for problem in refusal.problems]
+        else:
+            messages.success(request, EditionEvent.Action.REOPEN.label)
+            return redirect("staff:edition", edition.pk)
+    elif not edition.is_published:
+        problems = [str(lifecycle.Message("wrong_stage", _stage_params(edition)))]
+    edition.refresh_from_db()
+    return render(
+        request,
+        "staff/edition_reopen.html",
+        {"edition": edition, "reason": reason, "problems": problems},
+        status=409 if problems else 200,
+    )
+
+
+def _stage_params(edition: Edition) -> dict:
+    return {"year": edition.year, "level": edition.level, "stage": edition.get_status_display()}
+
+
+# The preview ----------------------------------------------------------------------------------
+#
+# Rendered from scoring.publish.compute_edition, which writes nothing: no Result row, no data
+# version, no cache entry (see scoring/publish.py for why not a rolled-back publish). The page is
+# a staff page (admins only, never cached by staff_required) and asks search engines to keep out.
+
+
+def _computed(edition: Edition) -> tuple[Computed | None, list[str]]:
+    try:
+        return compute_edition(edition), []
+    except PublishRefused as refusal:
+        return None, refusal.problems
+
+
+def _rows(edition: Edition, computed: Computed, field_codes: list[str]) -> list[RankingRow]:
+    """The ranking's rows as the public ranking builds them from Result rows, here from the
+    computed outcomes."""
+    by_unit = {p.unit_id: p for p in computed.participants}
+    rows = []
+    for outcome in computed.outcomes:
+        participant = by_unit[outcome.key]
+        unit = participant.unit
+        name_vi, name_en = unit.names_in(edition.year)
+        totals = computed.totals.get(participant.pk, {})
+        fields = {code: f.index for code, f in outcome.fields.items()}
+        rows.append(
+            RankingRow(
+                code=unit.code,
+                slug=unit.slug,
+                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                region_code=unit.region.code if unit.region else "",
+                region_name=localized(unit.region, "name") if unit.region else "",
+                ranked=participant.ranked,
+                note=participant.note,
+                index=outcome.index,
+                rank=outcome.rank,
+                rank_in_region=outcome.rank_in_region,
+                group=outcome.group,
+                appraised_points=totals.get("appraised"),
+                survey_points=totals.get("survey"),
+                delta_index=outcome.delta_index,
+                delta_rank=outcome.delta_rank,
+                new_unit=bool(computed.previous)
+                and unit.pk not in computed.previous
+                and bool(unit.predecessors.all()),
+                fields=fields,
+                url=reverse("staff:preview_unit", args=[edition.pk, unit.code]),
+                field_list=[fields.get(code) for code in field_codes],
+            )
+        )
+    ranks = [row.rank for row in rows if row.rank is not None]
+    for row in rows:
+        row.tied = row.rank is not None and ranks.count(row.rank) > 1
+    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.code))
+    return rows
+
+
+def _preview_response(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@staff_required(ADMIN)
+def preview(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The edition's ranking as publishing would give it, privately."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    if edition.is_published:
+        return redirect("public:ranking", edition.year, edition.level)
+    computed, problems = _computed(edition)
+    fields = list(edition.fields())
+    codes = [f.code for f in fields]
+    rows = _rows(edition, computed, codes) if computed else []
+    averages = computed.averages if computed else None
+    return _preview_response(
+        request,
+        "staff/preview.html",
+        {
+            "edition": edition,
+            "problems": problems,
+            "rows": [row for row in rows if row.ranked],
+            "unranked": [row for row in rows if not row.ranked],
+            "fields": [(f.code, localized(f, "name")) for f in fields],
+            "national_average": averages.national if averages else None,
+            "field_averages": [(code, averages.fields.get(code)) for code in codes]
+            if averages
+            else [],
+        },
+        status=409 if problems else 200,
+    )
+
+
+@staff_required(ADMIN)
+def preview_unit(request: HttpRequest, edition_id: int, unit_code: str) -> HttpResponse:
+    """One unit's results as its public profile would show them, privately."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    if edition.is_published:
+        return redirect("public:ranking", edition.year, edition.level)
+    computed, problems = _computed(edition)
+    if computed is None:
+        return redirect("staff:preview", edition.pk)
+    participant = next((p for p in computed.participants if p.unit.code == unit_code), None)
+    if participant is None:
+        raise Http404("no such participant")
+    unit = participant.unit
+    rows = _rows(edition, computed, [])
+    row = next(r for r in rows if r.code == unit_code)
+    nodes = list(edition.criteria.order_by("sort_key"))
+    result = SimpleNamespace(
+        participant=participant,
+        index=row.index,
+        rank=row.rank,
+        rank_in_region=row.rank_in_region,
+        group=row.group,
+        delta_index=row.delta_index,
+        delta_rank=row.delta_rank,
+        is_new_unit=row.new_unit,
+        appraised_points=row.appraised_points,
+        survey_points=row.survey_points,
+    )
+    region = unit.region.code if unit.region else None
+    shown = SimpleNamespace(
+        edition=edition,
+        name=row.name,
+        result=result,
+        ranked_count=sum(1 for r in rows if r.rank is not None) or None,
+        national_average=computed.averages.national,
+        regional_average=computed.averages.regions.get(region) if region else None,
+        fields=_field_lines(computed, participant, rows, nodes),
+        tree=[] if edition.summary_only else _tree(result, nodes),
+    )
+    return _preview_response(
+        request,
+        "staff/preview_unit.html",
+        {"edition": edition, "shown": shown, "unit": unit, "name": row.name},
+    )
+
+
+def _field_lines(computed: Computed, participant, rows: list[RankingRow], nodes) -> list:
+    """Each field of the unit against the averages and the best unit, as the profile shows it
+    (public.profiles._fields), from the computed outcomes."""
+    outcome = next(o for o in computed.outcomes if o.key == participant.unit_id)
+    names = {n.code: localized(n, "name") for n in nodes if n.parent_id is None}
+    region = participant.unit.region.code if participant.unit.region else ""
+    in_region = defaultdict(list)
+    best = defaultdict(list)
+    for row in rows:
+        if not row.ranked:
+            continue
+        for code, index in row.fields.items():
+            if region and row.region_code == region:
+                in_region[code].append(index)
+            top = best[code]
+            if not top or index > top[0].index:
+                best[code] = [BestUnit(slug=row.slug, name=row.name, index=index)]
+            elif index == top[0].index:
+                top.append(BestUnit(slug=row.slug, name=row.name, index=index))
+    return [
+        FieldLine(
+            code=code,
+            name=names.get(code, ""),
+            points=f.points,
+            max_points=computed.field_max.get(code),
+            index=f.index,
+            rank=f.rank,
+            national_average=computed.averages.fields.get(code),
+            regional_average=mean_half_up(in_region[code]) if region else None,
+            best=best[code],
+        )
+        for code, f in sorted(outcome.fields.items(), key=lambda i: Criterion.sort_key_for(i[0]))
+    ]
+
+
+urlpatterns = [
+    path("editions/", editions, name="editions"),
+    path("editions/<int:edition_id>/", edition, name="edition"),
+    path("editions/<int:edition_id>/move/", move, name="move"),
+    path("editions/<int:edition_id>/publish/", publish, name="publish"),
+    path("editions/<int:edition_id>/reopen/", reopen, name="reopen"),
+    path("editions/<int:edition_id>/preview/", preview, name="preview"),
+    path("editions/<int:edition_id>/preview/<str:unit_code>/", preview_unit, name="preview_unit"),
+]
