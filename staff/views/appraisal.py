@@ -1,1 +1,250 @@
-urlpatterns = []
+"""Appraisal (appraisers and admins): progress across an edition's units, one unit's leaves beside
+their self-assessment, and the unit officers' right of reply during review."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from provinces.localized import localized
+from scoring.models import Criterion, Edition, Participant, Reply, Score
+from scoring.permissions import ADMIN, APPRAISER, UNIT_OFFICER, unit_of
+from scoring.points import appraise
+from scoring.problems import Refused
+from scoring.replies import reply
+from scoring.tree import Tree
+from staff.access import staff_required
+from staff.appraisal import LeafForm, Row, totals
+from staff.progress import self_leaf_count, with_progress
+
+_APPRAISAL_STAGES = (Edition.Status.APPRAISAL, Edition.Status.REVIEW)
+
+
+def unit_name(unit, year: int) -> str:
+    name_vi, name_en = unit.names_in(year)
+    return localized({"name_vi": name_vi, "name_en": name_en}, "name")
+
+
+def _chosen(editions: list[Edition], wanted: str | None) -> Edition | None:
+    """The edition asked for by ?edition=, else the first one listed."""
+    by_id = {str(edition.pk): edition for edition in editions}
+    return by_id.get(wanted or "") or (editions[0] if editions else None)
+
+
+@staff_required(APPRAISER, ADMIN)
+def appraisal(request: HttpRequest) -> HttpResponse:
+    """The editions under appraisal or review, and for the chosen one every unit's progress."""
+    editions = list(Edition.objects.filter(status__in=_APPRAISAL_STAGES, summary_only=False))
+    edition = _chosen(editions, request.GET.get("edition"))
+    only_open = request.GET.get("open") == "1"
+    participants = []
+    if edition is not None:
+        rows = with_progress(
+            edition.participants.select_related("unit").prefetch_related("unit__former_names")
+        )
+        if only_open:
+            rows = rows.filter(open__gt=0)
+        participants = list(rows)
+        for participant in participants:
+            participant.name = unit_name(participant.unit, edition.year)
+    return render(
+        request,
+        "staff/appraisal.html",
+        {
+            "editions": editions,
+            "edition": edition,
+            "only_open": only_open,
+            "participants": participants,
+            "leaf_count": self_leaf_count(edition) if edition else 0,
+        },
+    )
+
+
+def _rows(participant: Participant, leaves: list[Criterion], data=None) -> list[Row]:
+    scores = {score.criterion_id: score for score in participant.scores.all()}
+    threads = defaultdict(list)
+    for item in Reply.objects.filter(score__participant=participant).select_related("user"):
+        threads[item.score_id].append(item)
+    rows = []
+    for leaf in leaves:
+        score = scores.get(leaf.pk)
+        form = None
+        if leaf.method == Criterion.Method.SELF:
+            form = LeafForm(data, leaf=leaf, score=score)
+        thread = threads.get(score.pk, []) if score else []
+        rows.append(Row(leaf, score, form, thread, localized(leaf, "name")))
+    return rows
+
+
+def _refreshed(data, rows: list[Row]):
+    """The posted data with each changed-meanwhile leaf's version and shown values set to what
+    is stored now: what the appraiser typed stays, and saving again is a deliberate choice."""
+    data = data.copy()
+    for row in rows:
+        form, score = row.form, row.score
+        if form is None or score is None:
+            continue
+        if data.get(form.add_prefix("version")) != str(score.version):
+            data[form.add_prefix("version")] = str(score.version)
+            data[form.add_prefix("shown_points")] = (
+                "" if score.appraised_points is None else str(score.appraised_points)
+            )
+            data[form.add_prefix("shown_reason")] = score.appraisal_reason
+    return data
+
+
+def _save(request, edition: Edition, participant: Participant, rows: list[Row], action: str):
+    """Writes the changed leaves (and on "accept", the remaining self points) and the answers to
+    the unit's replies, all or nothing; returns how many leaves and answers were written."""
+    forms = [row.form for row in rows if row.form is not None]
+    entries = [entry for form in forms if (entry := form.entry(participant))]
+    if action == "accept":
+        entries += [entry for form in forms if (entry := form.accepted(participant))]
+    answers = [
+        (row.score, row.form.cleaned_data["answer"])
+        for row in rows
+        if row.form is not None and row.score is not None and row.form.cleaned_data["answer"]
+    ]
+    with transaction.atomic():
+        if entries:
+            appraise(edition, entries, user=request.user, source="web")
+        for score, text in answers:
+            reply(score, text, user=request.user)
+    return len(entries), len(answers)
+
+
+@staff_required(APPRAISER, ADMIN)
+def appraise_unit(request: HttpRequest, edition_id: int, unit_code: str) -> HttpResponse:
+    """One unit's `self` leaves: self points, note and evidence beside the appraised points and
+    the reason; survey leaves read-only; totals; the reply threads of the review stage."""
+    edition = get_object_or_404(Edition, pk=edition_id, summary_only=False)
+    participant = get_object_or_404(
+        edition.participants.select_related("unit").prefetch_related("unit__former_names"),
+        unit__code=unit_code,
+    )
+    tree = Tree(edition.criteria.all())
+    leaves = tree.leaves
+    problems = []
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        rows = _rows(participant, leaves, request.POST)
+        valid = [row.form.is_valid() for row in rows if row.form is not None]
+        if all(valid) and action in {"save", "accept"}:
+            try:
+                written, answered = _save(request, edition, participant, rows, action)
+            except Refused as refused:
+                problems = refused.problems
+                rows = _rows(participant, leaves)
+                rows = _rows(participant, leaves, _refreshed(request.POST, rows))
+            else:
+                messages.success(request, _saved_message(written, answered))
+                return redirect(request.get_full_path())
+        elif action != "recalculate":
+            problems = [_("Nothing was saved: correct the marked leaves and save again.")]
+    else:
+        rows = _rows(participant, leaves)
+    field_totals, overall = totals(tree.fields, rows)
+    return render(
+        request,
+        "staff/appraisal_unit.html",
+        {
+            "edition": edition,
+            "participant": participant,
+            "name": unit_name(participant.unit, edition.year),
+            "rows": rows,
+            "sections": [
+                (node, localized(node, "name"), [r for r in rows if r.leaf.field_code == node.code])
+                for node in tree.fields
+            ],
+            "field_totals": field_totals,
+            "overall": overall,
+            "problems": problems,
+            "writable": edition.status in _APPRAISAL_STAGES,
+            "in_review": edition.status == Edition.Status.REVIEW,
+        },
+    )
+
+
+def _saved_message(written: int, answered: int) -> str:
+    if not written and not answered:
+        return _("Nothing had changed; nothing was saved.")
+    parts = []
+    if written:
+        parts.append(
+            ngettext("%(count)s leaf saved.", "%(count)s leaves saved.", written)
+            % {"count": written}
+        )
+    if answered:
+        parts.append(
+            ngettext("%(count)s answer sent.", "%(count)s answers sent.", answered)
+            % {"count": answered}
+        )
+    return " ".join(parts)
+
+
+@staff_required(UNIT_OFFICER)
+def replies(request: HttpRequest) -> HttpResponse:
+    """A unit officer's right of reply: the deductions on their unit in an edition under review,
+    each with the appraiser's reason, the thread so far and a form to reply."""
+    unit = unit_of(request.user)
+    editions = list(
+        Edition.objects.filter(
+            status=Edition.Status.REVIEW, summary_only=False, participants__unit=unit
+        )
+    )
+    edition = _chosen(editions, request.GET.get("edition"))
+    problems, typed = [], {}
+    if request.method == "POST":
+        score = get_object_or_404(
+            Score.objects.select_related("participant__edition"), pk=request.POST.get("score")
+        )
+        text = request.POST.get("text", "")
+        try:
+            reply(score, text, user=request.user)
+        except Refused as refused:
+            problems = refused.problems
+            typed[score.pk] = text
+        else:
+            messages.success(request, _("Your reply was sent."))
+            return redirect(request.get_full_path())
+    deductions = []
+    if edition is not None:
+        deductions = list(
+            Score.objects.filter(
+                participant__edition=edition,
+                participant__unit=unit,
+                criterion__method=Criterion.Method.SELF,
+                appraised_points__lt=F("self_points"),
+            )
+            .select_related("criterion")
+            .prefetch_related("replies__user")
+            .order_by("criterion__sort_key")
+        )
+        for score in deductions:
+            score.typed = typed.get(score.pk, "")
+            score.name = localized(score.criterion, "name")
+    return render(
+        request,
+        "staff/replies.html",
+        {
+            "unit": unit,
+            "name": unit_name(unit, edition.year) if unit and edition else "",
+            "editions": editions,
+            "edition": edition,
+            "deductions": deductions,
+            "problems": problems,
+        },
+    )
+
+
+urlpatterns = [
+    path("appraisal/", appraisal, name="appraisal"),
+    path("appraisal/<int:edition_id>/<str:unit_code>/", appraise_unit, name="appraise_unit"),
+    path("replies/", replies, name="replies"),
+]
