@@ -90,7 +90,9 @@ def points_problem(
     return None
 
 
-def parse_points(text: str) -> tuple[Decimal | None, Message | None]:
+def parse_points(
+    text: str, maximum: Decimal | None = None
+) -> tuple[Decimal | None, Message | None]:
     """Points as a person types them: blank is none, and a comma is a decimal separator too, as
     Vietnamese writes it ("7,5"). Returns (value, None) or (None, why it is not points)."""
     compact = text.strip().replace(" ", "")
@@ -101,7 +103,7 @@ def parse_points(text: str) -> tuple[Decimal | None, Message | None]:
     if not _POINTS_TEXT.fullmatch(compact):
         return None, Message("points_not_a_number", {"text": text.strip()})
     value = Decimal(compact)
-    problem = points_problem(value, shown=text.strip())
+    problem = points_problem(value, maximum, shown=text.strip())
     return (None, problem) if problem else (value, None)
 
 
@@ -386,19 +388,22 @@ def _submitted(entries: list) -> list[Message]:
     "until they submit it"); read under the edition's lock, so a save racing the submit loses."""
     ids = {entry.participant.pk for entry in entries}
     return [
-        Message(
-            "submitted_locked",
-            {
-                "name": participant.unit.name_vi_in(participant.edition.year),
-                "date": formats.date_format(
-                    timezone.localtime(participant.submitted_at), "SHORT_DATETIME_FORMAT"
-                ),
-            },
-        )
+        submitted_message(participant)
         for participant in Participant.objects.filter(
             pk__in=ids, submitted_at__isnull=False
         ).select_related("unit", "edition")
     ]
+
+
+def submitted_message(participant: Participant) -> Message:
+    when = timezone.localtime(participant.submitted_at)
+    return Message(
+        "submitted_locked",
+        {
+            "name": participant.unit.name_vi_in(participant.edition.year),
+            "date": formats.date_format(when, "SHORT_DATETIME_FORMAT"),
+        },
+    )
 
 
 def _conflicts(entries: list, existing: dict, columns: _Columns) -> list[Message]:
