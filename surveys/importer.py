@@ -1,0 +1,181 @@
+"""Importing a SIPAS respondent file: the `sipas` kind of scoring.imports.import_file.
+
+The whole file is read and checked first (surveys.respondents); on any problem nothing is
+written. Then, in one transaction, the respondents are stored — on PostgreSQL copied into a
+temporary table and merged with one INSERT … ON CONFLICT (year, unit, respondent_id) DO UPDATE,
+elsewhere through batched bulk_create — and the year's results are recomputed from all its
+respondents (surveys.aggregation). A worker killed half-way leaves the transaction uncommitted:
+nothing of the file is stored.
+
+progress(done, total) counts each row three times, once per phase — read, checked, written — so
+total is 3 × rows; while the file is still being read its length is not known and total is 0.
+"""
+
+import io
+import logging
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.utils.translation import gettext_noop
+
+from scoring.imports import ImportReport, Progress, limits
+from scoring.problems import Message, register
+from scoring.tabular import FileProblem
+from surveys.aggregation import aggregate_year
+from surveys.models import ASPECTS, SipasRespondent
+from surveys.respondents import KIND, check, read_sheet
+
+log = logging.getLogger(__name__)
+
+register(
+    sipas_computed=gettext_noop(
+        "SIPAS %(year)s computed for %(units)s provinces from %(respondents)s respondents"
+    ),
+)
+
+_STORED = ("unit_id", "respondent_id", "gov_level", "sector", *ASPECTS)
+# Any 64-bit number, the same in every process: imports of one year wait for each other, so
+# the second one's results count the first one's respondents.
+_LOCK = 0x51_9A5_0000
+
+
+def import_sipas(
+    source: bytes | BinaryIO,
+    filename: str,
+    *,
+    user=None,
+    source_line: str = "",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    report = ImportReport(kind=KIND, dry_run=dry_run)
+    try:
+        sheet = read_sheet(source, filename, limits=limits(), progress=progress)
+        checked = check(sheet, progress=progress)
+    except FileProblem as problem:
+        report.problems = [problem.message.in_file(filename)]
+        report.problem_count = 1
+        return report
+    del sheet
+    report.warnings = checked.warnings
+    if checked.problems:
+        report.problems = checked.problems.listed()
+        report.problem_count = checked.problems.count
+        return report
+    frame, year = checked.frame, checked.year
+    count = len(frame)
+    with transaction.atomic():
+        created, updated = store(year, frame)
+        if progress:
+            progress(count * 5 // 2, 3 * count)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            results = aggregate_year(year)
+            units = sum(1 for row in results if row.unit_id and row.breakdown == "all")
+            national = next(row for row in results if not row.unit_id and row.breakdown == "all")
+            params = {"year": year, "units": units, "respondents": national.respondents}
+            report.notes.append(Message("sipas_computed", params))
+            log.info("%s by %s: %s", source_line, user, params)
+    if progress:
+        progress(3 * count, 3 * count)
+    report.created, report.updated = created, updated
+    report.unchanged = count - created - updated
+    return report
+
+
+def store(year: int, frame: pd.DataFrame) -> tuple[int, int]:
+    """Create or update the year's respondents in the frame; (created, updated)."""
+    if connection.vendor == "postgresql":
+        return _copied(year, frame)
+    return _bulk_created(year, frame)
+
+
+def _copied(year: int, frame: pd.DataFrame) -> tuple[int, int]:
+    table = SipasRespondent._meta.db_table
+    buffer = io.StringIO()
+    # Blank texts are written as NULL (COPY's empty field) and become "" again below.
+    frame[list(_STORED)].to_csv(buffer, header=False, index=False)
+    buffer.seek(0)
+    changed = " OR ".join(f"r.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in _STORED[2:])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK + year])
+        # What the foreign key's trigger would do for each row, once per unit (models.py).
+        units = [int(unit) for unit in frame["unit_id"].unique()]
+        cursor.execute("SELECT id FROM provinces_unit WHERE id = ANY(%s) FOR KEY SHARE", [units])
+        if len(cursor.fetchall()) != len(units):
+            raise RuntimeError("a unit of the file was deleted while it was imported")
+        cursor.execute("DROP TABLE IF EXISTS sipas_incoming")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE sipas_incoming (unit_id bigint, respondent_id text, "
+            "gov_level text, sector text, "
+            + ", ".join(f"{aspect} smallint" for aspect in ASPECTS)
+            + ") ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert(
+            f"COPY sipas_incoming ({', '.join(_STORED)}) FROM STDIN WITH (FORMAT csv)", buffer
+        )
+        # Counted before the merge rather than RETURNING a row per respondent: the count is
+        # free when the year is new, and the merge is a third faster without RETURNING.
+        existing = 0
+        if SipasRespondent.objects.filter(year=year).exists():
+            cursor.execute(
+                f"SELECT COUNT(*) FROM sipas_incoming i JOIN {table} r ON r.year = %s "
+                "AND r.unit_id = i.unit_id AND r.respondent_id = i.respondent_id",
+                [year],
+            )
+            (existing,) = cursor.fetchone()
+        cursor.execute(
+            f"""
+            INSERT INTO {table} AS r (year, {", ".join(_STORED)})
+            SELECT %s, unit_id, respondent_id, COALESCE(gov_level, ''), COALESCE(sector, ''),
+                {", ".join(ASPECTS)}
+            FROM sipas_incoming
+            ON CONFLICT (year, unit_id, respondent_id) DO UPDATE SET
+                {", ".join(f"{name} = EXCLUDED.{name}" for name in _STORED[2:])}
+            WHERE {changed}
+            """,  # noqa: S608 (names from the model, values as parameters)
+            [year],
+        )
+        # Rows inserted plus rows updated; a respondent that did not change is neither.
+        created = len(frame) - existing
+        updated = cursor.rowcount - created
+        cursor.execute("DROP TABLE sipas_incoming")
+    return created, updated
+
+
+def _bulk_created(year: int, frame: pd.DataFrame) -> tuple[int, int]:
+    """SQLite: compare with what is stored to count, then write the new and changed rows."""
+    stored = pd.DataFrame.from_records(
+        SipasRespondent.objects.filter(year=year).values_list(*_STORED), columns=list(_STORED)
+    )
+    merged = frame.merge(
+        stored, how="left", on=["unit_id", "respondent_id"], suffixes=("", "_old"), indicator=True
+    )
+    new = (merged["_merge"] == "left_only").to_numpy()
+    differs = np.zeros(len(merged), dtype=bool)
+    for name in _STORED[2:]:
+        old = merged[f"{name}_old"].astype(object).where(merged[f"{name}_old"].notna(), None)
+        now = merged[name].astype(object).where(merged[name].notna(), None)
+        differs |= (old != now).to_numpy()
+    changed = merged[~new & differs]
+    writes = [
+        SipasRespondent(
+            year=year,
+            **{
+                name: (None if pd.isna(value) else value)
+                for name, value in zip(_STORED, row, strict=True)
+            },
+        )
+        for row in pd.concat([merged[new], changed])[list(_STORED)].itertuples(index=False)
+    ]
+    SipasRespondent.objects.bulk_create(
+        writes,
+        batch_size=2_000,
+        update_conflicts=True,
+        unique_fields=["year", "unit", "respondent_id"],
+        update_fields=list(_STORED[2:]),
+    )
+    return int(new.sum()), len(changed)
