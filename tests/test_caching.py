@@ -1,0 +1,180 @@
+"""Public pages are cached whole under the data version: a repeat visit costs no query, a
+publish refreshes every page at once, browsers and CDNs revalidate with ETag / Last-Modified and
+get a 304; staff pages and the admin are never cached."""
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from scoring.models import DataVersion
+
+PAGES = [
+    "/en/",
+    "/vi/",
+    "/en/rankings/2019/province/",
+    "/en/rankings/2019/province/?sort=index&order=desc",
+    "/en/units/ha-noi/",
+    "/en/regions/2019/",
+    "/en/criteria/2019/province/1/",
+    "/en/compare/province/?units=01&units=31",
+    "/en/methodology/2019/province/",
+    "/en/map/2019/",
+    "/en/search/?q=ha+noi",
+    "/en/data/",
+    "/en/data/codebook/",
+    "/en/data/codebook.csv",
+    "/en/data/2019/province/results.csv",
+    "/en/api/editions.json",
+    "/en/api/editions/2019/province.json",
+    "/en/api/units/ha-noi.json",
+    "/en/charts/ranking/2019/province.svg",
+    "/en/charts/unit/ha-noi/history.svg",
+    "/en/charts/regions/2019.svg",
+    "/en/embed/ranking/2019/province/",
+    "/en/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+]
+RANKING = "/en/rankings/2019/province/"
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_public_page_is_served_again_from_the_cache_without_a_query(
+    client, published, url, django_assert_num_queries
+):
+    first = client.get(url)
+    assert first.status_code == 200
+
+    with django_assert_num_queries(0):
+        again = client.get(url)
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_a_publish_refreshes_every_cached_page_at_once(client, published):
+    before = client.get(RANKING)["ETag"]
+
+    DataVersion.bump()
+
+    after = client.get(RANKING)
+    assert after.wsgi_request.page_cache == "miss"
+    assert after["ETag"] != before
+
+
+def test_the_etag_holds_the_data_version_and_the_language(client, published):
+    version = DataVersion.current()
+
+    english = client.get(RANKING)["ETag"]
+    vietnamese = client.get("/vi/rankings/2019/province/")["ETag"]
+
+    assert english.startswith(f'"{version}-en-')
+    assert vietnamese.startswith(f'"{version}-vi-')
+
+
+def test_a_repeat_visit_with_the_etag_gets_a_304_without_a_body(client, published):
+    etag = client.get(RANKING)["ETag"]
+
+    response = client.get(RANKING, headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_a_repeat_visit_with_the_last_modified_date_gets_a_304(client, published):
+    last_modified = client.get(RANKING)["Last-Modified"]
+
+    response = client.get(RANKING, headers={"if-modified-since": last_modified})
+
+    assert response.status_code == 304
+
+
+def test_an_old_etag_gets_the_whole_new_page(client, published):
+    etag = client.get(RANKING)["ETag"]
+    DataVersion.bump()
+
+    response = client.get(RANKING, headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_pages_may_be_kept_a_minute_and_charts_an_hour(client, published):
+    assert client.get(RANKING)["Cache-Control"] == "public, max-age=60"
+    chart = client.get("/en/charts/ranking/2019/province.svg")
+    assert chart["Cache-Control"] == "public, max-age=3600"
+
+
+def test_a_signed_in_reader_is_never_served_from_the_cache(client, published):
+    client.get(RANKING)
+    client.cookies["sessionid"] = "anything"
+
+    response = client.get(RANKING)
+
+    assert response.wsgi_request.page_cache == "bypass"
+
+
+def test_staff_pages_and_the_admin_are_never_cached(client, db):
+    for url in ("/en/staff/login/", "/admin/login/"):
+        first = client.get(url)
+        second = client.get(url)
+
+        assert second.wsgi_request.page_cache == "bypass"
+        assert "ETag" not in first
+        assert "public" not in first.get("Cache-Control", "")
+
+
+def test_a_page_that_sets_a_cookie_is_not_stored(client, published):
+    # The staff login form sets the CSRF cookie: what it renders belongs to one reader.
+    assert client.get("/en/staff/login/").cookies
+
+    assert client.get("/en/staff/login/").wsgi_request.page_cache == "bypass"
+
+
+def test_an_error_page_is_not_stored(client, published):
+    client.get("/en/units/nowhere/")
+
+    again = client.get("/en/units/nowhere/")
+
+    assert again.status_code == 404
+    assert again.wsgi_request.page_cache == "miss"
+    assert again["Cache-Control"] == "no-store"
+
+
+@override_settings(PAGE_CACHE=False)
+def test_the_page_cache_can_be_turned_off(client, published):
+    client.get(RANKING)
+
+    assert client.get(RANKING).wsgi_request.page_cache == "bypass"
+
+
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # A database of its own on the shared server, emptied by this test alone.
+        "LOCATION": "redis://127.0.0.1:6379/9",
+        "KEY_PREFIX": "parindex-test-caching",
+    }
+}
+
+
+def test_pages_are_shared_through_redis_when_cache_url_says_so(client, published):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS["default"]["LOCATION"]).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    with override_settings(CACHES=REDIS):
+        caches["default"].clear()
+        try:
+            first = client.get(RANKING)
+            again = client.get(RANKING)
+        finally:
+            caches["default"].clear()
+
+    assert first.wsgi_request.page_cache == "miss"
+    assert again.wsgi_request.page_cache == "hit"
+    assert again.content == first.content
