@@ -6,8 +6,9 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django_otp import user_has_device
 
 from scoring.permissions import ADMIN, APPRAISER, ROLES, role_of
 
@@ -24,7 +25,18 @@ def staff_role(user) -> str | None:
 
 
 def needs_second_factor(user) -> bool:
-    return staff_role(user) in SECOND_FACTOR_ROLES and not user.is_verified()
+    """Whether this session must pass a second factor first: always for appraisers and admins
+    (superusers included), and for a unit officer who chose to set up a device."""
+    role = staff_role(user)
+    if role is None or _verified(user):
+        return False
+    return role in SECOND_FACTOR_ROLES or user_has_device(user)
+
+
+def _verified(user) -> bool:
+    # OTPMiddleware gives request.user is_verified(); a user fresh from authenticate() has none.
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def staff_required(*roles: str):
@@ -38,7 +50,9 @@ def staff_required(*roles: str):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if needs_second_factor(user):
-                return redirect("staff:second_factor")
+                return redirect_to_login(
+                    request.get_full_path(), login_url=reverse("staff:second_factor")
+                )
             if staff_role(user) not in allowed_roles:
                 raise PermissionDenied
             request.staff_role = staff_role(user)

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class StaffConfig(AppConfig):
     name = "staff"
     verbose_name = _("Staff")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from scoring.demo import demo_seeded
+        from staff.accounts import record_last_login
+        from staff.demo import seed_demo_accounts
+
+        demo_seeded.connect(seed_demo_accounts, dispatch_uid="staff.demo_accounts")
+        # Django saves the whole user at each login to set last_login, which would add a row to
+        # the account's history (staff/models.py) per login; an update writes the field alone.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(record_last_login, dispatch_uid="staff.record_last_login")

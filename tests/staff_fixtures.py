@@ -7,8 +7,10 @@
     client = verified_client(client, appraiser)              # signed in, second factor passed
     client = staff_client(client, "admin")                   # both at once
 
-A user made here has exactly one role group (and, for a unit officer, one UnitAssignment) and a
-confirmed TOTP device; verified_client signs the user in on the test client and marks the session
+A user made here has exactly one role group (and, for a unit officer, one UnitAssignment);
+appraisers and admins also have a confirmed TOTP device (a unit officer has none unless
+verified_client gives them one: an officer who has a device must pass it, staff.access).
+verified_client signs the user in on the test client and marks the session
 as having passed that device, as staff:second_factor does after a correct code. For an admin
 superuser (the Django admin tests), make the user with create_superuser, then call
 verified_client on it: a device is added when the user has none.
@@ -26,8 +28,8 @@ PASSWORD = "correct horse battery staple 42"
 
 
 def staff_user(role: str, *, unit=None, username: str | None = None, password: str = PASSWORD):
-    """A user with this role (a Group name of scoring.permissions.ROLES) and a confirmed TOTP
-    device; a unit officer needs `unit`, the unit they write for."""
+    """A user with this role (a Group name of scoring.permissions.ROLES); a unit officer needs
+    `unit`, the unit they write for; an appraiser or admin gets a confirmed TOTP device."""
     if (role == UNIT_OFFICER) != (unit is not None):
         raise ValueError("a unit officer needs a unit; other roles have none")
     user = get_user_model().objects.create_user(
@@ -37,7 +39,8 @@ def staff_user(role: str, *, unit=None, username: str | None = None, password: s
     user.groups.add(Group.objects.get(name=role))
     if unit is not None:
         UnitAssignment.objects.create(user=user, unit=unit)
-    totp_device(user)
+    else:
+        totp_device(user)
     return user
 
 
