@@ -156,9 +156,12 @@ def _bulk_created(year: int, frame: pd.DataFrame) -> tuple[int, int]:
     )
     new = (merged["_merge"] == "left_only").to_numpy()
     differs = np.zeros(len(merged), dtype=bool)
+    # Missing is 0 (an answer) or "" (a text) on both sides: pandas never finds NaN equal.
     for name in _STORED[2:]:
-        old = merged[f"{name}_old"].astype(object).where(merged[f"{name}_old"].notna(), None)
-        now = merged[name].astype(object).where(merged[name].notna(), None)
+        blank = 0 if name in ASPECTS else ""
+        old, now = merged[f"{name}_old"].fillna(blank), merged[name].fillna(blank)
+        if name in ASPECTS:
+            old, now = old.astype(int), now.astype(int)
         differs |= (old != now).to_numpy()
     changed = merged[~new & differs]
     writes = [
