@@ -188,8 +188,14 @@ def _import(kind, source, filename, digest, user, dry_run, progress, writer) -> 
                 return report
             writer.phase("writing")
             try:
+                # Each row keeps its instance, so that the admin's preview can show what
+                # an update changes (before → after).
                 report.result = resource.import_data(
-                    tablib.Dataset(), dry_run=dry_run, use_transactions=True, raise_errors=True
+                    tablib.Dataset(),
+                    dry_run=dry_run,
+                    use_transactions=True,
+                    raise_errors=True,
+                    retain_instance_in_row_result=True,
                 )
             except ImportExportError as error:
                 if isinstance(error.error, Refused):
