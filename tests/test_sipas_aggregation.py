@@ -19,20 +19,7 @@ import pytest
 from provinces.models import Unit
 from surveys.models import SipasRespondent, SipasResult
 from tests.conftest import imported
-
-SURVEY = """\
-year,unit,respondent_id,gov_level,sector,access,procedures,civil_servants,results,feedback
-2019,01,R1,province,đất đai,5,4,3,2,1
-2019,Hà Nội,R2,district,đất đai,4,4,4,4,4
-2019,01,R3,district,tư pháp,1,2,,,
-2019,01,R4,commune,tư pháp,,5,,,
-2019,01,R5,commune,tư pháp,,,,,
-2019,31,R1,province,,5,5,5,5,5
-2019,31,R2,province,,4,4,4,4,4
-2019,10,R1,province,,5,5,5,1,1
-2019,10,R2,province,,4,4,4,2,2
-2019,22,R1,province,,1,1,1,1,1
-"""
+from tests.sipas_files import SURVEY
 
 D = Decimal
 

@@ -1,0 +1,43 @@
+"""The SIPAS results of a year as a table: `export_sipas` (docs/formats.md) writes it."""
+
+from surveys.models import ASPECTS, SipasResult
+
+COLUMNS = [
+    "year", "unit_code", "unit_name_vi", "respondents", *ASPECTS,
+    "sipas", "sipas_low", "sipas_high", "rank",
+]  # fmt: skip
+NATIONAL_CODE = "VN"
+NATIONAL_NAME_VI = "Toàn quốc"
+
+
+def sipas_rows(year: int) -> list[dict]:
+    """One row per province over all its respondents, by rank (then code; unranked last),
+    then the whole country's. Empty when the year has no results."""
+    results = list(
+        SipasResult.objects.filter(year=year, breakdown=SipasResult.Breakdown.ALL)
+        .select_related("unit")
+        .prefetch_related("unit__former_names")
+    )
+    provinces = sorted(
+        (row for row in results if row.unit_id),
+        key=lambda row: (row.rank is None, row.rank or 0, row.unit.code),
+    )
+    national = [row for row in results if not row.unit_id]
+    return [_row(year, row) for row in provinces + national]
+
+
+def _row(year: int, result: SipasResult) -> dict:
+    if result.unit_id:
+        code, name = result.unit.code, result.unit.name_vi_in(year)
+    else:
+        code, name = NATIONAL_CODE, NATIONAL_NAME_VI
+    row = {"year": year, "unit_code": code, "unit_name_vi": name}
+    row["respondents"] = result.respondents
+    row |= {aspect: getattr(result, aspect) for aspect in ASPECTS}
+    row |= {
+        "sipas": result.sipas,
+        "sipas_low": result.sipas_low,
+        "sipas_high": result.sipas_high,
+        "rank": result.rank,
+    }
+    return row
