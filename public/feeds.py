@@ -2,7 +2,8 @@
 reopen for correction) of every edition that is published now, in the reader's language.
 
 An edition reopened and not yet published again is not public, so neither are its events; they
-appear once it is republished, with the reason of its correction.
+appear once it is republished, with the reason of its correction; a reopening's entry links the
+corrections log, which lists what the correction changed.
 """
 
 from django.contrib.syndication.views import Feed
@@ -63,6 +64,9 @@ class PublicationsFeed(Feed):
         return escape(text)
 
     def item_link(self, event: EditionEvent) -> str:
+        if event.action == EditionEvent.Action.REOPEN:
+            # What the correction changed is on the corrections log.
+            return reverse("public:corrections")
         return reverse("public:ranking", args=[event.edition.year, event.edition.level])
 
     def item_guid(self, event: EditionEvent) -> str:

@@ -7,13 +7,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
 from provinces.localized import localized
 from provinces.models import Unit
 from public.contributions import field_contributions
-from scoring.models import Average, Criterion, Edition, FieldResult, Result, Score
+from public.corrections import Notice, unit_notices
+from scoring.models import (
+    Average,
+    CorrectedValue,
+    Criterion,
+    Edition,
+    FieldResult,
+    Result,
+    Score,
+)
 from scoring.ranking import mean_half_up
 from scoring.tree import Tree
 
@@ -140,6 +149,7 @@ class Profile:
     shown: Shown | None
     predecessors: list[Lineage]
     successor: UnitLink | None
+    corrections: list[Notice] = field(default_factory=list)
 
 
 def unit_profile(slug: str, year: str | None) -> Profile:
@@ -148,6 +158,8 @@ def unit_profile(slug: str, year: str | None) -> Profile:
     unit = (
         Unit.objects.select_related("region", "successor")
         .prefetch_related("former_names", "predecessors")
+        # Only a corrected unit's profile asks for its corrections.
+        .annotate(corrected=Exists(CorrectedValue.objects.filter(unit=OuterRef("pk"))))
         .filter(slug=slug)
         .first()
     )
@@ -183,6 +195,7 @@ def unit_profile(slug: str, year: str | None) -> Profile:
         shown=shown,
         predecessors=[_lineage(p, results) for p in predecessors],
         successor=_link(unit.successor) if unit.successor else None,
+        corrections=unit_notices(unit.pk) if unit.corrected else [],
     )
 
 

@@ -38,7 +38,7 @@ class StaticPages(_Pages):
     """The pages about no one edition; the search page once it exists."""
 
     def items(self) -> list[str]:
-        names = ["public:home", "public:data", "public:codebook"]
+        names = ["public:home", "public:data", "public:codebook", "public:corrections"]
         try:
             reverse("public:search")
             names.append("public:search")

@@ -5,6 +5,7 @@ from public.views import (
     api,
     charts,
     compare,
+    corrections,
     criteria,
     data,
     embeds,
@@ -50,6 +51,7 @@ urlpatterns = [
     # Every chart above, alone in a page made for other sites' iframes: the same parts, no .svg.
     path("embed/<path:chart>/", embeds.embed, name="embed"),
     path("feed/", PublicationsFeed(), name="feed"),
+    path("corrections/", corrections.corrections, name="corrections"),
     # One name for the three share cards: the arguments choose the card (none, year and
     # level, or a unit's slug).
     path("share/site.png", share.site, name="share_image"),
