@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
+from parindex import views
 from parindex.cache import data_version, safe_get, safe_set
 from parindex.logs import fields
 
@@ -31,6 +32,22 @@ class _QueryCount:
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+
+class HealthCheckMiddleware:
+    """/healthz and /readyz answered first: a probe calls the container by its address, which
+    is not one of ALLOWED_HOSTS, over plain http, which SECURE_SSL_REDIRECT would redirect;
+    and its every-few-seconds calls stay out of the request log."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            return views.healthz(request)
+        if request.path == "/readyz":
+            return views.readyz(request)
+        return self.get_response(request)
 
 
 class RequestLogMiddleware:

@@ -174,6 +174,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before the host check and the SSL redirect: probes call the container's own address.
+    "parindex.middleware.HealthCheckMiddleware",
     # Outermost: one log line per request with its duration and query count.
     "parindex.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",

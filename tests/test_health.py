@@ -52,3 +52,12 @@ def test_the_first_health_address_still_answers(client, db):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_probes_are_answered_whatever_host_they_name(client, db, settings):
+    settings.ALLOWED_HOSTS = ["parindex.example.gov.vn"]
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz", headers={"host": "10.0.0.7:8000"}).status_code == 200
+    assert client.get("/readyz", headers={"host": "10.0.0.7:8000"}).status_code == 200
+    assert client.get("/en/", headers={"host": "10.0.0.7:8000"}).status_code == 400
