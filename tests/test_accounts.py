@@ -366,3 +366,17 @@ def test_demo_totp_prints_the_current_code_with_debug_on_only(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only while DEBUG is on"):
         call_command("demo_totp", "demo-admin")
+
+
+def test_seed_demo_asks_the_staff_app_for_the_demo_accounts_through_its_signal():
+    from scoring.demo import demo_seeded
+
+    replies = demo_seeded.send(sender=None)
+
+    assert [lines for _receiver, lines in replies] == [
+        [
+            "created the demo account demo-unit-officer (unit_officer)",
+            "created the demo account demo-appraiser (appraiser)",
+            "created the demo account demo-admin (admin)",
+        ]
+    ]
