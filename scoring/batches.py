@@ -139,9 +139,9 @@ class ProgressWriter:
     is dropped, as progress is only advice, and the next beat tries again.
     """
 
-    def __init__(self, batch: ImportBatch | None, *, interval: float = BEAT_SECONDS):
+    def __init__(self, batch: ImportBatch | None, *, interval: float | None = None):
         self.batch_id = batch.pk if batch is not None else None
-        self.interval = interval
+        self.interval = interval or BEAT_SECONDS
         self.latest = {"done": 0, "total": 0, "phase": ""}
         self.written: dict | None = None
         self._stop = threading.Event()

@@ -4,6 +4,34 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 
 from scoring.imports import import_file, kinds
 
+WIDTH = 30
+
+
+class ProgressBar:
+    """`[#######.......]  45 %  12000/26000 rows` redrawn in place; rows only when the total
+    is not known yet."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.shown = ""
+
+    def __call__(self, done: int, total: int) -> None:
+        if total:
+            filled = WIDTH * done // total
+            line = f"[{'#' * filled}{'.' * (WIDTH - filled)}] {100 * done // total:3d} %  "
+            line += f"{done}/{total} rows"
+        else:
+            line = f"{done} rows read"
+        if line != self.shown:
+            self.stream.write(f"\r{line}")
+            self.stream.flush()
+            self.shown = line
+
+    def end(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
 
 class Command(BaseCommand):
     help = "Validate a whole CSV/XLSX file of one kind, then import all of it or nothing."
@@ -14,17 +42,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="validate and count, write nothing"
         )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="show a progress bar on stderr (shown anyway when stderr is a terminal)",
+        )
 
     # docs/formats.md defines what the commands print, in English: without translations the
     # messages render as their English strings.
     @no_translations
-    def handle(self, *args, kind: str, file: Path, dry_run: bool, **options):
+    def handle(self, *args, kind: str, file: Path, dry_run: bool, progress: bool, **options):
         try:
             handle = file.open("rb")
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from None
+        # Only on stderr, and only for a person watching (or asking): stdout stays the
+        # documented counts, and a script reading stderr sees only the problems.
+        bar = ProgressBar(self.stderr._out) if progress or self.stderr.isatty() else None
         with handle:
-            report = import_file(kind, handle, file.name, dry_run=dry_run)
+            report = import_file(kind, handle, file.name, dry_run=dry_run, progress=bar)
+        if bar is not None:
+            bar.end()
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if not report.ok:
