@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages bench clean
+.PHONY: run test lint messages bench backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,24 @@ bench: $(STAMP)
 	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} \
 		$(BIN)/python bench/reading.py
 	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} $(BIN)/python bench/pages.py
+
+# Backups of the PostgreSQL database named by DATABASE_URL, in pg_dump's custom format
+# (compressed, restorable table by table). BACKUP_FILE chooses the file; by default a dated one
+# under backups/. The schedule to run is in docs/deployment.md.
+backup:
+	@test -n "$$DATABASE_URL" || (echo "DATABASE_URL must name the PostgreSQL database to back up" >&2; exit 1)
+	@file=$${BACKUP_FILE:-backups/parindex-$$(date -u +%Y%m%dT%H%M%SZ).dump}; \
+		mkdir -p "$$(dirname "$$file")" && \
+		pg_dump --format=custom --no-owner --no-privileges --file="$$file" "$$DATABASE_URL" && \
+		echo "backup written to $$file"
+
+# Into the database named by DATABASE_URL (an empty one, or one whose tables it replaces), in
+# one transaction: a dump that cannot be restored leaves the database as it was.
+restore:
+	@test -n "$$DATABASE_URL" || (echo "DATABASE_URL must name the PostgreSQL database to restore into" >&2; exit 1)
+	@test -n "$$BACKUP_FILE" || (echo "BACKUP_FILE must name the dump to restore" >&2; exit 1)
+	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
+		--dbname="$$DATABASE_URL" "$$BACKUP_FILE"
 
 # Translations: the compiled .mo files are committed so that no run needs gettext.
 messages: $(STAMP)
