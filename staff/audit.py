@@ -547,7 +547,9 @@ class Timeline:
         ]
 
     def count(self) -> int:
-        return sum(rows.count() for _source, rows in self.querysets)
+        # Kept per source: the slice that follows skips the sources with nothing to show.
+        self.counts = [rows.count() for _source, rows in self.querysets]
+        return sum(self.counts)
 
     def __len__(self) -> int:
         return self.count()
@@ -560,7 +562,12 @@ class Timeline:
             stop = self.count()
         if stop <= start:
             return []
-        streams = [source.entries(list(rows[:stop])) for source, rows in self.querysets]
+        counts = getattr(self, "counts", None) or [None] * len(self.querysets)
+        streams = [
+            source.entries(list(rows[:stop]))
+            for (source, rows), count in zip(self.querysets, counts, strict=True)
+            if count != 0
+        ]
         merged = heapq.merge(*streams, key=lambda entry: entry.when, reverse=True)
         return list(itertools.islice(merged, start, stop))
 
@@ -598,18 +605,27 @@ def record_history_source(sender, history_instance, **kwargs):
     )
 
 
-@receiver(pre_save, sender=User)
-def _skip_login_history(sender, instance, update_fields=None, **kwargs):
-    # Django saves last_login at every sign-in; that field is not kept in the history, so the
-    # record would change nothing and bury the real account changes.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
+def _untracked_save(sender, update_fields) -> bool:
+    """A save of only the fields a model's history leaves out (a user's last_login at every
+    sign-in, an edition's stage, which its EditionEvents keep): its record would change nothing
+    and bury the real changes."""
+    manager = getattr(sender._meta, "simple_history_manager_attribute", None)
+    if manager is None or not update_fields:
+        return False
+    return set(update_fields) <= set(getattr(sender, manager).model._history_excluded_fields)
+
+
+@receiver(pre_save)
+def _skip_untracked_save(sender, instance, update_fields=None, **kwargs):
+    if _untracked_save(sender, update_fields) and not hasattr(instance, "skip_history_when_saving"):
         instance.skip_history_when_saving = True
+        instance._audit_skipped_history = True
 
 
-@receiver(post_save, sender=User)
-def _end_login_skip(sender, instance, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        instance.__dict__.pop("skip_history_when_saving", None)
+@receiver(post_save)
+def _end_untracked_save(sender, instance, **kwargs):
+    if instance.__dict__.pop("_audit_skipped_history", False):
+        del instance.skip_history_when_saving
 
 
 # --- comparing history records -----------------------------------------------------------------
