@@ -76,7 +76,7 @@ def test_self_points_are_written_with_an_audit_row_naming_who_and_where(
     assert written.counts() == (1, 0, 0)
     score = Score.objects.get()
     assert (score.self_points, score.evidence_url) == (Decimal("7.50"), "https://a.vn/1")
-    change = ScoreChange.objects.get()
+    change = ScoreChange.objects.get(column="self_points")
     assert (change.column, change.old_value, change.new_value) == ("self_points", "", "7.50")
     assert (change.user, change.source) == (admin_user, "web")
 

@@ -118,6 +118,7 @@ def expected_pages(language: str) -> set[str]:
         "regions/2019/",
         "map/2019/",
         "compare/province/?year=2019",
+        "corrections/",
         # Every unit's profile: the map links every province of its year, profiles link
         # their predecessors and successors, with or without results.
         *(f"units/{slug}/" for slug in Unit.objects.values_list("slug", flat=True)),
@@ -175,7 +176,7 @@ def test_the_sitemap_lists_what_a_crawler_finds_from_the_home_page(client, publi
     }
 
 
-def test_robots_txt_keeps_the_admin_out_and_points_at_the_sitemap(client, db):
+def test_robots_txt_keeps_the_admin_health_checks_and_staff_out_and_points_at_the_sitemap(client, db):
     response = client.get("/robots.txt")
 
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -184,6 +185,10 @@ def test_robots_txt_keeps_the_admin_out_and_points_at_the_sitemap(client, db):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /health/",
+        "Disallow: /healthz",
+        "Disallow: /readyz",
+        "Disallow: /vi/staff/",
+        "Disallow: /en/staff/",
         f"Sitemap: {HOST}/sitemap.xml",
     ]
 
