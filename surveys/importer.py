@@ -96,10 +96,11 @@ def store(year: int, frame: pd.DataFrame) -> tuple[int, int]:
 def _copied(year: int, frame: pd.DataFrame) -> tuple[int, int]:
     table = SipasRespondent._meta.db_table
     buffer = io.StringIO()
-    # Blank texts are written as NULL (COPY's empty field) and become "" again below.
-    frame[list(_STORED)].to_csv(buffer, header=False, index=False)
+    frame[list(_STORED)].assign(year=year)[["year", *_STORED]].to_csv(
+        buffer, header=False, index=False
+    )
     buffer.seek(0)
-    changed = " OR ".join(f"r.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in _STORED[2:])
+    columns = ", ".join(["year", *_STORED])
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK + year])
         # What the foreign key's trigger would do for each row, once per unit (models.py).
@@ -107,43 +108,55 @@ def _copied(year: int, frame: pd.DataFrame) -> tuple[int, int]:
         cursor.execute("SELECT id FROM provinces_unit WHERE id = ANY(%s) FOR KEY SHARE", [units])
         if len(cursor.fetchall()) != len(units):
             raise RuntimeError("a unit of the file was deleted while it was imported")
+        if not SipasRespondent.objects.filter(year=year).exists():
+            # A new year (the lock keeps it so): nothing to merge with, so the rows are copied
+            # straight in, a fifth faster than through a temporary table. A blank text is an
+            # empty string, not NULL.
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH "
+                "(FORMAT csv, FORCE_NOT_NULL (gov_level, sector))",
+                buffer,
+            )
+            return len(frame), 0
         cursor.execute("DROP TABLE IF EXISTS sipas_incoming")
         cursor.execute(
-            "CREATE TEMPORARY TABLE sipas_incoming (unit_id bigint, respondent_id text, "
-            "gov_level text, sector text, "
+            "CREATE TEMPORARY TABLE sipas_incoming (year smallint, unit_id bigint, "
+            "respondent_id text, "
+            "gov_level text NOT NULL, sector text NOT NULL, "
             + ", ".join(f"{aspect} smallint" for aspect in ASPECTS)
             + ") ON COMMIT DROP"
         )
         cursor.cursor.copy_expert(
-            f"COPY sipas_incoming ({', '.join(_STORED)}) FROM STDIN WITH (FORMAT csv)", buffer
+            f"COPY sipas_incoming ({columns}) FROM STDIN WITH "
+            "(FORMAT csv, FORCE_NOT_NULL (gov_level, sector))",
+            buffer,
         )
-        # Counted before the merge rather than RETURNING a row per respondent: the count is
-        # free when the year is new, and the merge is a third faster without RETURNING.
-        existing = 0
-        if SipasRespondent.objects.filter(year=year).exists():
-            cursor.execute(
-                f"SELECT COUNT(*) FROM sipas_incoming i JOIN {table} r ON r.year = %s "
-                "AND r.unit_id = i.unit_id AND r.respondent_id = i.respondent_id",
-                [year],
-            )
-            (existing,) = cursor.fetchone()
+        cursor.execute("ANALYZE sipas_incoming")
+        # Re-importing the same respondents is common: those already stored as they are leave
+        # the incoming rows in one set-based pass (ON CONFLICT would lock each of them); those
+        # that remain either update a stored respondent or are new.
+        same = " AND ".join(f"r.{name} IS NOT DISTINCT FROM i.{name}" for name in _STORED[2:])
         cursor.execute(
-            f"""
-            INSERT INTO {table} AS r (year, {", ".join(_STORED)})
-            SELECT %s, unit_id, respondent_id, COALESCE(gov_level, ''), COALESCE(sector, ''),
-                {", ".join(ASPECTS)}
-            FROM sipas_incoming
-            ON CONFLICT (year, unit_id, respondent_id) DO UPDATE SET
-                {", ".join(f"{name} = EXCLUDED.{name}" for name in _STORED[2:])}
-            WHERE {changed}
-            """,  # noqa: S608 (names from the model, values as parameters)
+            f"DELETE FROM sipas_incoming i USING {table} r WHERE r.year = %s "
+            f"AND r.unit_id = i.unit_id AND r.respondent_id = i.respondent_id AND {same}",
             [year],
         )
-        # Rows inserted plus rows updated; a respondent that did not change is neither.
-        created = len(frame) - existing
-        updated = cursor.rowcount - created
+        unchanged = cursor.rowcount
+        cursor.execute(
+            f"SELECT COUNT(*) FROM sipas_incoming i JOIN {table} r ON r.year = %s "
+            "AND r.unit_id = i.unit_id AND r.respondent_id = i.respondent_id",
+            [year],
+        )
+        updated = cursor.fetchone()[0]
+        cursor.execute(
+            f"""
+            INSERT INTO {table} ({columns}) SELECT {columns} FROM sipas_incoming
+            ON CONFLICT (year, unit_id, respondent_id) DO UPDATE SET
+                {", ".join(f"{name} = EXCLUDED.{name}" for name in _STORED[2:])}
+            """  # noqa: S608 (names from the model)
+        )
         cursor.execute("DROP TABLE sipas_incoming")
-    return created, updated
+    return len(frame) - unchanged - updated, updated
 
 
 def _bulk_created(year: int, frame: pd.DataFrame) -> tuple[int, int]:

@@ -169,22 +169,26 @@ def _parsed_csv(data: bytes, headers: list[str], known: list[str], limits: Limit
         if index < width and headers[index]:
             continue
         # A value under a blank header or past the last one: reported by scoring.tabular.
-        if (cells[index].iloc[1:].str.strip() != "").any():
+        if not _blank(cells[index].to_numpy()[1:]).all():
             return None
     named = [index for index in range(min(width, cells.shape[1])) if headers[index]]
     cells = cells.iloc[1:]
     # Rows whose every named cell is blank are skipped, as the reader skips blank lines.
     filled = np.zeros(len(cells), dtype=bool)
     for index in named:
-        column = cells[index]
-        blank = column.to_numpy() == ""
-        if not blank.all():
-            filled |= ~blank & (column.str.strip() != "").to_numpy()
+        filled |= ~_blank(cells[index].to_numpy())
     frame = pd.DataFrame(
         {"row": np.arange(2, len(cells) + 2, dtype=np.int64)[filled]}
         | {name: cells[headers.index(name)].to_numpy()[filled] for name in known}
     )
     return frame
+
+
+def _blank(texts: np.ndarray) -> np.ndarray:
+    """Which texts are blank once stripped, stripping each distinct text once."""
+    codes, distinct = pd.factorize(texts)
+    blank = np.fromiter((not text.strip() for text in distinct), dtype=bool, count=len(distinct))
+    return blank[codes]
 
 
 def _read_rows(table, known: list[str], progress: Progress | None) -> Sheet:
@@ -312,11 +316,13 @@ def check(sheet: Sheet, *, progress: Progress | None = None) -> Checked:
     unit_ids = np.full(count, -1, dtype=np.int64)
     unit_problems: dict[int, Message] = {}
     if len(good):
-        pairs = pd.DataFrame({"year": years[good], "unit": unit_texts[good]})
-        codes, distinct = pd.factorize(pd.MultiIndex.from_frame(pairs))
+        year_codes, year_values = pd.factorize(years[good])
+        text_codes, text_values = pd.factorize(unit_texts[good])
+        codes, pairs = np.unique(year_codes * len(text_values) + text_codes, return_inverse=True)
         resolvers: dict[int, UnitResolver] = {}
         answers: list[int] = []
-        for number, (year, text) in enumerate(distinct):
+        for number, pair in enumerate(codes):
+            year, text = year_values[pair // len(text_values)], text_values[pair % len(text_values)]
             year = int(year)
             resolver = resolvers.get(year) or resolvers.setdefault(
                 year, UnitResolver(Level.PROVINCE, year)
@@ -326,15 +332,15 @@ def check(sheet: Sheet, *, progress: Progress | None = None) -> Checked:
             except UnitNotFound as error:
                 unit_problems[number] = Message("unit_not_found", {"reason": str(error)})
                 answers.append(-1)
-        unit_ids[good] = np.array(answers, dtype=np.int64)[codes]
+        unit_ids[good] = np.array(answers, dtype=np.int64)[pairs]
         code_of = np.full(count, -1, dtype=np.int64)
-        code_of[good] = codes
+        code_of[good] = pairs
         found.add((code_of >= 0) & (unit_ids < 0), "unit", lambda i: unit_problems[int(code_of[i])])
     step(2)
 
     # respondent_id: required, at most ID_LIMIT characters.
-    ids = pd.Series(column("respondent_id"), dtype=object).str.strip().to_numpy(dtype=object)
-    lengths = pd.Series(ids, dtype=object).str.len().to_numpy()
+    ids = np.array([text.strip() for text in column("respondent_id")], dtype=object)
+    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=count)
     found.add(lengths == 0, "respondent_id", lambda i: Message("respondent_id_required"))
     found.add(lengths > ID_LIMIT, "respondent_id", lambda i: text_problem(ids[i], ID_LIMIT))
 
@@ -346,7 +352,7 @@ def check(sheet: Sheet, *, progress: Progress | None = None) -> Checked:
         lambda i: Message("not_a_gov_level", {"text": gov_texts[i].strip()}),
     )
     sectors = _mapped(column("sector"), _sector)
-    too_long = pd.Series(sectors, dtype=object).str.len().to_numpy() > SECTOR_LIMIT
+    too_long = np.fromiter(map(len, sectors), dtype=np.int64, count=count) > SECTOR_LIMIT
     found.add(too_long, "sector", lambda i: text_problem(sectors[i], SECTOR_LIMIT))
     step(3)
 
