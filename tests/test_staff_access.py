@@ -347,3 +347,40 @@ def test_the_demo_accounts_are_refused_without_debug(client, username):
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+# The staff home
+
+
+def test_the_admins_home_links_to_the_django_admin_and_the_appraisers_does_not(client):
+    admin_home = verified_client(client, staff_user("admin")).get(HOME).content.decode()
+    appraiser_home = verified_client(client, staff_user("appraiser")).get(HOME).content.decode()
+
+    assert 'href="/admin/"' in admin_home
+    assert 'href="/admin/"' not in appraiser_home
+
+
+def test_the_home_lists_the_open_editions_and_an_officer_only_those_of_their_unit(
+    client, province_edition, ministry_edition
+):
+    from scoring.lifecycle import open_self_assessment
+
+    open_self_assessment(province_edition, user=None)
+    open_self_assessment(ministry_edition, user=None)
+    officer = staff_user("unit_officer", unit=hanoi())
+
+    admin_home = verified_client(client, staff_user("admin")).get(HOME)
+    officer_home = verified_client(client, officer).get(HOME)
+
+    assert [(e.year, e.level) for e in admin_home.context["editions"]] == [
+        (2019, "ministry"),
+        (2019, "province"),
+    ]
+    assert [(e.year, e.level) for e in officer_home.context["editions"]] == [(2019, "province")]
+    assert f"You are the unit officer of {hanoi().name_en}." in officer_home.content.decode()
+
+
+def test_the_home_is_never_cached(client):
+    response = verified_client(client, staff_user("admin")).get(HOME)
+
+    assert "no-store" in response.headers["Cache-Control"]
