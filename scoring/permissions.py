@@ -20,7 +20,7 @@ register(
         "%(change)s cannot be written while the %(year)s %(level)s edition is in the %(stage)s "
         "stage"
     ),
-    not_your_unit=gettext_noop("a unit officer writes the self-assessment of their own unit only"),
+    not_your_unit=gettext_noop("a unit officer writes for their own unit only"),
 )
 
 UNIT_OFFICER = "unit_officer"

@@ -322,7 +322,7 @@ def test_only_the_units_own_officer_replies(client, in_review):
         REPLIES, {"score": score(in_review, "10", "2.1").pk, "text": "Không phải đơn vị tôi"}
     )
 
-    assert "a unit officer writes the self-assessment of their own unit only" in text(response)
+    assert "a unit officer writes for their own unit only" in text(response)
     assert Reply.objects.count() == 0
 
 

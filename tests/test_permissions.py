@@ -117,9 +117,7 @@ def test_a_unit_officer_cannot_write_another_units_points(province_edition, offi
             source="web",
         )
 
-    assert lines(refusal.value.problems) == [
-        "a unit officer writes the self-assessment of their own unit only"
-    ]
+    assert lines(refusal.value.problems) == ["a unit officer writes for their own unit only"]
     assert not Score.objects.exists()
 
 

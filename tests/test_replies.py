@@ -50,7 +50,7 @@ def test_an_officer_of_another_unit_may_not_reply(in_review):
     officer = staff_user("unit_officer", unit=unit(in_review, "31"))
 
     assert refusal(lambda: reply(score(in_review, "10", "2.1"), "Sai", user=officer)) == [
-        "a unit officer writes the self-assessment of their own unit only"
+        "a unit officer writes for their own unit only"
     ]
     assert Reply.objects.count() == 0
 

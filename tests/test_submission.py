@@ -118,9 +118,7 @@ def test_another_units_officer_cannot_submit_it(hanoi, officer, province_edition
     with pytest.raises(Refused) as refused:
         submit_self_assessment(hanoi, user=stranger)
 
-    assert lines(refused.value.problems) == [
-        "a unit officer writes the self-assessment of their own unit only"
-    ]
+    assert lines(refused.value.problems) == ["a unit officer writes for their own unit only"]
 
 
 def test_an_admin_gives_it_back_with_a_reason_and_the_officer_may_write_again(
