@@ -10,7 +10,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_otp.oath import totp
 
-from tests.browser.conftest import DESKTOP, open_page, screenshot, serious_violations
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    new_context,
+    open_page,
+    screenshot,
+    serious_violations,
+    sideways_overflow,
+)
 from tests.staff_fixtures import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -102,3 +110,15 @@ def test_the_sign_in_page_passes_axe_in_both_languages(page, path):
     open_page(page, path)
 
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_sign_in_page_fits_a_phone(browser, site, language):
+    context = new_context(browser, site, PHONE)
+    phone = context.new_page()
+    try:
+        open_page(phone, f"/{language}/staff/login/")
+        screenshot(phone, f"staff-login-{language}")
+        assert sideways_overflow(phone) == []
+    finally:
+        context.close()
