@@ -285,3 +285,42 @@ def test_at_most_200_problems_are_listed_and_all_are_counted(db):
     assert len(report.problems) == 201
     assert str(report.problems[0]).startswith("row 2, column gov_level:")
     assert str(report.problems[-1]) == "and 100 more problems"
+
+
+def test_a_disguised_or_password_protected_file_is_refused(db):
+    assert refused(GOOD, "sipas.xlsx") == [
+        "file sipas.xlsx: the .xlsx file is damaged (not a readable zip archive)"
+    ]
+    protected = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+    assert refused(protected, "sipas.xlsx") == [
+        "file sipas.xlsx: this is an old .xls or a password-protected workbook; save it as an "
+        "unprotected .xlsx or .csv"
+    ]
+
+
+def test_a_value_beyond_the_header_is_refused(db):
+    assert refused(sipas_csv("2019,01,R1,,,4,,,,", "2019,01,R2,,,4,,,,,x")) == [
+        "row 3, column K: a value in spreadsheet column K, beyond the last column of the header "
+        "(J): the row has more cells than the header"
+    ]
+
+
+def test_a_value_under_a_blank_header_is_refused(db):
+    text = sipas_csv("2019,x,01,R1", header="year,,unit,respondent_id")
+    assert refused(text) == [
+        "row 2, column B: a value in spreadsheet column B, whose header is blank; give the "
+        "column a header or clear it"
+    ]
+
+
+def test_a_respondent_id_longer_than_64_characters_is_refused(db):
+    assert refused(sipas_csv(f"2019,01,{'R' * 65},,,4,,,,")) == [
+        "row 2, column respondent_id: the text is 65 characters long, more than the 64 allowed"
+    ]
+
+
+def test_sipas_is_an_import_kind_of_its_own(db):
+    from scoring.imports import IMPORTERS, kinds
+
+    assert "sipas" in kinds()
+    assert IMPORTERS["sipas"] is importer.import_sipas
