@@ -1,0 +1,265 @@
+"""The SIPAS figures as the public pages show them: read from the stored SipasResult rows (never
+recomputed), with the labels of the reader's language and, for the province ranking, which
+provinces' 95 % intervals tell them apart.
+
+Which ranks mean something (shown on the ranking page in the same words): two provinces are
+*told apart* when their SIPAS intervals do not overlap, i.e. one's lower end is strictly above the
+other's upper end. Intervals that touch overlap; a province without an interval (fewer than two
+respondents) is told apart from no one. For each ranked province of a year, of N ranked:
+  ahead  = provinces whose lower end is above its upper end (certainly better),
+  behind = provinces whose upper end is below its lower end (certainly worse);
+its rank could be anything from 1 + ahead to N − behind (the published rank always lies in that
+range, since a province ahead has a strictly higher SIPAS), it is told apart from ahead + behind
+of the N − 1 others, and it is marked "≈" when its interval overlaps that of the province listed
+just above it, so that their order says nothing.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, prefetch_related_objects
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from provinces.localized import localized
+from provinces.models import Level, Unit
+from surveys.models import ASPECTS, GovLevel, SipasResult
+
+ASPECT_LABELS = {
+    "access": _("Access to services"),
+    "procedures": _("Administrative procedures"),
+    "civil_servants": _("Civil servants"),
+    "results": _("Results of services"),
+    "feedback": _("Feedback handling"),
+}
+_ALL = SipasResult.Breakdown.ALL
+
+
+@dataclass(frozen=True)
+class Aspect:
+    key: str
+    label: str
+    value: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    answered: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One SipasResult: its SIPAS with interval, respondents and the five aspects."""
+
+    label: str
+    respondents: int
+    sipas: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    aspects: list[Aspect]
+
+
+def figures(result: SipasResult, label: str = "") -> Figures:
+    return Figures(
+        label=label,
+        respondents=result.respondents,
+        sipas=result.sipas,
+        low=result.sipas_low,
+        high=result.sipas_high,
+        aspects=[
+            Aspect(
+                key=aspect,
+                label=str(ASPECT_LABELS[aspect]),
+                value=getattr(result, aspect),
+                low=getattr(result, f"{aspect}_low"),
+                high=getattr(result, f"{aspect}_high"),
+                answered=getattr(result, f"{aspect}_n"),
+            )
+            for aspect in ASPECTS
+        ],
+    )
+
+
+def sipas_years() -> list[int]:
+    """The years with SIPAS results, newest first: those with a national row."""
+    return list(
+        SipasResult.objects.filter(unit__isnull=True, breakdown=_ALL)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+
+
+@dataclass
+class National:
+    year: int
+    overall: Figures
+    provinces: int  # provinces with results this year
+    by_level: list[Figures]
+    by_sector: list[Figures]
+
+
+def national(year: int) -> National:
+    """The country's figures of a year, over all respondents and by government level and
+    sector; 404 for a year without results. Two queries."""
+    rows = list(SipasResult.objects.filter(year=year, unit__isnull=True))
+    overall = next((row for row in rows if row.breakdown == _ALL), None)
+    if overall is None:
+        raise Http404("no SIPAS results for this year")
+    levels = {row.category: row for row in rows if row.breakdown == SipasResult.Breakdown.GOV_LEVEL}
+    sectors = sorted(
+        (row for row in rows if row.breakdown == SipasResult.Breakdown.SECTOR),
+        key=lambda row: row.category,
+    )
+    return National(
+        year=year,
+        overall=figures(overall),
+        provinces=SipasResult.objects.filter(year=year, breakdown=_ALL, unit__isnull=False).count(),
+        by_level=[
+            figures(levels[value], str(label))
+            for value, label in GovLevel.choices
+            if value in levels
+        ],
+        by_sector=[figures(row, row.category) for row in sectors],
+    )
+
+
+@dataclass
+class RankedProvince:
+    code: str
+    slug: str
+    url: str
+    name: str
+    rank: int | None
+    respondents: int
+    sipas: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    tied: bool = False
+    ahead: int = 0
+    behind: int = 0
+    rank_from: int | None = None
+    rank_to: int | None = None
+    # Its interval overlaps that of the province listed just above it.
+    like_above: bool = False
+
+    @property
+    def told_apart(self) -> int:
+        return self.ahead + self.behind
+
+
+def told_apart(better: RankedProvince, worse: RankedProvince) -> bool:
+    """True when `better`'s interval lies wholly above `worse`'s (see the module docstring)."""
+    if None in (better.low, better.high, worse.low, worse.high):
+        return False
+    return better.low > worse.high
+
+
+def mark_distinctions(ranked: list[RankedProvince]) -> None:
+    """Fill ahead, behind, the possible ranks and like_above of provinces listed by rank."""
+    total = len(ranked)
+    for row in ranked:
+        row.ahead = sum(told_apart(other, row) for other in ranked if other is not row)
+        row.behind = sum(told_apart(row, other) for other in ranked if other is not row)
+        row.rank_from, row.rank_to = 1 + row.ahead, total - row.behind
+    for above, row in zip(ranked, ranked[1:], strict=False):
+        row.like_above = not told_apart(above, row)
+
+
+@dataclass
+class Ranking:
+    year: int
+    ranked: list[RankedProvince]
+    unranked: list[RankedProvince] = field(default_factory=list)
+    national: Decimal | None = None  # the country's SIPAS
+
+    @property
+    def others(self) -> int:
+        return max(len(self.ranked) - 1, 0)
+
+
+def ranking(year: int) -> Ranking:
+    """The provinces of a year by rank (ties by code), then those without a SIPAS, with their
+    names of that year, and the country's SIPAS. Two queries."""
+    results = list(
+        SipasResult.objects.filter(year=year, breakdown=_ALL)
+        .select_related("unit")
+        .prefetch_related("unit__former_names")
+    )
+    national = next((result for result in results if result.unit_id is None), None)
+    if national is None:
+        raise Http404("no SIPAS results for this year")
+    unit_url = reverse("public:unit", args=["-slug-"])  # one reverse for every row
+    rows = []
+    for result in results:
+        unit = result.unit
+        if unit is None:
+            continue
+        name_vi, name_en = unit.names_in(year)
+        rows.append(
+            RankedProvince(
+                code=unit.code,
+                slug=unit.slug,
+                url=unit_url.replace("-slug-", unit.slug),
+                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                rank=result.rank,
+                respondents=result.respondents,
+                sipas=result.sipas,
+                low=result.sipas_low,
+                high=result.sipas_high,
+            )
+        )
+    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.code))
+    ranked = [row for row in rows if row.rank is not None]
+    ranks = [row.rank for row in ranked]
+    for row in ranked:
+        row.tied = ranks.count(row.rank) > 1
+    mark_distinctions(ranked)
+    unranked = [row for row in rows if row.rank is None]
+    return Ranking(year, ranked, unranked, national.sipas)
+
+
+@dataclass
+class UnitYear:
+    year: int
+    name: str
+    figures: Figures
+    rank: int | None
+    ranked_total: int
+
+
+def unit_years(unit: Unit) -> list[UnitYear]:
+    """A province's SIPAS over all respondents, newest year first, with its rank out of how many
+    provinces were ranked that year; empty for a ministry. One query, and one for its former
+    names when it has results."""
+    if unit.level != Level.PROVINCE:
+        return []
+    ranked_total = (
+        SipasResult.objects.filter(
+            year=OuterRef("year"), breakdown=_ALL, unit__isnull=False, rank__isnull=False
+        )
+        .order_by()
+        .values("year")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    results = (
+        SipasResult.objects.filter(unit=unit, breakdown=_ALL)
+        .annotate(ranked_total=Subquery(ranked_total, output_field=IntegerField()))
+        .order_by("-year")
+    )
+    results = list(results)
+    if results:
+        # One query for the names of every year, not one per year.
+        prefetch_related_objects([unit], "former_names")
+    lines = []
+    for result in results:
+        name_vi, name_en = unit.names_in(result.year)
+        lines.append(
+            UnitYear(
+                year=result.year,
+                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                figures=figures(result),
+                rank=result.rank,
+                ranked_total=result.ranked_total or 0,
+            )
+        )
+    return lines

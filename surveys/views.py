@@ -1,0 +1,140 @@
+"""The public SIPAS pages: the country's figures of a year, the provinces ranked with their
+intervals, the year's results as a file, and the charts.
+
+Like the public pages they are plain views of stored rows (surveys.pages); whole pages are
+cached by parindex.middleware.PageCacheMiddleware under the data version, and each chart's SVG,
+as public/views/charts.py does, under the data version and the language.
+"""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from public.charts import Chart
+from scoring.downloads import FORMATS
+from scoring.downloads import render as render_table
+from scoring.models import DataVersion
+from surveys import charts, pages
+from surveys.exports import COLUMNS, sipas_rows
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+CHART_MAX_AGE = 60 * 60  # as public/views/charts.py: browsers an hour, the server by version
+
+
+def latest(request: HttpRequest) -> HttpResponse:
+    """The newest year's national page; ?year= (the year picker without JavaScript) goes to
+    that year's own address."""
+    if "year" in request.GET:
+        try:
+            year = int(request.GET["year"])
+        except ValueError:
+            raise Http404("not a year") from None
+        return redirect("surveys:national", year)
+    years = pages.sipas_years()
+    if not years:
+        return render(request, "surveys/none.html", {})
+    return _national(request, years[0], years)
+
+
+def national(request: HttpRequest, year: int) -> HttpResponse:
+    return _national(request, year, pages.sipas_years())
+
+
+def _national(request: HttpRequest, year: int, years: list[int]) -> HttpResponse:
+    if year not in years:
+        raise Http404("no SIPAS results for this year")
+    return render(
+        request,
+        "surveys/national.html",
+        {"national": pages.national(year), "year": year, "years": years, "formats": FORMATS},
+    )
+
+
+def ranking(request: HttpRequest, year: int) -> HttpResponse:
+    """The provinces of a year by SIPAS, with which of their ranks the intervals tell apart."""
+    years = pages.sipas_years()
+    if year not in years:
+        raise Http404("no SIPAS results for this year")
+    found = pages.ranking(year)
+    title, summary = ranking_chart_text(found)
+    return render(
+        request,
+        "surveys/ranking.html",
+        {
+            "ranking": found,
+            "chart": {"title": title, "summary": summary},
+            "year": year,
+            "years": years,
+            "formats": FORMATS,
+        },
+    )
+
+
+def download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """The year's results exactly as `manage.py export_sipas YEAR --format FMT` writes them."""
+    if fmt not in FORMATS:
+        raise Http404("unknown format")
+    rows = sipas_rows(year)
+    if not rows:
+        raise Http404("no SIPAS results for this year")
+    response = HttpResponse(render_table(COLUMNS, rows, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="sipas-{year}.{fmt}"'
+    return response
+
+
+def chart_aspects(request: HttpRequest, year: int) -> HttpResponse:
+    """The country's SIPAS and its five aspects, each with its interval."""
+
+    def build() -> Chart:
+        found = pages.national(year).overall
+        dots = [charts.Dot(_("SIPAS"), found.sipas, found.low, found.high)]
+        dots += [
+            charts.Dot(aspect.label, aspect.value, aspect.low, aspect.high)
+            for aspect in found.aspects
+            if aspect.value is not None
+        ]
+        title = _("SIPAS %(year)s: the country, by aspect") % {"year": year}
+        return charts.dots_chart(title, charts.aspects_summary(dots), dots)
+
+    return _svg(request.path, build)
+
+
+def chart_ranking(request: HttpRequest, year: int) -> HttpResponse:
+    """Every ranked province's SIPAS with its interval, by rank, and the national SIPAS."""
+
+    def build() -> Chart:
+        found = pages.ranking(year)
+        title, summary = ranking_chart_text(found)
+        dots = [charts.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
+        return charts.dots_chart(title, summary, dots, found.national)
+
+    return _svg(request.path, build)
+
+
+def ranking_chart_text(found: pages.Ranking) -> tuple[str, str]:
+    """The ranking chart's title and summary: the SVG's <title>/<desc> and the page's alt."""
+    dots = [charts.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
+    title = _("SIPAS %(year)s: provinces by SIPAS") % {"year": found.year}
+    return title, charts.ranking_summary(dots, found.national)
+
+
+def _svg(path: str, build: Callable[[], Chart]) -> HttpResponse:
+    # A new data version makes a new key (the cache's LRU evicts the old); the language is in
+    # the key because the labels and numbers are written in it.
+    key = f"sipas-chart:{DataVersion.current()}:{get_language()}:{path}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = build().svg
+        cache.set(key, svg, None)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    patch_cache_control(response, public=True, max_age=CHART_MAX_AGE)
+    return response
