@@ -7,6 +7,7 @@ still leaves its row and a watcher sees the progress of one that is still runnin
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -134,9 +135,14 @@ class ProgressWriter:
     on its connection nobody else sees before it commits. Django gives each thread its own
     database connection, so this thread's updates commit at once (autocommit) on PostgreSQL and
     SQLite alike, with the full ORM and no second database alias in the settings (a per-process
-    cache would not do: the worker and the web server are different processes). On SQLite an
-    import that is writing holds the database's only write lock; an update that cannot get it
-    is dropped, as progress is only advice, and the next beat tries again.
+    cache would not do: the worker and the web server are different processes). An update
+    that fails is dropped, as progress is only advice, and the next beat tries again.
+
+    SQLite has one writer at a time, and a transaction that has read and then wants to write
+    fails at once if another connection holds the write lock, so a thread beating beside an
+    import could make the import fail. There the import's own thread writes the progress,
+    only between its transactions (SIPAS files are read and checked outside one); a long
+    write phase then goes without a beat, and IMPORT_STALE_SECONDS must outlast it.
     """
 
     def __init__(self, batch: ImportBatch | None, *, interval: float | None = None):
@@ -144,6 +150,8 @@ class ProgressWriter:
         self.interval = interval or BEAT_SECONDS
         self.latest = {"done": 0, "total": 0, "phase": ""}
         self.written: dict | None = None
+        self.threaded = connection.vendor != "sqlite"
+        self._last = time.monotonic()
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, daemon=True, name="import-progress")
@@ -151,13 +159,18 @@ class ProgressWriter:
     def __call__(self, done: int, total: int) -> None:
         with self._lock:
             self.latest.update(done=done, total=total)
+        if self.threaded or self.batch_id is None or connection.in_atomic_block:
+            return
+        if time.monotonic() - self._last >= self.interval:
+            self._last = time.monotonic()
+            self.write()
 
     def phase(self, name: str) -> None:
         with self._lock:
             self.latest["phase"] = name
 
     def __enter__(self) -> "ProgressWriter":
-        if self.batch_id is not None:
+        if self.batch_id is not None and self.threaded:
             self._thread.start()
         return self
 
