@@ -53,13 +53,22 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Speed and memory budgets, printed as figures and ratios (never asserted in tests).
-bench: $(STAMP)
-	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} \
-		$(BIN)/python bench/publish.py
-	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} \
-		$(BIN)/python bench/reading.py
-	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more} $(BIN)/python bench/pages.py
+# The load generator of bench/serve.py, from Debian when missing (like Chromium below).
+WRK := /usr/bin/wrk
+
+$(WRK):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+
+# Speed and memory budgets, printed as figures with their targets (never asserted in tests).
+# On PostgreSQL (DATABASE_URL): bench/serve.py runs gunicorn on 127.0.0.1 with the demo data.
+BENCH_KEY := SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more}
+
+bench: $(STAMP) $(WEASYPRINT_LIBS) $(WRK)
+	$(BENCH_KEY) $(BIN)/python bench/publish.py
+	$(BENCH_KEY) $(BIN)/python bench/reading.py
+	$(BENCH_KEY) $(BIN)/python bench/pages.py
+	if [ -f bench/sipas.py ]; then $(BENCH_KEY) $(BIN)/python bench/sipas.py; fi
+	$(BENCH_KEY) $(BIN)/python bench/serve.py
 
 # Backups of the PostgreSQL database named by DATABASE_URL, in pg_dump's custom format
 # (compressed, restorable table by table). BACKUP_FILE chooses the file; by default a dated one
