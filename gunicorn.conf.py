@@ -40,6 +40,9 @@ access_log_format = (
     'agent="%(a)s"'
 )
 errorlog = "-"
+# gunicorn's control socket (a file under $HOME) is not used here, and several instances on one
+# host would share its path.
+control_socket_disable = True
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy in front sets X-Forwarded-For/Proto; only it is trusted (docs/deployment.md).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -16,6 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
+# Figures only: neither a request line per render nor WeasyPrint's notes about the stylesheet.
+os.environ.setdefault("PARINDEX_LOG_LEVEL", "WARNING")
+os.environ.setdefault("LOG_LEVEL", "ERROR")
 
 import django  # noqa: E402
 

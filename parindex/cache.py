@@ -2,12 +2,14 @@
 
 Every public page is stored under a key holding the data version (bumped by every publish and
 reopening), so a publish refreshes everything at once. Reading that number is itself a query:
-it is remembered for DATA_VERSION_SECONDS in the cache, and the last number ever read is kept
-without expiry, so that while the database is unreachable the pages of that version are still
-served.
+it is remembered for DATA_VERSION_SECONDS by the process and in the cache (a publish forgets
+both at once in its own process and in a shared cache; other processes follow within those
+seconds), and the last number ever read is kept without expiry, so that while the database is
+unreachable the pages of that version are still served.
 """
 
 import contextlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,9 +32,23 @@ class Version(tuple):
         return self[1]
 
 
+# This process's copy of FRESH: most requests read neither the database nor the cache for it.
+_remembered: tuple[Version, float] | None = None
+
+
 def data_version() -> Version | None:
     """The current data version, or the last one known while the database cannot be asked;
     None when neither is known (a fresh process during an outage)."""
+    global _remembered
+    if _remembered is not None and _remembered[1] > time.monotonic():
+        return _remembered[0]
+    version = _read_data_version()
+    if version is not None:
+        _remembered = (version, time.monotonic() + settings.DATA_VERSION_SECONDS)
+    return version
+
+
+def _read_data_version() -> Version | None:
     found = safe_get(FRESH)
     if found is not None:
         return Version(found)
@@ -54,6 +70,8 @@ def data_version() -> Version | None:
 
 
 def forget_data_version() -> None:
+    global _remembered
+    _remembered = None
     # A cache outage must not fail a publish.
     with contextlib.suppress(Exception):
         cache.delete(FRESH)

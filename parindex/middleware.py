@@ -62,6 +62,8 @@ class RequestLogMiddleware:
         queries = _QueryCount()
         with connection.execute_wrapper(queries):
             response = self.get_response(request)
+        if not log.isEnabledFor(logging.INFO):
+            return response
         log.info(
             fields(
                 method=request.method,

@@ -54,6 +54,12 @@ def test_every_public_page_is_served_again_from_the_cache_without_a_query(
     assert again["Content-Type"] == first["Content-Type"]
 
 
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """On here whatever the other tests' default: this is what it is about."""
+    settings.PAGE_CACHE = True
+
+
 def test_a_publish_refreshes_every_cached_page_at_once(client, published):
     before = client.get(RANKING)["ETag"]
 

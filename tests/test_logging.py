@@ -4,8 +4,16 @@ import, publish and stage change on "parindex.audit"."""
 import logging
 import re
 
+import pytest
+
 from parindex.logs import audit_log, fields
 from scoring.lifecycle import open_self_assessment
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """On here whatever the other tests' default: this is what it is about."""
+    settings.PAGE_CACHE = True
 
 
 def request_lines(caplog) -> list[str]:
