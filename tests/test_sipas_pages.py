@@ -16,14 +16,17 @@ import json
 import re
 
 import pytest
+from django.contrib.sites.requests import RequestSite
 from django.core.management import call_command
 from django.template import Context, Template
+from django.test import RequestFactory
 from django.utils import translation
 from openpyxl import load_workbook
 
 from provinces.models import Unit
 from scoring.models import DataVersion
 from surveys import pages
+from surveys.sitemaps import SipasPages
 from tests.conftest import imported
 from tests.sipas_files import SURVEY, sipas_csv
 
@@ -416,3 +419,15 @@ def test_page_data_reads_stored_rows_in_a_fixed_number_of_queries(
         pages.ranking(2019)
     with django_assert_num_queries(2):
         pages.national(2019)
+
+
+def test_the_sitemap_class_lists_the_home_and_each_years_pages_in_both_languages(surveyed):
+    site = RequestSite(RequestFactory().get("/"))
+    locations = [url["location"] for url in SipasPages().get_urls(site=site, protocol="https")]
+    paths = [re.sub(r"^https://[^/]+", "", location) for location in locations]
+
+    assert sorted(paths) == sorted(
+        f"/{language}/sipas/{page}"
+        for language in ("vi", "en")
+        for page in ("", "2019/", "2019/provinces/")
+    )

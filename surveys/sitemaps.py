@@ -1,0 +1,21 @@
+"""The SIPAS pages for sitemap.xml: the SIPAS home, and each surveyed year's national page and
+province ranking. public/sitemaps.py registers it in SITEMAPS (as "sipas")."""
+
+from django.urls import reverse
+
+from public.sitemaps import _Pages
+from surveys.pages import sipas_years
+
+
+class SipasPages(_Pages):
+    # _Pages: in each language with its alternates and x-default, as every public page.
+
+    def items(self) -> list[tuple[str, tuple]]:
+        pages = [("surveys:latest", ())]
+        for year in sipas_years():
+            pages += [("surveys:national", (year,)), ("surveys:ranking", (year,))]
+        return pages
+
+    def location(self, page: tuple[str, tuple]) -> str:
+        name, args = page
+        return reverse(name, args=args)
