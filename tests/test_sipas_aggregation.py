@@ -12,14 +12,16 @@ and each one's satisfaction = aspects rated 4 or 5 ÷ aspects answered:
   Quảng Ninh (22) R1 province          1 1 1 1 1                  0
 """
 
+import random
 from decimal import Decimal
 
 import pytest
 
 from provinces.models import Unit
-from surveys.models import SipasRespondent, SipasResult
+from surveys.aggregation import Tally, tallies
+from surveys.models import ASPECTS, SipasRespondent, SipasResult
 from tests.conftest import imported
-from tests.sipas_files import SURVEY
+from tests.sipas_files import SURVEY, sipas_csv
 
 D = Decimal
 
@@ -143,3 +145,20 @@ def test_ranks_within_a_breakdown_category(surveyed):
         )
     }
     assert ranks == {"31": 1, "10": 2, "01": 3, "22": 4}
+
+
+def test_the_query_adds_up_what_the_rule_says_for_any_answers(db):
+    # 300 respondents with every pattern of blanks; the plain-Python rule is the reference.
+    rng = random.Random(8)
+    answers = [
+        {aspect: rng.choice([None, 1, 2, 3, 4, 5]) for aspect in ASPECTS} for _ in range(300)
+    ]
+    lines = [
+        f"2019,01,R{n},,,{','.join('' if a[x] is None else str(a[x]) for x in ASPECTS)}"
+        for n, a in enumerate(answers)
+    ]
+    imported("sipas", sipas_csv(*lines))
+
+    [(_, _, _, tally)] = tallies(2019)
+    assert tally == Tally.of(answers)
+    assert tally.respondents == sum(any(v is not None for v in a.values()) for a in answers)
