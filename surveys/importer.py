@@ -38,7 +38,7 @@ register(
 _STORED = ("unit_id", "respondent_id", "gov_level", "sector", *ASPECTS)
 # Any 64-bit number, the same in every process: imports of one year wait for each other, so
 # the second one's results count the first one's respondents.
-_LOCK = 0x51_9A5_0000
+_LOCK = 0x5195_0000
 
 
 def import_sipas(
@@ -50,6 +50,8 @@ def import_sipas(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
+    """Check the whole file, then store it and recompute its year, or nothing (the Importer of
+    scoring.imports: the command and the admin both come here through import_file)."""
     report = ImportReport(kind=KIND, dry_run=dry_run)
     try:
         sheet = read_sheet(source, filename, limits=limits(), progress=progress)
