@@ -121,13 +121,14 @@ elif len(SECRET_KEY) < 16:
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
 _database_url = os.environ.get("DATABASE_URL", "").strip()
+_conn_max_age = _env_int("CONN_MAX_AGE", 60, minimum=0)
 if _database_url:
     try:
         # Persistent connections, checked before reuse: a connection broken by a database
         # restart is replaced at the next request instead of failing it (no app restart).
         _database = dj_database_url.parse(
             _database_url,
-            conn_max_age=_env_int("CONN_MAX_AGE", 60, minimum=0),
+            conn_max_age=_conn_max_age,
             conn_health_checks=True,
         )
     except Exception as error:

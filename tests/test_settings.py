@@ -16,7 +16,19 @@ PROJECT = Path(__file__).resolve().parent.parent
 VALID_KEY = "settings-tests-secret-key-long-enough-for-deploy-check"
 KEY_OF_49 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
 KEY_OF_50 = KEY_OF_49 + "N"
-CONTROLLED = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
+CONTROLLED = (
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "DJANGO_SETTINGS_MODULE",
+    "CACHE_URL",
+    "CONN_MAX_AGE",
+    "LOG_LEVEL",
+    "PAGE_CACHE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_SSL_REDIRECT",
+)
 SHOW_SETTINGS = """
 import json
 from django.conf import settings
@@ -82,6 +94,22 @@ def loaded(**env: str) -> dict:
             {"DEBUG": "1", "SECRET_KEY": "short-key"},
             "SECRET_KEY is too short (at least 16 characters).",
         ),
+        (
+            {"SECRET_KEY": VALID_KEY, "CACHE_URL": "memcached://secret@cache:11211"},
+            "CACHE_URL must start with redis:// or rediss://, or be locmem:// (got 'memcached').",
+        ),
+        (
+            {"SECRET_KEY": VALID_KEY, "CONN_MAX_AGE": "-1"},
+            "CONN_MAX_AGE='-1' must be at least 0.",
+        ),
+        (
+            {"SECRET_KEY": VALID_KEY, "LOG_LEVEL": "verbose"},
+            "LOG_LEVEL='verbose' is not one of CRITICAL, DEBUG, ERROR, INFO, WARNING.",
+        ),
+        (
+            {"SECRET_KEY": VALID_KEY, "PAGE_CACHE": "sometimes"},
+            "PAGE_CACHE='sometimes' is not a boolean; use 1/0, true/false, yes/no.",
+        ),
     ],
     ids=[
         "no-secret-key-without-debug",
@@ -91,6 +119,10 @@ def loaded(**env: str) -> dict:
         "secret-key-of-4-different-characters",
         "django-insecure-secret-key",
         "short-secret-key-with-debug",
+        "memcached-cache-url-without-echoing-it",
+        "negative-connection-age",
+        "unknown-log-level",
+        "page-cache-not-a-boolean",
     ],
 )
 def test_a_bad_value_stops_the_settings_from_loading(env, error):
@@ -161,3 +193,86 @@ def test_production_values_are_read_from_the_environment():
 def test_vietnamese_is_the_default_language_and_english_the_second(settings):
     assert settings.LANGUAGE_CODE == "vi"
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+
+
+SHOW_PRODUCTION = """
+import json
+from django.conf import settings
+database = settings.DATABASES["default"]
+cache = settings.CACHES["default"]
+print(json.dumps({
+    "CACHE": [cache["BACKEND"], cache.get("LOCATION"), cache.get("OPTIONS")],
+    "CONN_MAX_AGE": database["CONN_MAX_AGE"],
+    "CONN_HEALTH_CHECKS": database["CONN_HEALTH_CHECKS"],
+    "OPTIONS": database.get("OPTIONS"),
+    "HSTS": [settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS],
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "X_FRAME_OPTIONS": settings.X_FRAME_OPTIONS,
+    "REFERRER": settings.SECURE_REFERRER_POLICY,
+    "CSP": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+}))
+"""
+
+
+def production(**env: str) -> dict:
+    environment = {name: value for name, value in os.environ.items() if name not in CONTROLLED}
+    environment.update(
+        SECRET_KEY=VALID_KEY,
+        DATABASE_URL="postgres://parindex@db.example:5432/parindex",
+        DJANGO_SETTINGS_MODULE="parindex.settings",
+        **env,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW_PRODUCTION],
+        env=environment,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_cache_is_local_memory_by_default_with_room_for_the_pages():
+    assert production()["CACHE"] == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        None,
+        {"MAX_ENTRIES": 2000},
+    ]
+
+
+def test_cache_url_chooses_redis():
+    assert production(CACHE_URL="redis://127.0.0.1:6379/1")["CACHE"] == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/1",
+        None,
+    ]
+
+
+def test_database_connections_persist_and_are_checked_before_reuse():
+    settings = production()
+
+    assert settings["CONN_MAX_AGE"] == 60
+    assert settings["CONN_HEALTH_CHECKS"] is True
+    assert settings["OPTIONS"] == {"connect_timeout": 5}
+    assert production(CONN_MAX_AGE="0")["CONN_MAX_AGE"] == 0
+
+
+def test_production_security_defaults():
+    settings = production()
+
+    assert settings["HSTS"] == [365 * 24 * 60 * 60, True]
+    assert settings["SECURE_SSL_REDIRECT"] is False
+    assert production(SECURE_SSL_REDIRECT="1")["SECURE_SSL_REDIRECT"] is True
+    assert settings["X_FRAME_OPTIONS"] == "DENY"
+    assert settings["REFERRER"] == "strict-origin-when-cross-origin"
+
+
+def test_the_content_security_policy_allows_no_inline_code():
+    directives = production()["CSP"]
+
+    assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert not any("unsafe" in source for sources in directives.values() for source in sources)
