@@ -28,8 +28,8 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Workers are recycled after this many requests (with jitter, so they do not all restart at
 # once): a slow leak in a library never grows without bound.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 # Imported once in the master: workers share the code pages and start at once.
 preload_app = True
 # The app logs each request itself (parindex.request: with its query count); gunicorn's own

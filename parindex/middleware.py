@@ -119,7 +119,7 @@ class PageCacheMiddleware:
         stored = safe_get(key)
         if stored is not None:
             request.page_cache = "hit"
-            return _conditional(request, _rebuilt(stored))
+            return _conditional(request, stored)
         request.page_cache = "miss"
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response):
@@ -129,7 +129,9 @@ class PageCacheMiddleware:
                 response["Last-Modified"] = version.last_modified
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
-            safe_set(key, (response.status_code, list(response.items()), response.content), None)
+            # The response itself, as Django's own cache middleware stores it: unpickled whole,
+            # it is ready to send without building its headers again.
+            safe_set(key, response, None)
         return _conditional(request, response)
 
 
@@ -146,16 +148,10 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _rebuilt(stored: tuple) -> HttpResponse:
-    status, headers, content = stored
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
-
-
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if not response.has_header("ETag"):
+    if not response.has_header("ETag") or not (
+        "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+    ):
         return response
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     return get_conditional_response(
