@@ -3,12 +3,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from provinces.models import FormerName, Region, Unit
 
-# The audit trail's receivers (where each history record came from; no empty records for saves of
-# untracked fields) must be connected in every process, commands included, before anything saves.
-# The admin modules are imported at start-up, so this one connects them until StaffConfig.ready()
-# imports staff.audit itself.
-import staff.audit  # noqa: E402, F401  isort: skip
-
 
 class FormerNameInline(admin.TabularInline):
     model = FormerName

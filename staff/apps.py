@@ -9,6 +9,9 @@ class StaffConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        # The audit trail's receivers (where each history record came from; no empty records for
+        # saves of untracked fields) are connected in every process, commands included.
+        import staff.audit  # noqa: F401
         from scoring.demo import demo_seeded
         from staff.accounts import record_last_login
         from staff.demo import seed_demo_accounts

@@ -353,6 +353,9 @@ class Corrections(Source):
         return entries
 
 
+REFERENCE_DATA = "reference data"
+
+
 class History(Source):
     """A model's django-simple-history records: each compared with the record before it."""
 
@@ -374,6 +377,9 @@ class History(Source):
         ).order_by("-history_date", "-history_id")
         return (
             self.history.objects.select_related("history_user")
+            # The reference data's first records (provinces migration 0006) are where the
+            # history starts, compared against, never listed as changes.
+            .exclude(history_change_reason=REFERENCE_DATA)
             .annotate(previous_id=Subquery(previous.values("history_id")[:1]))
             .order_by("-history_date", "-history_id")
         )

@@ -145,3 +145,11 @@ def scored_provinces(province_edition) -> Edition:
 def published(scored_provinces) -> Edition:
     """The scored provinces, published."""
     return publish_edition(scored_provinces)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, with the second factor the admin asks of everyone passed."""
+    from tests.staff_fixtures import verified_client
+
+    return verified_client(client, admin_user)

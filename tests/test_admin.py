@@ -15,6 +15,7 @@ from scoring.models import (
     ScoreChange,
 )
 from scoring.publish import publish_edition
+from tests.staff_fixtures import verified_client
 
 READ_ONLY = [
     ScoreChange,
@@ -31,8 +32,7 @@ READ_ONLY = [
 @pytest.fixture
 def superuser_client(client, db):
     user = get_user_model().objects.create_superuser("quantri", "qt@example.vn", "x")
-    client.force_login(user)
-    return client
+    return verified_client(client, user)
 
 
 @pytest.mark.parametrize("model", READ_ONLY, ids=lambda model: model.__name__)

@@ -13,6 +13,7 @@ import unicodedata
 import pytest
 
 from public import search
+from scoring.lifecycle import reopen_edition
 from scoring.models import Edition
 from scoring.publish import publish_edition
 from tests.conftest import imported
@@ -217,7 +218,7 @@ def test_a_publish_adds_its_years_and_criteria_to_the_results(
 def test_an_edition_reopened_for_correction_leaves_the_results_at_once(client, published):
     assert unit_lines(client.get(SEARCH, {"q": "ha noi"}).text)[0].endswith("2019")
 
-    Edition.objects.filter(pk=published.pk).update(status=Edition.Status.REVIEW)
+    reopen_edition(published, user=None, reason="Sửa điểm tiêu chí 1.1")
 
     assert unit_lines(client.get(SEARCH, {"q": "ha noi"}).text) == [
         "Ha Noi Province code 01 no published results"
