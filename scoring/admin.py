@@ -332,6 +332,7 @@ class ImportBatchAdmin(ImportMixin, ReadOnlyAdmin):
         running = shown in (ImportBatch.Outcome.QUEUED, ImportBatch.Outcome.RUNNING)
         context = {
             **self.admin_site.each_context(request),
+            # Translators: %(filename)s is the name of the imported file, as uploaded.
             "title": _("Import of %(filename)s") % {"filename": batch.filename},
             "opts": self.model._meta,
             "original": batch,
