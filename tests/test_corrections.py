@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.utils import formats
+from django.utils import formats, timezone
 
 from scoring.lifecycle import reopen_edition
 from scoring.models import Correction, Edition, EditionEvent, Participant
@@ -148,7 +148,8 @@ def test_the_vietnamese_corrections_page_shows_the_reason_as_typed(client, corre
 def test_an_affected_profile_announces_the_correction_and_links_the_log(client, correction):
     html = client.get(f"/en/units/{slug('31')}/").text
 
-    date = formats.date_format(correction.published_at, "DATE_FORMAT")
+    # The page shows the date in Vietnam's time zone: after 17:00 UTC it is already tomorrow.
+    date = formats.date_format(timezone.localtime(correction.published_at), "DATE_FORMAT")
     assert (
         f"This unit's results of 2019 were corrected on {date}: index 75.00 → 80.00, "
         f'group C → B. <a href="/en/corrections/#correction-{correction.pk}">'
