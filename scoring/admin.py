@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm
 from import_export.results import RowResult
+from simple_history.admin import SimpleHistoryAdmin
 
 from scoring import batches, blank
+from scoring.editions import create_edition
 from scoring.imports import KINDS, import_file, kinds
 from scoring.models import (
     Average,
@@ -50,9 +52,38 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(SimpleHistoryAdmin):
+    """Thresholds and notes are edited here (and kept by simple-history); the stage moves only
+    through the staff editions screen (scoring/lifecycle.py), a new edition is made by
+    create_edition with its participants, and a published edition is changed by no one."""
+
     list_display = ["year", "level", "status", "summary_only", "is_demo", "published_at"]
     list_filter = ["level", "status", "is_demo"]
+    exclude = ["ranked_total", "published_average"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["status", "published_at"]
+        return fixed if obj is None else [*fixed, "year", "level", "summary_only", "is_demo"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        extra = {
+            name: form.cleaned_data[name]
+            for name in form.cleaned_data
+            if name not in {"year", "level"}
+        }
+        created = create_edition(obj.year, obj.level, user=request.user, source="admin", **extra)
+        obj.pk = created.pk
+        obj.refresh_from_db()
 
 
 @admin.register(Criterion)
