@@ -46,3 +46,21 @@ control_socket_disable = True
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy in front sets X-Forwarded-For/Proto; only it is trusted (docs/deployment.md).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server) -> None:
+    """Once the app is loaded in the master and before any worker is forked: import every view
+    (matplotlib and pandas behind the charts and downloads) and load both languages' message
+    catalogues, so that every worker, a recycled one too, starts from a warm copy instead of
+    spending its first second importing."""
+    from django.conf import settings
+    from django.db import connections
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    _ = get_resolver().url_patterns
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("PAR Index")
+    # Nothing above should have connected; a socket opened here would be shared by the workers.
+    connections.close_all()

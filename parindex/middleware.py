@@ -2,10 +2,10 @@
 
 import hashlib
 import logging
+import threading
 import time
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
@@ -25,13 +25,14 @@ _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 _MAX_BYTES = 2 * 1024 * 1024
 
 
-class _QueryCount:
-    def __init__(self) -> None:
-        self.count = 0
+# Queries of the current request, per thread: counted by a wrapper each database connection
+# gets once when it opens (parindex/signals.py), cheaper than wrapping every request.
+_counted = threading.local()
 
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
+
+def count_query(execute, sql, params, many, context):
+    _counted.queries = getattr(_counted, "queries", 0) + 1
+    return execute(sql, params, many, context)
 
 
 class HealthCheckMiddleware:
@@ -59,9 +60,8 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        queries = _QueryCount()
-        with connection.execute_wrapper(queries):
-            response = self.get_response(request)
+        _counted.queries = 0
+        response = self.get_response(request)
         if not log.isEnabledFor(logging.INFO):
             return response
         log.info(
@@ -70,7 +70,7 @@ class RequestLogMiddleware:
                 path=request.path,
                 status=response.status_code,
                 duration_ms=f"{(time.perf_counter() - started) * 1000:.1f}",
-                queries=queries.count,
+                queries=_counted.queries,
                 cache=getattr(request, "page_cache", "-"),
             )
         )
@@ -107,6 +107,8 @@ class PageCacheMiddleware:
             or not settings.PAGE_CACHE
             or request.method not in ("GET", "HEAD")
             or any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+            # SecurityMiddleware, after this one, redirects it to https://.
+            or (settings.SECURE_SSL_REDIRECT and not request.is_secure())
         ):
             request.page_cache = "bypass"
             return self.get_response(request)
@@ -114,7 +116,11 @@ class PageCacheMiddleware:
         if version is None:
             request.page_cache = "bypass"
             return self.get_response(request)
-        digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        # The scheme and host as sent: a page holds absolute addresses built from them (and an
+        # https:// one the HSTS header), and a host not allowed is refused by the miss that
+        # follows, never answered from another host's copy.
+        address = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.get_full_path()}"
+        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
         key = f"page:{version.number}:{language}:{digest}"
         stored = safe_get(key)
         if stored is not None:

@@ -179,10 +179,11 @@ MIDDLEWARE = [
     "parindex.middleware.HealthCheckMiddleware",
     # Outermost: one log line per request with its duration and query count.
     "parindex.middleware.RequestLogMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     # Whole public responses by data version, answered before sessions, CSRF, authentication
-    # and the database are touched (a database outage leaves cached pages up).
+    # and the database are touched (a database outage leaves cached pages up); stored with the
+    # security headers of the middleware below, keyed by scheme and host.
     "parindex.middleware.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Inside the page cache: a cached page is stored with its policy header.
     "csp.middleware.CSPMiddleware",

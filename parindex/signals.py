@@ -2,11 +2,13 @@
 and the audit log without the writers knowing about either."""
 
 from django.db import transaction
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from parindex import cache
 from parindex.logs import audit_log
+from parindex.middleware import count_query
 from scoring.models import DataVersion, EditionEvent
 
 
@@ -29,3 +31,11 @@ def edition_event_logged(sender, instance: EditionEvent, created: bool, **kwargs
         user=getattr(instance.user, "username", None) if instance.user_id else None,
         reason=instance.reason or None,
     )
+
+
+@receiver(connection_created, dispatch_uid="parindex.count_queries")
+def count_queries(sender, connection, **kwargs) -> None:
+    # First in the list: an execute_wrapper() block open while the connection opens pops the
+    # last wrapper when it ends, which must stay its own.
+    if count_query not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, count_query)

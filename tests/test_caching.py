@@ -4,7 +4,7 @@ get a 304; staff pages and the admin are never cached."""
 
 import pytest
 from django.core.cache import caches
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from scoring.models import DataVersion
 
@@ -184,3 +184,40 @@ def test_pages_are_shared_through_redis_when_cache_url_says_so(client, published
     assert first.wsgi_request.page_cache == "miss"
     assert again.wsgi_request.page_cache == "hit"
     assert again.content == first.content
+
+
+def test_each_host_and_scheme_has_a_copy_of_its_own(client, published, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    client.get(RANKING, headers={"host": "a.example"})
+
+    other_host = client.get(RANKING, headers={"host": "b.example"})
+    secure = client.get(RANKING, headers={"host": "a.example"}, secure=True)
+
+    assert other_host.wsgi_request.page_cache == "miss"
+    assert '<link rel="canonical" href="http://b.example/en/rankings/2019/province/">' in (
+        other_host.text
+    )
+    assert secure.wsgi_request.page_cache == "miss"
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert (
+        client.get(RANKING, headers={"host": "a.example"}, secure=True)["ETag"] == (secure["ETag"])
+    )
+
+
+def test_a_host_not_allowed_is_refused_though_the_page_is_cached(client, published):
+    client.get(RANKING)
+
+    response = Client(raise_request_exception=False).get(RANKING, headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+
+
+def test_with_the_ssl_redirect_on_plain_http_is_redirected_not_served(client, published, settings):
+    client.get(RANKING)
+    settings.SECURE_SSL_REDIRECT = True
+
+    # A new client: SecurityMiddleware reads the setting when it is built.
+    response = Client().get(RANKING)
+
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{RANKING}"
