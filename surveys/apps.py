@@ -7,7 +7,10 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        from scoring.demo import demo_seeded
         from scoring.imports import register_importer
+        from surveys.demo import seed_demo_sipas
         from surveys.importer import import_sipas
 
         register_importer("sipas", import_sipas)
+        demo_seeded.connect(seed_demo_sipas, dispatch_uid="surveys.demo_sipas")
