@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.formats import number_format
-from django.utils.text import get_text_list
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -74,10 +74,17 @@ def aspects_summary(dots: Sequence[Dot]) -> str:
 
 
 def dots_chart(
-    title: str, summary: str, dots: Sequence[Dot], national: Decimal | None = None, xlabel=""
+    title: str,
+    summary: str,
+    dots: Sequence[Dot],
+    national: Decimal | None = None,
+    xlabel="",
+    *,
+    demo: bool = False,
 ) -> Chart:
     """One row per dot, in the given order from the top: the value as a dot, its interval as a
-    horizontal whisker, the national SIPAS as a dashed line when given."""
+    horizontal whisker, the national SIPAS as a dashed line when given. A chart of demo data
+    says so in the picture itself, since an image travels without its page."""
     with _rc():
         from matplotlib.figure import Figure
         from matplotlib.ticker import FuncFormatter
@@ -106,6 +113,14 @@ def dots_chart(
             FuncFormatter(lambda value, _pos: number_format(round(value), 0))
         )
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        if demo:
+            fig.suptitle(
+                capfirst(_("illustrative demo data, not official results")),
+                color=NATIONAL,
+                fontweight="bold",
+                x=0.01,
+                ha="left",
+            )
         ax.set_axisbelow(True)
         buffer = io.StringIO()
         from matplotlib.backends.backend_svg import FigureCanvasSVG

@@ -12,18 +12,31 @@ its rank could be anything from 1 + ahead to N − behind (the published rank al
 range, since a province ahead has a strictly higher SIPAS), it is told apart from ahead + behind
 of the N − 1 others, and it is marked "≈" when its interval overlaps that of the province listed
 just above it, so that their order says nothing.
+
+Which years are illustrative: a SIPAS year is demo data when the province edition of that year
+is a demo edition (Edition.is_demo, set by scoring.demo; surveys.demo invents the respondents
+of those years). The pages show the demo banner for such a year, as for a demo edition.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from provinces.localized import localized
 from provinces.models import Level, Unit
+from scoring.models import Edition
+from surveys.collation import vietnamese
 from surveys.models import ASPECTS, GovLevel, SipasResult
 
 ASPECT_LABELS = {
@@ -34,6 +47,11 @@ ASPECT_LABELS = {
     "feedback": _("Feedback handling"),
 }
 _ALL = SipasResult.Breakdown.ALL
+
+
+def demo() -> Exists:
+    """Annotates a SipasResult query: is its year demo data (the module docstring's rule)?"""
+    return Exists(Edition.objects.filter(year=OuterRef("year"), level=Level.PROVINCE, is_demo=True))
 
 
 @dataclass(frozen=True)
@@ -95,19 +113,20 @@ class National:
     provinces: int  # provinces with results this year
     by_level: list[Figures]
     by_sector: list[Figures]
+    is_demo: bool = False  # named as Edition's, for templates/public/_demo_banner.html
 
 
 def national(year: int) -> National:
     """The country's figures of a year, over all respondents and by government level and
     sector; 404 for a year without results. Two queries."""
-    rows = list(SipasResult.objects.filter(year=year, unit__isnull=True))
+    rows = list(SipasResult.objects.filter(year=year, unit__isnull=True).annotate(is_demo=demo()))
     overall = next((row for row in rows if row.breakdown == _ALL), None)
     if overall is None:
         raise Http404("no SIPAS results for this year")
     levels = {row.category: row for row in rows if row.breakdown == SipasResult.Breakdown.GOV_LEVEL}
     sectors = sorted(
         (row for row in rows if row.breakdown == SipasResult.Breakdown.SECTOR),
-        key=lambda row: row.category,
+        key=lambda row: vietnamese(row.category),
     )
     return National(
         year=year,
@@ -119,6 +138,7 @@ def national(year: int) -> National:
             if value in levels
         ],
         by_sector=[figures(row, row.category) for row in sectors],
+        is_demo=overall.is_demo,
     )
 
 
@@ -170,6 +190,7 @@ class Ranking:
     ranked: list[RankedProvince]
     unranked: list[RankedProvince] = field(default_factory=list)
     national: Decimal | None = None  # the country's SIPAS
+    is_demo: bool = False
 
     @property
     def others(self) -> int:
@@ -181,6 +202,7 @@ def ranking(year: int) -> Ranking:
     names of that year, and the country's SIPAS. Two queries."""
     results = list(
         SipasResult.objects.filter(year=year, breakdown=_ALL)
+        .annotate(is_demo=demo())
         .select_related("unit")
         .prefetch_related("unit__former_names")
     )
@@ -214,7 +236,7 @@ def ranking(year: int) -> Ranking:
         row.tied = ranks.count(row.rank) > 1
     mark_distinctions(ranked)
     unranked = [row for row in rows if row.rank is None]
-    return Ranking(year, ranked, unranked, national.sipas)
+    return Ranking(year, ranked, unranked, national.sipas, national.is_demo)
 
 
 @dataclass
@@ -224,6 +246,7 @@ class UnitYear:
     figures: Figures
     rank: int | None
     ranked_total: int
+    is_demo: bool = False
 
 
 def unit_years(unit: Unit) -> list[UnitYear]:
@@ -243,7 +266,7 @@ def unit_years(unit: Unit) -> list[UnitYear]:
     )
     results = (
         SipasResult.objects.filter(unit=unit, breakdown=_ALL)
-        .annotate(ranked_total=Subquery(ranked_total, output_field=IntegerField()))
+        .annotate(ranked_total=Subquery(ranked_total, output_field=IntegerField()), is_demo=demo())
         .order_by("-year")
     )
     results = list(results)
@@ -260,6 +283,7 @@ def unit_years(unit: Unit) -> list[UnitYear]:
                 figures=figures(result),
                 rank=result.rank,
                 ranked_total=result.ranked_total or 0,
+                is_demo=result.is_demo,
             )
         )
     return lines

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -95,7 +96,8 @@ def chart_aspects(request: HttpRequest, year: int) -> HttpResponse:
     """The country's SIPAS and its five aspects, each with its interval."""
 
     def build() -> Chart:
-        found = pages.national(year).overall
+        national = pages.national(year)
+        found = national.overall
         dots = [charts.Dot(_("SIPAS"), found.sipas, found.low, found.high)]
         dots += [
             charts.Dot(aspect.label, aspect.value, aspect.low, aspect.high)
@@ -103,7 +105,8 @@ def chart_aspects(request: HttpRequest, year: int) -> HttpResponse:
             if aspect.value is not None
         ]
         title = _("SIPAS %(year)s: the country, by aspect") % {"year": year}
-        return charts.dots_chart(title, charts.aspects_summary(dots), dots)
+        summary = _demo_said(charts.aspects_summary(dots), national.is_demo)
+        return charts.dots_chart(title, summary, dots, demo=national.is_demo)
 
     return _svg(request.path, build)
 
@@ -115,7 +118,7 @@ def chart_ranking(request: HttpRequest, year: int) -> HttpResponse:
         found = pages.ranking(year)
         title, summary = ranking_chart_text(found)
         dots = [charts.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
-        return charts.dots_chart(title, summary, dots, found.national)
+        return charts.dots_chart(title, summary, dots, found.national, demo=found.is_demo)
 
     return _svg(request.path, build)
 
@@ -124,7 +127,14 @@ def ranking_chart_text(found: pages.Ranking) -> tuple[str, str]:
     """The ranking chart's title and summary: the SVG's <title>/<desc> and the page's alt."""
     dots = [charts.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
     title = _("SIPAS %(year)s: provinces by SIPAS") % {"year": found.year}
-    return title, charts.ranking_summary(dots, found.national)
+    return title, _demo_said(charts.ranking_summary(dots, found.national), found.is_demo)
+
+
+def _demo_said(summary: str, demo: bool) -> str:
+    # The summary is the chart's <desc> and the page's alt text: read without the picture.
+    if not demo:
+        return summary
+    return f"{capfirst(_('illustrative demo data, not official results'))}. {summary}"
 
 
 def _svg(path: str, build: Callable[[], Chart]) -> HttpResponse:
