@@ -7,8 +7,9 @@ elsewhere through batched bulk_create — and the year's results are recomputed 
 respondents (surveys.aggregation). A worker killed half-way leaves the transaction uncommitted:
 nothing of the file is stored.
 
-progress(done, total) counts each row three times, once per phase — read, checked, written — so
-total is 3 × rows; while the file is still being read its length is not known and total is 0.
+progress(done, total) speaks in the file's rows, as scoring.imports defines it: while the file is
+read its length is not known, so done is the rows read and total is 0; then each row counts a
+third when checked and another third when written, so done reaches total, the rows, at the end.
 """
 
 import io
@@ -53,6 +54,7 @@ def import_sipas(
     """Check the whole file, then store it and recompute its year, or nothing (the Importer of
     scoring.imports: the command and the admin both come here through import_file)."""
     report = ImportReport(kind=KIND, dry_run=dry_run)
+    progress = _in_rows(progress) if progress else None
     try:
         sheet = read_sheet(source, filename, limits=limits(), progress=progress)
         checked = check(sheet, progress=progress)
@@ -86,6 +88,15 @@ def import_sipas(
     report.created, report.updated = created, updated
     report.unchanged = count - created - updated
     return report
+
+
+def _in_rows(progress: Progress) -> Progress:
+    # The phases below count each row three times (read, checked, written); a progress bar
+    # reads done and total as rows of the file, so a third of each once the length is known.
+    def reported(done: int, total: int) -> None:
+        progress(done // 3 if total else done, total // 3)
+
+    return reported
 
 
 def store(year: int, frame: pd.DataFrame) -> tuple[int, int]:

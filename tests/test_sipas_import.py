@@ -153,13 +153,29 @@ def test_a_failure_half_way_through_the_write_leaves_nothing(db, monkeypatch):
     assert SipasResult.objects.count() == 0
 
 
-def test_progress_is_reported_through_the_three_phases(db):
+def test_progress_is_reported_in_rows_through_the_three_phases(db):
     seen = []
     run_import("sipas", generated(12_000), progress=lambda done, total: seen.append((done, total)))
 
-    assert seen[0] == (12_000, 0)
-    assert seen[-1] == (36_000, 36_000)
-    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    # Rows read while the length is unknown; then a third of each row checked, a third written.
+    read = [step for step in seen if step[1] == 0]
+    known = [step for step in seen if step[1]]
+    assert read[-1] == (12_000, 0)
+    assert seen.index(read[-1]) == len(read) - 1
+    assert known[0] == (5_000, 12_000)  # read, and the first of four checking steps done
+    assert known[-1] == (12_000, 12_000)
+    assert {total for _, total in known} == {12_000}
+    assert [done for done, _ in known] == sorted(done for done, _ in known)
+
+
+def test_the_commands_progress_bar_counts_the_files_rows(db, tmp_path):
+    path = tmp_path / "sipas.csv"
+    path.write_text(generated(30))
+    err = io.StringIO()
+
+    call_command("import_data", "sipas", str(path), "--progress", stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().split("\r")[-1] == f"[{'#' * 30}] 100 %  30/30 rows\n"
 
 
 # -- bad files ----------------------------------------------------------------------------------
