@@ -3,10 +3,12 @@ confirmation and reopen a published edition with a written reason; no other role
 
 import pytest
 from django.test import Client
+from django.utils import formats, timezone
 
 from provinces.models import Unit
-from scoring.models import Correction, Edition, EditionEvent
+from scoring.models import Correction, Edition, EditionChange, EditionEvent
 from scoring.publish import publish_edition
+from scoring.submission import submit_self_assessment
 from tests.conftest import imported
 from tests.staff_fixtures import staff_client, staff_user, verified_client
 
@@ -183,3 +185,65 @@ def test_a_step_is_a_post_with_a_csrf_token(client, scored_provinces):
     response = strict.post(page(scored_provinces, "move"), {"action": "open_self_assessment"})
     assert response.status_code == 403
     assert Edition.objects.get(pk=scored_provinces.pk).status == "draft"
+
+
+def submitted(edition: Edition, code: str = "01"):
+    """The unit's self-assessment submitted by its officer during the self-assessment stage."""
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SELF_ASSESSMENT)
+    participant = edition.participants.get(unit__code=code)
+    officer = staff_user("unit_officer", unit=participant.unit, username="officer-hn")
+    return submit_self_assessment(participant, user=officer)
+
+
+def test_the_edition_page_lists_each_participant_with_its_submission_and_appraisal(
+    admin, scored_provinces
+):
+    participant = submitted(scored_provinces)
+
+    html = admin.get(page(scored_provinces)).text
+
+    when = formats.date_format(
+        timezone.localtime(participant.submitted_at), "SHORT_DATETIME_FORMAT"
+    )
+    assert f"<td>submitted on {when} by officer-hn</td>" in html
+    assert html.count("<td>not submitted</td>") == 2
+    assert html.count('<td class="num">3 / 3 <progress max="3" value="3"') == 3
+    assert html.count('class="give-back"') == 1
+    assert f'action="{page(scored_provinces, "give-back")}01/"' in html
+
+
+def test_an_admin_gives_a_submitted_self_assessment_back_with_a_reason(admin, scored_provinces):
+    submitted(scored_provinces)
+
+    response = admin.post(
+        page(scored_provinces, "give-back") + "01/", {"reason": "Thiếu minh chứng mục 2.1"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == page(scored_provinces)
+    assert scored_provinces.participants.get(unit__code="01").submitted_at is None
+    change = EditionChange.objects.filter(key="01").latest("pk")
+    assert change.new_value == {"submitted": None, "reason": "Thiếu minh chứng mục 2.1"}
+    assert change.user.groups.get().name == "admin"
+    assert "The self-assessment of Ha Noi is given back." in admin.get(page(scored_provinces)).text
+
+
+def test_giving_back_without_a_reason_is_refused_on_the_edition_page(admin, scored_provinces):
+    submitted(scored_provinces)
+
+    response = admin.post(page(scored_provinces, "give-back") + "01/", {"reason": "  "})
+
+    assert response.status_code == 409
+    assert "giving a self-assessment back needs a written reason" in response.text
+    assert "<details open>" in response.text
+    assert scored_provinces.participants.get(unit__code="01").submitted_at is not None
+
+
+def test_only_an_admin_gives_a_self_assessment_back(client, scored_provinces):
+    submitted(scored_provinces)
+    appraiser = verified_client(client, staff_user("appraiser"))
+
+    response = appraiser.post(page(scored_provinces, "give-back") + "01/", {"reason": "Sai"})
+
+    assert response.status_code == 403
+    assert scored_provinces.participants.get(unit__code="01").submitted_at is not None

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from provinces.localized import localized
@@ -28,6 +29,7 @@ from scoring.permissions import ADMIN
 from scoring.problems import Refused
 from scoring.publish import Computed, PublishRefused, compute_edition, publish_edition
 from scoring.ranking import mean_half_up
+from scoring.submission import return_self_assessment
 from staff.access import staff_required
 
 RECENT_EVENTS = 3
@@ -40,6 +42,12 @@ _STEPS = {
     ),
     Edition.Status.SELF_ASSESSMENT: (EditionEvent.Action.OPEN_APPRAISAL, lifecycle.open_appraisal),
     Edition.Status.APPRAISAL: (EditionEvent.Action.OPEN_REVIEW, lifecycle.open_review),
+}
+# The button of each step says what it does; the event log says what was done.
+_STEP_BUTTONS = {
+    EditionEvent.Action.OPEN_SELF_ASSESSMENT: gettext_lazy("Open the self-assessment"),
+    EditionEvent.Action.OPEN_APPRAISAL: gettext_lazy("Open the appraisal"),
+    EditionEvent.Action.OPEN_REVIEW: gettext_lazy("Open the review"),
 }
 
 
@@ -104,9 +112,43 @@ def editions(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/editions.html", {"rows": rows})
 
 
-def _edition_page(request, edition: Edition, *, note: str = "", problems=(), status: int = 200):
+def _participants(edition: Edition) -> list[Participant]:
+    """The edition's participants by unit code, each with `appraised`: its self-assessed leaves
+    that have appraised points."""
+    participants = list(
+        edition.participants.select_related("unit", "submitted_by")
+        .prefetch_related("unit__former_names")
+        .annotate(
+            appraised=Count(
+                "scores",
+                filter=Q(
+                    scores__criterion__method=Criterion.Method.SELF,
+                    scores__appraised_points__isnull=False,
+                ),
+            )
+        )
+        .order_by("unit__code")
+    )
+    for participant in participants:
+        name_vi, name_en = participant.unit.names_in(edition.year)
+        participant.name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+    return participants
+
+
+def _edition_page(
+    request,
+    edition: Edition,
+    *,
+    note: str = "",
+    problems=(),
+    status: int = 200,
+    give_back: tuple[int, str] | None = None,
+):
+    """The edition's page; `give_back` (participant id, reason) keeps a refused give-back's
+    reason in its form."""
     progress = _progress([edition], events=None)[0]
     step = _STEPS.get(edition.status)
+    leaves = progress.to_appraise // progress.participants if progress.participants else 0
     return render(
         request,
         "staff/edition.html",
@@ -114,9 +156,12 @@ def _edition_page(request, edition: Edition, *, note: str = "", problems=(), sta
             "edition": edition,
             "progress": progress,
             "step": step[0] if step else None,
-            "step_label": EditionEvent.Action(step[0]).label if step else "",
+            "step_label": _STEP_BUTTONS[step[0]] if step else "",
             "note": note,
             "problems": [str(problem) for problem in problems],
+            "participants": _participants(edition),
+            "leaves": leaves,
+            "give_back": give_back,
         },
         status=status,
     )
@@ -143,6 +188,33 @@ def move(request: HttpRequest, edition_id: int) -> HttpResponse:
         edition.refresh_from_db()
         return _edition_page(request, edition, note=note, problems=refusal.problems, status=409)
     messages.success(request, EditionEvent.Action(action).label)
+    return redirect("staff:edition", edition.pk)
+
+
+@require_POST
+@staff_required(ADMIN)
+def give_back(request: HttpRequest, edition_id: int, unit_code: str) -> HttpResponse:
+    """A submitted self-assessment given back to its unit, with a written reason."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    participant = get_object_or_404(
+        edition.participants.select_related("unit"), unit__code=unit_code
+    )
+    reason = request.POST.get("reason", "").strip()
+    try:
+        return_self_assessment(participant, user=request.user, reason=reason)
+    except Refused as refusal:
+        edition.refresh_from_db()
+        return _edition_page(
+            request,
+            edition,
+            problems=refusal.problems,
+            status=409,
+            give_back=(participant.pk, reason),
+        )
+    name_vi, name_en = participant.unit.names_in(edition.year)
+    name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+    # Translators: %(name)s is the unit's name.
+    messages.success(request, _("The self-assessment of %(name)s is given back.") % {"name": name})
     return redirect("staff:edition", edition.pk)
 
 
@@ -379,6 +451,11 @@ urlpatterns = [
     path("editions/<int:edition_id>/", edition, name="edition"),
     path("editions/<int:edition_id>/move/", move, name="move"),
     path("editions/<int:edition_id>/publish/", publish, name="publish"),
+    path(
+        "editions/<int:edition_id>/give-back/<str:unit_code>/",
+        give_back,
+        name="give_back",
+    ),
     path("editions/<int:edition_id>/reopen/", reopen, name="reopen"),
     path("editions/<int:edition_id>/preview/", preview, name="preview"),
     path("editions/<int:edition_id>/preview/<str:unit_code>/", preview_unit, name="preview_unit"),
