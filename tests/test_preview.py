@@ -79,6 +79,17 @@ def test_the_unit_preview_shows_the_profile_figures_and_the_deductions(client, i
     assert "PREVIEW" in html
 
 
+def test_the_unit_preview_leads_back_to_the_preview_of_the_ranking_not_the_public_one(
+    client, in_review
+):
+    admin = staff_client(client, "admin")
+
+    html = admin.get(preview(in_review, "01")).text
+
+    assert f'<a href="{preview(in_review)}">Full ranking 2019: Province</a>' in html
+    assert 'href="/en/rankings/2019/province/"' not in html
+
+
 def test_the_preview_writes_nothing_and_caches_nothing(client, in_review):
     admin = staff_client(client, "admin")
     version = DataVersion.current()
