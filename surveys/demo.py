@@ -20,16 +20,18 @@ from surveys.respondents import COLUMNS
 # A few hundred per province: enough for intervals a few points wide, few enough for a fast
 # first run (about 60,000 rows for the two demo years).
 RESPONDENTS = (300, 600)
-GOV_LEVELS = (("province", 3), ("district", 4), ("commune", 3))
-SECTORS = (
-    "đất đai",
-    "tư pháp",
-    "xây dựng",
-    "đầu tư",
-    "lao động, thương binh và xã hội",
-    "giao thông vận tải",
-    "y tế",
-)
+# Each level of government and sector: how often it is rated (weight) and how much more or less
+# satisfied its users are (points of probability), so that the breakdowns differ a little.
+GOV_LEVELS = {"province": (3, -0.01), "district": (4, 0.0), "commune": (3, 0.02)}
+SECTORS = {
+    "đất đai": (3, -0.06),
+    "tư pháp": (2, 0.03),
+    "xây dựng": (2, -0.04),
+    "đầu tư": (1, 0.0),
+    "lao động, thương binh và xã hội": (2, 0.02),
+    "giao thông vận tải": (2, 0.0),
+    "y tế": (1, 0.01),
+}
 # How much more or less satisfied respondents are with each aspect than with the province's
 # service as a whole (points of probability), and how often they leave it blank: few people
 # have had feedback handled, so that one is often blank.
@@ -65,26 +67,24 @@ def respondents_csv(year: int, codes: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    levels = [level for level, weight in GOV_LEVELS for _ in range(weight)]
+    levels = _weighted(GOV_LEVELS)
+    sectors = _weighted(SECTORS)
     for code in codes:
-        satisfied = rng.uniform(0.62, 0.93)
+        # A province keeps its standing from year to year (its own seed), give or take a little.
+        satisfied = random.Random(f"sipas-{code}").uniform(0.62, 0.93) + rng.gauss(0, 0.025)
         for number in range(1, rng.randint(*RESPONDENTS) + 1):
+            level, sector = rng.choice(levels), rng.choice(sectors)
             # A respondent's own mood moves all five answers together, as in real surveys.
-            mood = rng.gauss(0, 0.12)
+            mood = rng.gauss(0, 0.12) + GOV_LEVELS[level][1] + SECTORS[sector][1]
             answers = [
                 _answer(rng, satisfied + mood + shift, blank) for shift, blank in ASPECTS.values()
             ]
-            writer.writerow(
-                [
-                    year,
-                    code,
-                    f"D{year}-{code}-{number:04d}",
-                    rng.choice(levels),
-                    rng.choice(SECTORS),
-                    *answers,
-                ]
-            )
+            writer.writerow([year, code, f"D{year}-{code}-{number:04d}", level, sector, *answers])
     return buffer.getvalue().encode("utf-8")
+
+
+def _weighted(choices: dict[str, tuple[int, float]]) -> list[str]:
+    return [name for name, (weight, _shift) in choices.items() for _ in range(weight)]
 
 
 def _answer(rng: random.Random, satisfied: float, blank: float) -> int | str:
