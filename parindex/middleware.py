@@ -18,7 +18,7 @@ log = logging.getLogger("parindex.request")
 
 # Public pages outside the language prefix; everything under /<lang>/ is public except these.
 _ROOT_PAGES = {"/robots.txt", "/sitemap.xml"}
-_PRIVATE = ("staff/", "sipas/")
+_PRIVATE = ("staff/",)
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 # Cookies that can change what a page shows: a signed-in user's session, a pending message.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -94,7 +94,8 @@ class PageCacheMiddleware:
     Last-Modified (the data version's time), so a repeat visit gets a 304.
 
     Only a plain 200 is stored: nothing that sets a cookie, varies by cookie, holds a CSRF
-    token or says no-store; staff pages, SIPAS screens and the admin are never looked up.
+    token or says no-store; staff pages and the admin are never looked up. SIPAS pages are
+    cached like the rest: storing its results bumps the data version too.
     """
 
     def __init__(self, get_response) -> None:

@@ -32,6 +32,7 @@ PAGES = [
     "/en/charts/regions/2019.svg",
     "/en/embed/ranking/2019/province/",
     "/en/feed/",
+    "/en/sipas/",
     "/sitemap.xml",
     "/robots.txt",
 ]
