@@ -61,7 +61,9 @@ $(WRK):
 
 # Speed and memory budgets, printed as figures with their targets (never asserted in tests).
 # On PostgreSQL (DATABASE_URL): bench/serve.py runs gunicorn on 127.0.0.1 with the demo data.
-BENCH_KEY := SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more}
+# Figures only on the terminal: no request or audit line per step.
+BENCH_KEY := PARINDEX_LOG_LEVEL=WARNING \
+	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more}
 
 bench: $(STAMP) $(WEASYPRINT_LIBS) $(WRK)
 	$(BENCH_KEY) $(BIN)/python bench/publish.py
