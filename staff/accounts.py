@@ -13,10 +13,10 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from scoring.models import UnitAssignment
-from scoring.permissions import ROLES, UNIT_OFFICER, role_of, unit_of
+from scoring.permissions import ADMIN, APPRAISER, ROLES, UNIT_OFFICER, role_of, unit_of
 from scoring.problems import Message, Refused, register
 
 register(
@@ -30,6 +30,18 @@ register(
 COMMAND = "command"
 ADMIN_SITE = "admin"
 DEMO = "demo"
+
+# The roles as people read them; the group names stay the code's.
+ROLE_NAMES = {
+    UNIT_OFFICER: gettext_lazy("Unit officer"),
+    APPRAISER: gettext_lazy("Appraiser"),
+    ADMIN: gettext_lazy("Admin"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role's name in the active language; an unknown group name as it is."""
+    return str(ROLE_NAMES.get(role, role))
 
 
 def role_problems(role: str | None, unit) -> list[Message]:

@@ -24,9 +24,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from provinces.models import Unit
 from scoring.models import UnitAssignment
-from scoring.permissions import ADMIN, ROLES, unit_of
+from scoring.permissions import ADMIN, unit_of
 from staff.access import needs_second_factor, staff_role
-from staff.accounts import ADMIN_SITE, assign_role, role_in_groups, role_problems
+from staff.accounts import ADMIN_SITE, ROLE_NAMES, assign_role, role_in_groups, role_problems
 
 User = get_user_model()
 
@@ -62,7 +62,7 @@ def _is_admin(request) -> bool:
 def _role_field():
     return forms.ChoiceField(
         label=_("Role"),
-        choices=[("", _("none (cannot open the staff screens)")), *[(r, r) for r in ROLES]],
+        choices=[("", _("none (cannot open the staff screens)")), *ROLE_NAMES.items()],
         required=False,
     )
 

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -33,10 +33,12 @@ from scoring.models import (
     Edition,
     EditionChange,
     EditionEvent,
+    Participant,
     Reply,
     ScoreChange,
     UnitAssignment,
 )
+from staff.accounts import role_name
 
 User = get_user_model()
 
@@ -48,6 +50,7 @@ class Kind(models.TextChoices):
     STAGE = "stage", _("Stage change")
     PUBLISH = "publish", _("Publish")
     CORRECTION = "correction", _("Reopening and correction")
+    SUBMISSION = "submission", _("Self-assessment submitted or given back")
     SETUP = "setup", _("Criteria, participants and edition set-up")
     UNIT = "unit", _("Units and regions")
     ASSIGNMENT = "assignment", _("Roles and unit assignments")
@@ -195,7 +198,7 @@ class Replies(Source):
                 reason="",
                 # Replies are written on the staff screens only; the row keeps no source.
                 source=WEB,
-                action=reply.role,
+                action=role_name(reply.role),
                 score_id=reply.score_id,
             )
             for reply in rows
@@ -203,13 +206,21 @@ class Replies(Source):
 
 
 class EditionChanges(Source):
-    kinds = frozenset({Kind.SETUP})
+    """An edition's set-up, and its participants' self-assessments submitted or given back
+    (scoring/submission.py: a participant's row whose value is {"submitted": …})."""
+
+    kinds = frozenset({Kind.SETUP, Kind.SUBMISSION})
     by_edition = by_unit = True
 
     def queryset(self):
         return EditionChange.objects.select_related("user", "edition").order_by("-at", "-id")
 
     def filtered(self, rows, filters):
+        submissions = Q(subject=EditionChange.Subject.PARTICIPANT, new_value__has_key="submitted")
+        if filters.kind == Kind.SUBMISSION:
+            rows = rows.filter(submissions)
+        elif filters.kind == Kind.SETUP:
+            rows = rows.exclude(submissions)
         if filters.edition:
             rows = rows.filter(edition=filters.edition)
         if filters.unit:
@@ -233,13 +244,18 @@ class EditionChanges(Source):
         return rows
 
     def entries(self, rows):
+        units = _participant_units(
+            [c for c in rows if c.subject == EditionChange.Subject.PARTICIPANT]
+        )
         return [
-            Entry(
+            _submission(change, units.get((change.edition_id, change.key)))
+            if _is_submission(change)
+            else Entry(
                 when=change.at,
                 who=change.user,
                 kind=Kind.SETUP,
                 edition=change.edition,
-                unit=None,
+                unit=units.get((change.edition_id, change.key)),
                 subject=f"{change.get_subject_display()} {change.key}",
                 old=_json_text(change.old_value),
                 new=_json_text(change.new_value),
@@ -249,6 +265,43 @@ class EditionChanges(Source):
             )
             for change in rows
         ]
+
+
+def _is_submission(change: EditionChange) -> bool:
+    return (
+        change.subject == EditionChange.Subject.PARTICIPANT
+        and isinstance(change.new_value, dict)
+        and "submitted" in change.new_value
+    )
+
+
+def _submission(change: EditionChange, unit) -> Entry:
+    """A self-assessment submitted (new value: when) or given back (new value: None, a reason)."""
+    submitted, reason = change.new_value["submitted"], change.new_value.get("reason", "")
+    return Entry(
+        when=change.at,
+        who=change.user,
+        kind=Kind.SUBMISSION,
+        edition=change.edition,
+        unit=unit,
+        subject=str(
+            _("Self-assessment submitted") if submitted else _("Self-assessment given back")
+        ),
+        old=str(_("not submitted") if submitted else _("submitted")),
+        new=str(_("submitted") if submitted else _("given back")),
+        reason=reason,
+        source=change.source,
+    )
+
+
+def _participant_units(changes: list[EditionChange]) -> dict[tuple[int, str], Unit]:
+    """The unit each participant change names, by (edition, code), in one query."""
+    if not changes:
+        return {}
+    participants = Participant.objects.filter(
+        edition_id__in={c.edition_id for c in changes}, unit__code__in={c.key for c in changes}
+    ).select_related("unit")
+    return {(p.edition_id, p.unit.code): p.unit for p in participants}
 
 
 _EVENT_KINDS = {
@@ -517,7 +570,9 @@ class UserHistory(History):
             new = groups.get(record.history_id, ())
             if old != new:
                 entries[index] = _with_line(
-                    entry, f"{roles}: {', '.join(old)}", f"{roles}: {', '.join(new)}"
+                    entry,
+                    f"{roles}: {', '.join(map(role_name, old))}",
+                    f"{roles}: {', '.join(map(role_name, new))}",
                 )
         return entries
 

@@ -113,8 +113,8 @@ def test_a_role_given_to_a_user_is_recorded_as_the_roles_before_and_after(db):
 
     changed = [(e.subject, e.action, e.old, e.new, e.source) for e in entries[:2]]
     assert changed == [
-        ("thamdinh", "Changed", "Roles: appraiser", "Roles: admin, appraiser", "command"),
-        ("thamdinh", "Changed", "Roles: ", "Roles: appraiser", "command"),
+        ("thamdinh", "Changed", "Roles: Appraiser", "Roles: Admin, Appraiser", "command"),
+        ("thamdinh", "Changed", "Roles: ", "Roles: Appraiser", "command"),
     ]
     assert [(e.subject, e.action) for e in entries[2:]] == [("thamdinh", "Added")]
     assert not any(line.startswith("password") for line in entries[2].new.splitlines())

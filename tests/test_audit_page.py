@@ -9,6 +9,7 @@ from provinces.models import Unit
 from scoring.lifecycle import open_appraisal, open_self_assessment
 from scoring.models import Criterion, Participant, Reply, Score
 from scoring.points import Appraisal, SelfAssessment, appraise, set_self_points
+from scoring.submission import return_self_assessment, submit_self_assessment
 from tests.staff_fixtures import staff_client, staff_user, verified_client
 
 
@@ -260,3 +261,43 @@ def test_the_recent_changes_page_runs_the_same_queries_however_many_changes(
     many_appraisals(edition, worked["appraiser"], 30)
     with django_assert_max_num_queries(36):
         changes(client, page=2)
+
+
+def test_a_submission_and_its_give_back_are_listed_with_their_unit_and_reason(
+    client, scored_provinces
+):
+    hanoi = Participant.objects.get(edition=scored_provinces, unit__code="01")
+    open_self_assessment(scored_provinces, user=staff_user("admin"))
+    submit_self_assessment(hanoi, user=staff_user("unit_officer", unit=hanoi.unit))
+    admin = staff_user("admin", username="quantri")
+    return_self_assessment(hanoi, user=admin, reason="Thiếu minh chứng 2.1")
+    client = verified_client(client, admin)
+
+    response = changes(client, kind="submission", unit=hanoi.unit.pk)
+
+    assert [
+        (e.kind, e.unit.code, e.subject, e.old, e.new, e.reason) for e in response.context["page"]
+    ] == [
+        (
+            "submission",
+            "01",
+            "Self-assessment given back",
+            "submitted",
+            "given back",
+            "Thiếu minh chứng 2.1",
+        ),
+        ("submission", "01", "Self-assessment submitted", "not submitted", "submitted", ""),
+    ]
+    assert "<td>Self-assessment submitted or given back</td>" in response.content.decode()
+    # The set-up filter leaves them out.
+    assert all(e.kind == "setup" for e in changes(client, kind="setup").context["page"])
+    assert "Self-assessment given back" not in changes(client, kind="setup").content.decode()
+
+
+def test_a_reply_shows_the_role_by_its_name(client, worked):
+    client = verified_client(client, worked["admin"])
+
+    html = changes(client, kind="reply").content.decode()
+
+    assert '<span class="tag">Unit officer</span>' in html
+    assert "unit_officer" not in html
