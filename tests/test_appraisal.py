@@ -78,13 +78,14 @@ def text(response) -> str:
 
 
 def progress_rows(response) -> dict[str, list[str]]:
-    """The list's rows: unit code → the cells after the name."""
+    """The list's rows: unit code → the cells' text after the name (a progress bar's markup
+    left out: its number is in the text)."""
     rows = {}
     for code, cells in re.findall(
         r'<tr data-unit="([^"]+)">(.*?)</tr>', response.content.decode(), re.S
     ):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)
-        rows[code] = [re.sub(r"\s+", " ", cell).strip() for cell in cells]
+        rows[code] = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
     return rows
 
 
