@@ -107,8 +107,8 @@ def dots_chart(
             label = _("National SIPAS %(value)s") % {"value": number(national)}
             ax.axvline(float(national), color=NATIONAL, linestyle="--", linewidth=1.2, label=label)
             ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
-        ax.set_xlim(0, 100)
-        ax.set_xlabel(xlabel or _("% satisfied, with its 95 % interval"))
+        ax.set_xlim(_start(dots, national), 100)
+        ax.set_xlabel(xlabel or _("% satisfied, with its 95 % interval"), wrap=True)
         ax.xaxis.set_major_formatter(
             FuncFormatter(lambda value, _pos: number_format(round(value), 0))
         )
@@ -127,6 +127,17 @@ def dots_chart(
 
         FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None, "Creator": None})
     return Chart(title=title, summary=summary, svg=accessible(buffer.getvalue(), title, summary))
+
+
+def _start(dots: Sequence[Dot], national: Decimal | None) -> int:
+    """Where the axis starts: at 0 unless every value and interval lies higher, then at the
+    ten below them. Dots are not bars, so their length means nothing; an axis from 0 would
+    leave the intervals, the point of the chart, too short to see when all lie near 80."""
+    values = [v for dot in dots for v in (dot.low, dot.value, dot.high) if v is not None]
+    if national is not None:
+        values.append(national)
+    lowest = float(min(values, default=0))
+    return max(0, int(lowest - 2) // 10 * 10)
 
 
 class _rc:
