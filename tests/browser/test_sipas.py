@@ -46,6 +46,13 @@ def in_thread(blocker, work, *args):
         return pool.submit(run).result()
 
 
+def loaded(image) -> bool:
+    """The image drew: brought into view first, since a lazy image below the fold is not
+    fetched, then waited for, since its load event may come after the page's."""
+    image.scroll_into_view_if_needed()
+    return image.evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
+
+
 def _survey() -> None:
     """40 respondents in each of the 63 provinces of 2023, each province satisfied a little
     more often than the one before (by code), with some aspects left unanswered."""
@@ -98,7 +105,7 @@ def test_the_ranking_chart_loads_with_a_whisker_for_every_province(plain_page, s
     open_page(page, "/en/sipas/2023/provinces/")
 
     chart = page.locator("figure.chart img")
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert loaded(chart)
     svg = page.request.get(chart.get_attribute("src"))
     assert svg.headers["content-type"] == "image/svg+xml"
     assert svg.text().count("<title") == 1
@@ -123,7 +130,7 @@ def test_the_year_picker_and_the_downloads_work_without_javascript(plain_page, s
 def test_the_national_page_shows_the_aspects_chart_and_the_breakdowns(page, surveyed):
     open_page(page, "/en/sipas/2023/")
 
-    assert page.locator("figure.chart img").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert loaded(page.locator("figure.chart img"))
     assert page.locator("table.sipas-aspects tbody tr").count() == 5
     assert page.locator("#levels-heading").inner_text() == "By level of government"
     assert page.locator("table.sipas-breakdown").nth(1).locator("tbody tr").count() == 3
