@@ -371,3 +371,14 @@ def test_the_appraiser_sees_replies_revises_with_a_reason_and_answers(client, in
         ("unit_officer", "Đã có văn bản số 12"),
         ("appraiser", "Chấp nhận"),
     ]
+
+
+def test_in_review_the_answer_box_is_on_deductions_and_replied_leaves_only(client, in_review):
+    client = staff_client(client, "appraiser")
+
+    html = text(client.get(unit_page(in_review, "10")))
+
+    kept = score(in_review, "10", "1.1").criterion_id
+    deducted = score(in_review, "10", "2.1").criterion_id
+    assert f'name="leaf-{deducted}-answer"' in html
+    assert f'name="leaf-{kept}-answer"' not in html
