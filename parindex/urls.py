@@ -6,6 +6,7 @@ from django.urls import include, path
 from parindex import views
 from public.sitemaps import SITEMAPS
 from public.views.robots import robots
+from surveys.sitemaps import SipasPages
 
 urlpatterns = [
     path("", views.root, name="root"),
@@ -15,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Outside the language prefix: crawlers look for them at the root.
     path("robots.txt", robots, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "sipas": SipasPages}}, name="sitemap"),
 ]
 # Every public page lives under /vi/ and /en/: one address per page and language.
 urlpatterns += i18n_patterns(

@@ -17,7 +17,7 @@ from public.seo import x_default_path
 from scoring.models import Criterion, Edition
 
 
-class _Pages(Sitemap):
+class LocalizedPages(Sitemap):
     i18n = True
     alternates = True
 
@@ -34,7 +34,7 @@ class _Pages(Sitemap):
         return urls
 
 
-class StaticPages(_Pages):
+class StaticPages(LocalizedPages):
     """The pages about no one edition; the search page once it exists."""
 
     def items(self) -> list[str]:
@@ -50,7 +50,7 @@ class StaticPages(_Pages):
         return reverse(name)
 
 
-class EditionPages(_Pages):
+class EditionPages(LocalizedPages):
     """Every page of every published edition, as (url name, arguments, query, lastmod)."""
 
     def items(self) -> list[tuple]:
@@ -86,7 +86,7 @@ class EditionPages(_Pages):
         return page[3]
 
 
-class UnitPages(_Pages):
+class UnitPages(LocalizedPages):
     def items(self):
         return Unit.objects.order_by("level", "code", "slug").values_list("slug", flat=True)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from import_export.exceptions import ImportError as ImportExportError
 from import_export.results import Result
 
+from parindex.logs import audit_log
 from scoring import batches
 from scoring.models import ImportBatch
 from scoring.problems import Message, Refused, register
@@ -147,10 +148,26 @@ def import_file(
     except BaseException as error:
         _from_writer(batch, writer)
         batches.fail_batch(batch, error, seconds=time.monotonic() - started)
+        audit_log("import", kind=kind, file=filename, sha256=digest, outcome="failed", via=via)
         raise
     _from_writer(batch, writer)
     batches.close_batch(batch, report, seconds=time.monotonic() - started)
     report.batch = batch
+    audit_log(
+        "import",
+        kind=kind,
+        file=filename,
+        sha256=digest,
+        size=size,
+        dry_run=dry_run,
+        outcome="imported" if report.ok else "refused",
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        problems=report.problem_count,
+        user=user.get_username() if user is not None else None,
+        via=via,
+    )
     return report
 
 

@@ -3,12 +3,12 @@ province ranking. public/sitemaps.py registers it in SITEMAPS (as "sipas")."""
 
 from django.urls import reverse
 
-from public.sitemaps import _Pages
+from public.sitemaps import LocalizedPages
 from surveys.pages import sipas_years
 
 
-class SipasPages(_Pages):
-    # _Pages: in each language with its alternates and x-default, as every public page.
+class SipasPages(LocalizedPages):
+    # In each language with its alternates and x-default, as every public page.
 
     def items(self) -> list[tuple[str, tuple]]:
         pages = [("surveys:latest", ())]

@@ -153,3 +153,11 @@ def admin_client(client, admin_user):
     from tests.staff_fixtures import verified_client
 
     return verified_client(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """The whole-page cache (parindex/middleware.py) off: a test sees what the view renders, and
+    a query count is the view's. tests/test_caching.py and the other tests of the cache itself
+    turn it back on."""
+    settings.PAGE_CACHE = False

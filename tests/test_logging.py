@@ -56,6 +56,23 @@ def test_a_publish_is_an_audit_line(scored_provinces, caplog):
     ]
 
 
+def test_an_import_is_an_audit_line_with_its_file_hash_and_counts(province_edition, caplog):
+    import hashlib
+
+    from scoring.imports import import_file
+
+    data = b"year,level,unit,criterion,points\n2019,province,01,1.2,3.5\n"
+    caplog.set_level(logging.INFO, logger="parindex.audit")
+
+    import_file("survey", data, "khao-sat 2019.csv")
+
+    digest = hashlib.sha256(data).hexdigest()
+    assert [r.getMessage() for r in caplog.records if r.name == "parindex.audit"] == [
+        f'event=import kind=survey file="khao-sat 2019.csv" sha256={digest} size={len(data)} '
+        "dry_run=False outcome=imported created=1 updated=0 unchanged=0 problems=0 via=command"
+    ]
+
+
 def test_a_stage_change_is_an_audit_line_with_its_user(db, caplog):
     from django.contrib.auth import get_user_model
 

@@ -119,6 +119,7 @@ def expected_pages(language: str) -> set[str]:
         "map/2019/",
         "compare/province/?year=2019",
         "corrections/",
+        "sipas/",
         # Every unit's profile: the map links every province of its year, profiles link
         # their predecessors and successors, with or without results.
         *(f"units/{slug}/" for slug in Unit.objects.values_list("slug", flat=True)),

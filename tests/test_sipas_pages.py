@@ -436,11 +436,9 @@ def test_the_sitemap_class_lists_the_home_and_each_years_pages_in_both_languages
 
 @pytest.mark.parametrize("url", [NATIONAL, RANKING, "/vi/sipas/", "/en/sipas/2019/results.csv"])
 def test_the_pages_are_fit_for_the_page_cache_once_it_serves_them(
-    client, surveyed, monkeypatch, url, django_assert_num_queries
+    client, surveyed, settings, url, django_assert_num_queries
 ):
-    # parindex.middleware still lists "sipas/" among the private prefixes it never caches
-    # (written before these public pages existed); without it, a repeat visit costs no query.
-    monkeypatch.setattr("parindex.middleware._PRIVATE", ("staff/",))
+    settings.PAGE_CACHE = True
     first = client.get(url)
 
     with django_assert_num_queries(0):
