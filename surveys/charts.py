@@ -108,7 +108,10 @@ def dots_chart(
             ax.axvline(float(national), color=NATIONAL, linestyle="--", linewidth=1.2, label=label)
             ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
         ax.set_xlim(_start(dots, national), 100)
-        ax.set_xlabel(xlabel or _("% satisfied, with its 95 % interval"), wrap=True)
+        # The % signs are text, not placeholders.
+        # xgettext:no-python-format
+        label = _("% satisfied, with its 95 % interval")
+        ax.set_xlabel(xlabel or label, wrap=True)
         ax.xaxis.set_major_formatter(
             FuncFormatter(lambda value, _pos: number_format(round(value), 0))
         )
