@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from scoring.models import Correction, Edition, EditionEvent, Reply, Score
-from tests.browser.conftest import open_page, serious_violations
+from tests.browser.conftest import open_page, serious_violations, sideways_overflow
 from tests.browser.test_appraisal import adjust, in_thread, signed_in
 from tests.conftest import PROVINCE_TREE, imported
 from tests.staff_fixtures import staff_user
@@ -214,6 +214,7 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
     with admin.expect_navigation():
         admin.get_by_role("link", name="Ha Noi").click()
     assert "Thiếu tài liệu kiểm chứng" in admin.locator("main").inner_text()
+    assert serious_violations(admin) == []
     with admin.expect_navigation():
         admin.get_by_role("link", name="Full ranking 2023: Province").click()
     assert admin.url.endswith(f"/en/staff/editions/{edition.pk}/preview/")
@@ -289,6 +290,12 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
     # Every step on the staff's recent changes of the edition, by whom, with its reason.
     shown = changes_shown(admin, edition)
     assert serious_violations(admin) == []
+    open_page(admin, f"/en/staff/changes/?edition={edition.pk}&kind=score_appraised")
+    with admin.expect_navigation():
+        admin.locator("table.changes a", has_text="2.1").first.click()
+    assert "History of 2.1, Ha Noi" in admin.locator("h1").inner_text()
+    assert "Tài liệu không hợp lệ" in admin.locator("table.changes").inner_text()
+    assert serious_violations(admin) == []
     steps = [row for row in shown if row[0].startswith("cycle-")]
     # Republishing writes the publication and the correction together: either may come first.
     assert set(steps[:2]) == {
@@ -339,3 +346,14 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
         ],
         ("cycle-admin", "Stage change", "Self-assessment opened", "Mở đợt tự đánh giá 2023"),
     ]
+
+    # The admin's screens of the cycle on a 360 px phone: nothing sticks out sideways.
+    phone = signed_in(blocker, browser, site, made["admin"], width=360).new_page()
+    for address in (
+        f"/en/staff/editions/{edition.pk}/",
+        f"/en/staff/editions/{edition.pk}/reopen/",
+        f"/vi/staff/changes/?edition={edition.pk}",
+        admin.url.replace(site.url, ""),  # the leaf's history
+    ):
+        open_page(phone, address)
+        assert sideways_overflow(phone) == [], address
