@@ -91,6 +91,22 @@ def return_self_assessment(
     return participant
 
 
+def given_back(participant: Participant) -> EditionChange | None:
+    """The give-back the unit has not submitted again since (who, when, the reason), if any."""
+    last = (
+        EditionChange.objects.filter(
+            edition_id=participant.edition_id,
+            subject=EditionChange.Subject.PARTICIPANT,
+            key=participant.unit.code,
+            new_value__has_key="submitted",
+        )
+        .select_related("user")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return last if last is not None and last.new_value["submitted"] is None else None
+
+
 def _locked(participant: Participant) -> Participant:
     return (
         Participant.objects.select_for_update(of=("self",))

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from scoring.lifecycle import open_self_assessment
 from scoring.models import Score, ScoreChange
+from scoring.submission import return_self_assessment, submit_self_assessment
 from scoring.totals import totals
 from scoring.tree import Tree
 from tests.staff_fixtures import staff_user, verified_client
@@ -290,3 +291,20 @@ def test_the_screen_is_for_unit_officers_only(client, edition, role):
 
 def test_the_screen_is_never_cached(officer_client, edition):
     assert "no-store" in officer_client.get(PAGE)["Cache-Control"]
+
+
+def test_a_self_assessment_given_back_shows_the_officer_why_until_it_is_submitted_again(
+    officer_client, edition, hanoi, officer
+):
+    points = {"l1_1": {"points": "8"}, "l2_1": {"points": "5"}, "l2_2": {"points": "3"}}
+    officer_client.post(PAGE, form(edition, **points))
+    submit_self_assessment(hanoi, user=officer)
+    return_self_assessment(
+        hanoi, user=staff_user("admin", username="quantri"), reason="Thiếu tài liệu 2.1"
+    )
+
+    html = officer_client.get(PAGE).content.decode()
+
+    assert "by quantri, for this reason:</p>\n<blockquote>Thiếu tài liệu 2.1</blockquote>" in html
+    submit_self_assessment(hanoi, user=officer)
+    assert 'id="given-back"' not in officer_client.get(PAGE).content.decode()

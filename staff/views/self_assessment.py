@@ -34,7 +34,7 @@ from scoring.points import (
 )
 from scoring.problems import Refused
 from scoring.storage import evidence_storage
-from scoring.submission import missing_self_points, submit_self_assessment
+from scoring.submission import given_back, missing_self_points, submit_self_assessment
 from scoring.totals import totals
 from scoring.tree import Tree
 from staff.access import staff_required
@@ -303,6 +303,7 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
         "problems": problems,
         "errors": sum(bool(leaf.errors) for leaf in leaves),
         "missing": missing_self_points(participant, tree) if writable else [],
+        "given_back": given_back(participant) if writable else None,
         "evidence_limit": f"{settings.EVIDENCE_MAX_BYTES / (1024 * 1024):g}",
     }
     return render(request, "staff/self_assessment.html", context)
