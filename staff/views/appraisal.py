@@ -146,7 +146,7 @@ def appraise_unit(request: HttpRequest, edition_id: int, unit_code: str) -> Http
                 messages.success(request, _saved_message(written, answered))
                 return redirect(request.get_full_path())
         elif action != "recalculate":
-            problems = [_("Nothing was saved: correct the marked leaves and save again.")]
+            problems = [_("Correct the marked leaves and save again.")]
     else:
         rows = _rows(participant, leaves)
     field_totals, overall = totals(tree.fields, rows)
