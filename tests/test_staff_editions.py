@@ -247,3 +247,13 @@ def test_only_an_admin_gives_a_self_assessment_back(client, scored_provinces):
 
     assert response.status_code == 403
     assert scored_provinces.participants.get(unit__code="01").submitted_at is not None
+
+
+def test_once_the_appraisal_is_open_nothing_is_given_back(admin, scored_provinces):
+    submitted(scored_provinces)
+    Edition.objects.filter(pk=scored_provinces.pk).update(status=Edition.Status.APPRAISAL)
+
+    html = admin.get(page(scored_provinces)).text
+
+    assert "submitted on" in html
+    assert 'class="give-back"' not in html
