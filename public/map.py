@@ -94,6 +94,7 @@ class Band:
     high: Decimal  # exclusive, except for the last band
     background: str
     text: str
+    shade: int  # its place in PALETTE: the page draws it with the class shade-<n> of site.css
 
 
 # A sequential blue scale, light to dark; each text colour is chosen for WCAG AA contrast (4.5:1)
@@ -106,6 +107,10 @@ PALETTE = (
     ("#08306b", "#ffffff"),
 )
 NO_VALUE = ("#f2f2f2", "#1a1a1a")
+# The page places tiles with the classes row-<n> and col-<n> of site.css (the Content Security
+# Policy refuses style attributes), written for this many grid lines: 63 provinces take 26 rows
+# and 13 columns with the archipelagos.
+GRID_LINES = 40
 _STEPS = (1, 2, 5, 10, 20)
 
 
@@ -122,7 +127,7 @@ def colour_bands(values: Sequence[Decimal]) -> list[Band]:
         [round(i * (len(PALETTE) - 1) / (count - 1)) for i in range(count)] if count > 1 else [2]
     )
     return [
-        Band(Decimal(start + i * step), Decimal(start + (i + 1) * step), *PALETTE[pick])
+        Band(Decimal(start + i * step), Decimal(start + (i + 1) * step), *PALETTE[pick], pick)
         for i, pick in enumerate(picks)
     ]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from public.map import (
+    GRID_LINES,
     NO_VALUE,
     PALETTE,
     band_of,
@@ -29,6 +30,7 @@ from public.map import (
 from scoring.models import Edition
 
 DATA = Path(__file__).resolve().parent.parent / "provinces" / "data"
+SITE_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "site.css"
 URL = "/en/map/2019/"
 
 
@@ -123,9 +125,56 @@ def test_every_tile_colour_has_aa_contrast_with_its_text():
         assert contrast(text, background) >= 4.5, background
 
 
+def _shades() -> dict[str, tuple[str, str]]:
+    """site.css's tile shades: {"shade-0": (background, text), …}."""
+    rules = re.findall(
+        r"^\.(shade-[a-z0-9]+) \{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6}); \}$",
+        SITE_CSS.read_text(encoding="utf-8"),
+        re.M,
+    )
+    return {name: (background, text) for name, background, text in rules}
+
+
+def test_the_stylesheet_shades_tiles_with_the_contrast_checked_palette():
+    assert _shades() == {
+        **{f"shade-{i}": colours for i, colours in enumerate(PALETTE)},
+        "shade-none": NO_VALUE,
+    }
+
+
+@pytest.mark.parametrize("filename", SETS.values(), ids=SETS.keys())
+def test_every_tile_and_archipelago_lies_within_the_grid_lines_the_stylesheet_places(filename):
+    points = _centroids(filename)
+    positions = grid_positions(points, cell_size(len(points)))
+    cells = [*positions.values(), offshore_cell(positions, points, 16.5)]
+    css = SITE_CSS.read_text(encoding="utf-8")
+
+    assert max(row for row, _col in cells) + 1 <= GRID_LINES
+    assert max(col for _row, col in cells) + 1 <= GRID_LINES
+    for kind, prop in (("row", "grid-row"), ("col", "grid-column")):
+        placed = re.findall(rf"\.tile-map > \.{kind}-(\d+) \{{ {prop}: (\d+); \}}", css)
+        assert placed == [(str(n), str(n)) for n in range(1, GRID_LINES + 1)], kind
+
+
+def test_a_tile_is_placed_and_shaded_by_classes_not_by_a_style_attribute(client, published):
+    html = client.get(URL).text
+    grid = re.search(r'<ul class="plain tile-map">.*?</ul>', html, re.S).group(0)
+    legend = re.search(r'<div class="map-legend">(.*?)</div>', html, re.S).group(1)
+
+    assert "style=" not in grid + legend
+    classes = {href: c for c, href in re.findall(r'<li class="([^"]+)"><a href="([^"]+)"', grid)}
+    hanoi, camau = classes[_tiles(html)["Ha Noi"][0]], classes[_tiles(html)["Ca Mau"][0]]
+    assert hanoi.split()[0] == camau.split()[0] == "tile"
+    assert re.fullmatch(r"tile row-\d+ col-\d+ shade-4", hanoi)  # 90.00: the darkest of 4 bands
+    assert re.fullmatch(r"tile row-\d+ col-\d+ shade-none", camau)  # took no part
+    assert re.findall(r'class="swatch ([a-z0-9-]+)"', legend) == [
+        "shade-0", "shade-1", "shade-3", "shade-4", "shade-none",
+    ]  # fmt: skip
+
+
 def _tiles(html: str) -> dict[str, tuple[str, str]]:
     """Each tile's link and its text: {name: (href, value)}."""
-    grid = re.search(r'<ul class="plain tile-map".*?</ul>', html, re.S).group(0)
+    grid = re.search(r'<ul class="plain tile-map">.*?</ul>', html, re.S).group(0)
     return {
         name: (href, value)
         for href, name, value in re.findall(

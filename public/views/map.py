@@ -4,7 +4,7 @@ from django.shortcuts import render
 from provinces.localized import localized
 from provinces.models import Level
 from public.editions import published_edition, published_years
-from public.map import NO_VALUE, map_tiles
+from public.map import map_tiles
 from public.rankings import ranking_rows
 
 
@@ -28,9 +28,7 @@ def map_page(request: HttpRequest, year: int) -> HttpResponse:
             "field": field,
             "field_name": dict(fields).get(field, ""),
             "tiles": tiles,
-            "columns": max((tile.column for tile in tiles), default=0),
             "bands": bands,
-            "no_value": NO_VALUE,
             "table": sorted(units, key=lambda t: (t.value is None, -(t.value or 0), t.name)),
             "years": published_years(Level.PROVINCE),
             "total": len(rows),
