@@ -9,6 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from provinces.models import Unit
+from scoring.models import Edition
 from staff.demo import ACCOUNTS, seed_demo_accounts
 from tests.staff_fixtures import PASSWORD, staff_user, verified_client
 
@@ -378,6 +379,20 @@ def test_the_home_lists_the_open_editions_and_an_officer_only_those_of_their_uni
     ]
     assert [(e.year, e.level) for e in officer_home.context["editions"]] == [(2019, "province")]
     assert f"You are the unit officer of {hanoi().name_en}." in officer_home.content.decode()
+    # Each open edition leads to the screen the role works on in its stage.
+    pk = province_edition.pk
+    assert (
+        f'Self-assessment · <a href="/en/staff/self-assessment/?edition={pk}">'
+        "Enter the self-assessment</a>" in officer_home.content.decode()
+    )
+    appraiser_home = verified_client(client, staff_user("appraiser")).get(HOME).content.decode()
+    assert "/en/staff/appraisal/?edition=" not in appraiser_home
+    Edition.objects.filter(pk=pk).update(status=Edition.Status.APPRAISAL)
+    appraiser_home = client.get(HOME).content.decode()
+    assert (
+        f'Appraisal · <a href="/en/staff/appraisal/?edition={pk}">Appraise the units</a>'
+        in appraiser_home
+    )
 
 
 def test_the_home_is_never_cached(client):
