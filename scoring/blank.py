@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from scoring.downloads import workbook_bytes
 from scoring.imports import KINDS
 
 EXTENSIONS = ("xlsx", "csv")
@@ -121,6 +122,5 @@ def render(kind: str, extension: str) -> tuple[bytes, str]:
         cell.font = Font(bold=True)
     for number, column in enumerate(columns(kind), start=1):
         sheet.column_dimensions[get_column_letter(number)].width = max(12, len(column) + 2)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue(), CONTENT_TYPES["xlsx"]
+    # Stamped with the downloads' fixed time, not the time of writing: every copy is the same.
+    return workbook_bytes(book), CONTENT_TYPES["xlsx"]

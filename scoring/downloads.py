@@ -3,9 +3,12 @@
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from scoring.models import Edition, Result
 
@@ -18,6 +21,8 @@ BASE_COLUMNS = [
 EXTRA_COLUMNS = ["new_unit", "illustrative"]
 FORMATS = ("csv", "xlsx", "json")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A workbook's stamp when the data has no date of its own: the first date a zip entry can hold.
+EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 
 def result_rows(edition: Edition) -> tuple[list[str], list[dict]]:
@@ -72,7 +77,12 @@ def protect(value: object) -> object:
     return value
 
 
-def render(columns: list[str], rows: list[dict], fmt: str) -> bytes:
+def render(
+    columns: list[str], rows: list[dict], fmt: str, *, stamp: datetime | None = None
+) -> bytes:
+    """The table as a file. An .xlsx is stamped with `stamp` (the edition's publishing time,
+    say), or EPOCH without one, instead of the time of writing: the same data gives the same
+    bytes."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -87,9 +97,7 @@ def render(columns: list[str], rows: list[dict], fmt: str) -> bytes:
         sheet.append(columns)
         for row in rows:
             sheet.append([protect(row.get(c)) for c in columns])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
+        return workbook_bytes(book, stamp)
     if fmt == "json":
         return json.dumps(
             [{c: _json_value(row.get(c)) for c in columns} for row in rows],
@@ -97,6 +105,25 @@ def render(columns: list[str], rows: list[dict], fmt: str) -> bytes:
             indent=1,
         ).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def workbook_bytes(book: Workbook, stamp: datetime | None = None) -> bytes:
+    """The saved workbook, its created and modified times and its zip entries' times all
+    `stamp` (EPOCH without one). openpyxl's own save stamps the workbook with the time of
+    writing, and the zip stamps each entry with it (or with its temporary file's time), so
+    two saves of the same sheet a second apart would differ."""
+    # Naive UTC, as the workbook's properties hold it; the zip's entries take the same.
+    when = (stamp or EPOCH).astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    book.properties.created = book.properties.modified = when
+    written = io.BytesIO()
+    # The writer, not book.save(): save() sets the modified time to now first.
+    ExcelWriter(book, ZipFile(written, "w", ZIP_DEFLATED, allowZip64=True)).save()
+    stable = io.BytesIO()
+    with ZipFile(written) as source, ZipFile(stable, "w", ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = ZipInfo(entry.filename, date_time=when.timetuple()[:6])
+            target.writestr(fixed, source.read(entry), compress_type=ZIP_DEFLATED)
+    return stable.getvalue()
 
 
 def _json_value(value: object) -> object:

@@ -1,6 +1,9 @@
 import csv
 import io
 import json
+import time
+import zipfile
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -8,7 +11,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from provinces.models import Unit
-from scoring.downloads import protect
+from scoring import blank
+from scoring.downloads import protect, render, result_rows
 from scoring.models import Edition
 from scoring.publish import publish_edition
 from tests.conftest import imported
@@ -68,6 +72,60 @@ def test_xlsx_export_writes_a_workbook_with_numeric_cells(published, tmp_path):
     assert first["index"] == pytest.approx(90.0)
     assert isinstance(first["index"], float | int | Decimal)
     assert first["unit_name_vi"] == "Hà Nội"
+
+
+def _an_hour_later(monkeypatch):
+    """The clock the zip format and openpyxl read moves on an hour (no waiting)."""
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 3600)
+
+
+def test_two_xlsx_exports_of_the_same_data_are_the_same_bytes(published, monkeypatch):
+    columns, rows = result_rows(published)
+    first = render(columns, rows, "xlsx")
+
+    _an_hour_later(monkeypatch)
+    second = render(columns, rows, "xlsx")
+
+    assert first == second
+
+
+def test_the_export_command_writes_the_same_xlsx_twice(published, tmp_path, monkeypatch):
+    paths = [tmp_path / "first.xlsx", tmp_path / "second.xlsx"]
+    for path in paths:
+        call_command(
+            "export_results", "2019", "--level", "province", "--format", "xlsx",
+            "--output", str(path), stderr=io.StringIO(),
+        )  # fmt: skip
+        _an_hour_later(monkeypatch)
+
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+
+
+def test_an_xlsx_is_stamped_with_the_time_it_is_given_or_the_zip_epoch(published):
+    columns, rows = result_rows(published)
+    published_at = datetime(2020, 3, 31, 9, 30, 15, tzinfo=UTC)
+
+    stamped = render(columns, rows, "xlsx", stamp=published_at)
+    unstamped = render(columns, rows, "xlsx")
+
+    properties = load_workbook(io.BytesIO(stamped)).properties
+    assert (properties.created, properties.modified) == (datetime(2020, 3, 31, 9, 30, 15),) * 2
+    with zipfile.ZipFile(io.BytesIO(stamped)) as book:
+        assert {entry.date_time for entry in book.infolist()} == {
+            (2020, 3, 31, 9, 30, 14)
+        }  # a zip keeps even seconds
+    assert load_workbook(io.BytesIO(unstamped)).properties.created == datetime(1980, 1, 1)
+    with zipfile.ZipFile(io.BytesIO(unstamped)) as book:
+        assert {entry.date_time for entry in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_blank_xlsx_to_fill_in_is_the_same_bytes_each_time(monkeypatch):
+    first, _type = blank.render("scores", "xlsx")
+    _an_hour_later(monkeypatch)
+    second, _type = blank.render("scores", "xlsx")
+
+    assert first == second
 
 
 @pytest.mark.parametrize(
