@@ -5,6 +5,7 @@ typo in production fails at start-up instead of silently running with a default.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -343,6 +344,16 @@ CONTENT_SECURITY_POLICY = {
 # One line per event as key=value pairs (parindex/logs.py), on standard error for the
 # container's log collector: requests on "parindex.request", imports, publishes and stage
 # changes on "parindex.audit".
+# A management command's output is a documented interface (docs/formats.md: only the problem lines
+# on standard error), so the portal's INFO lines stay off in commands; the web server and the task
+# worker log them. Every import, publish and stage change is also a row in the database.
+_ARGUMENTS = sys.argv[:2]
+_QUIET_COMMAND = (
+    len(_ARGUMENTS) == 2
+    and Path(_ARGUMENTS[0]).name == "manage.py"
+    and _ARGUMENTS[1] not in {"runserver", "db_worker"}
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -359,7 +370,9 @@ LOGGING = {
     "loggers": {
         "parindex": {
             "level": _env_choice(
-                "PARINDEX_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+                "PARINDEX_LOG_LEVEL",
+                "WARNING" if _QUIET_COMMAND else "INFO",
+                {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"},
             )
         },
         # Every 4xx is already a request line; Django's own copy would say it twice.

@@ -14,7 +14,6 @@ import pytest
 
 from public import search
 from scoring.lifecycle import reopen_edition
-from scoring.models import Edition
 from scoring.publish import publish_edition
 from tests.conftest import imported
 

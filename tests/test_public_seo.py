@@ -177,7 +177,7 @@ def test_the_sitemap_lists_what_a_crawler_finds_from_the_home_page(client, publi
     }
 
 
-def test_robots_txt_keeps_the_admin_health_checks_and_staff_out_and_points_at_the_sitemap(client, db):
+def test_robots_txt_keeps_the_admin_health_checks_and_staff_out_and_names_the_sitemap(client, db):
     response = client.get("/robots.txt")
 
     assert response["Content-Type"] == "text/plain; charset=utf-8"
