@@ -1,11 +1,10 @@
 """SIPAS charts as SVG: each value a dot with its 95 % interval as a whisker, so that a reader
 sees at once which differences the survey can tell apart.
 
-Drawn like public/charts.py (its settings, colours and accessible <title>/<desc>): matplotlib's
-Figure() with the SVG canvas, never pyplot, imported on first use.
+Drawn like public/charts.py (its settings and colours; its SVG without CSS and with an accessible
+<title>/<desc>): matplotlib's Figure() with the SVG canvas, never pyplot, imported on first use.
 """
 
-import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from public.charts import BAR, NATIONAL, RC, Chart, accessible, number
+from public.charts import BAR, NATIONAL, RC, Chart, number, svg_of
 
 
 @dataclass(frozen=True)
@@ -125,11 +124,7 @@ def dots_chart(
                 ha="left",
             )
         ax.set_axisbelow(True)
-        buffer = io.StringIO()
-        from matplotlib.backends.backend_svg import FigureCanvasSVG
-
-        FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None, "Creator": None})
-    return Chart(title=title, summary=summary, svg=accessible(buffer.getvalue(), title, summary))
+        return Chart(title=title, summary=summary, svg=svg_of(fig, title, summary))
 
 
 def _start(dots: Sequence[Dot], national: Decimal | None) -> int:

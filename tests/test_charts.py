@@ -9,6 +9,8 @@ National average 80.00; field averages 79.17 and 81.25.
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import translation
 
 from public import charts
@@ -16,6 +18,7 @@ from public.views.charts import cache_key
 from scoring.models import Edition
 from scoring.publish import publish_edition
 from tests.conftest import imported
+from tests.sipas_files import SURVEY
 
 SVG = "{http://www.w3.org/2000/svg}"
 RANKING = "/en/charts/ranking/2019/province.svg"
@@ -65,7 +68,7 @@ def test_any_vietnamese_label_is_written_as_text_in_a_font_that_has_its_glyphs()
     chart = charts.ranking_chart("Chỉ số", [charts.Bar(label, Decimal("84.43"))], None)
 
     text = next(t for t in ET.fromstring(chart.svg).iter(f"{SVG}text") if t.text == label)
-    assert "DejaVu Sans" in text.get("style")
+    assert "DejaVu Sans" in text.get("font-family")
     assert "<path" not in ET.tostring(text, encoding="unicode")
 
 
@@ -186,3 +189,50 @@ def test_the_home_page_shows_each_levels_chart_with_the_national_average(client,
         'the national average is 80.00."'
     ) in html
     assert "Source: Ministry of Home Affairs, PAR Index." in html
+
+
+# -- no CSS: the site's Content Security Policy refuses inline styles in a chart opened alone --
+
+# Every chart view of the site, each at one address of the fixture's data.
+CHARTS = {
+    "public:chart_ranking": "/vi/charts/ranking/2019/province.svg",
+    "public:chart_unit_fields": "/vi/charts/unit/ha-noi/fields/2019/province.svg",
+    "public:chart_unit_history": "/vi/charts/unit/ha-noi/history.svg",
+    "public:chart_regions": "/vi/charts/regions/2019.svg",
+    "public:chart_field": "/vi/charts/field/2019/province/1.svg",
+    "surveys:chart_ranking": "/vi/sipas/charts/2019/provinces.svg",
+    "surveys:chart_aspects": "/vi/sipas/charts/2019/aspects.svg",
+}
+
+
+def _svg_views(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _svg_views(pattern, inner)
+        elif isinstance(pattern, URLPattern) and str(pattern.pattern).endswith(".svg"):
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_the_list_below_has_every_chart_view_of_the_site():
+    with translation.override("vi"):
+        assert _svg_views(get_resolver()) == set(CHARTS)
+        assert {name: resolve(path).view_name for name, path in CHARTS.items()} == {
+            name: name for name in CHARTS
+        }
+
+
+@pytest.mark.parametrize("path", CHARTS.values(), ids=CHARTS.keys())
+def test_no_chart_has_a_style_attribute_or_a_style_element(client, published, path):
+    imported("sipas", SURVEY)
+
+    response = client.get(path)
+    root = _svg(response)
+
+    assert [element.tag for element in root.iter() if "style" in element.attrib] == []
+    assert root.find(f".//{SVG}style") is None
+    assert b"style" not in response.content
+    # The style block's rule, which every element inherits from here.
+    assert (root.get("stroke-linejoin"), root.get("stroke-linecap")) == ("round", "butt")
