@@ -164,3 +164,24 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return get_conditional_response(
         request, etag=response["ETag"], last_modified=last_modified, response=response
     )
+
+
+class PlainHttpPolicyMiddleware:
+    """The Content Security Policy is enforced on https:// answers, as HSTS is sent on them only.
+    On plain http:// (a local run: `make run`, a test or accessibility tool injecting its own
+    script into the page) it is sent as Content-Security-Policy-Report-Only instead, unless
+    CSP_ENFORCE_ON_HTTP is set: the browser still reports every violation in its console."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.is_secure() and not settings.CSP_ENFORCE_ON_HTTP and _POLICY in response:
+            response[_REPORT_ONLY] = response[_POLICY]
+            del response[_POLICY]
+        return response
+
+
+_POLICY = "Content-Security-Policy"
+_REPORT_ONLY = "Content-Security-Policy-Report-Only"

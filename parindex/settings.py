@@ -187,6 +187,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Inside the page cache: a cached page is stored with its policy header.
+    "parindex.middleware.PlainHttpPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -340,6 +341,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [_SELF],
     }
 }
+# Enforced on https:// answers; on plain http:// only reported (parindex/middleware.py), unless
+# this is set, as the tests of the policy do.
+CSP_ENFORCE_ON_HTTP = _env_bool("CSP_ENFORCE_ON_HTTP", False)
 
 # One line per event as key=value pairs (parindex/logs.py), on standard error for the
 # container's log collector: requests on "parindex.request", imports, publishes and stage

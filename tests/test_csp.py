@@ -197,7 +197,7 @@ def _policy(response) -> dict[str, list[str]]:
 def test_public_and_staff_pages_allow_styles_and_scripts_only_from_the_site(
     client, published, path
 ):
-    response = client.get(path)
+    response = client.get(path, secure=True)
     policy = _policy(response)
 
     assert response.status_code == 200
@@ -210,8 +210,23 @@ def test_public_and_staff_pages_allow_styles_and_scripts_only_from_the_site(
     assert "'unsafe-eval'" not in header
 
 
+def test_on_plain_http_the_policy_is_reported_not_enforced_unless_configured(
+    client, published, settings
+):
+    enforced = client.get("/vi/", secure=True)
+    reported = client.get("/vi/")
+    settings.CSP_ENFORCE_ON_HTTP = True
+    configured = client.get("/vi/")
+
+    assert "Content-Security-Policy-Report-Only" not in enforced.headers
+    assert "Content-Security-Policy" not in reported.headers
+    policy = enforced.headers["Content-Security-Policy"]
+    assert reported.headers["Content-Security-Policy-Report-Only"] == policy
+    assert configured.headers["Content-Security-Policy"] == policy
+
+
 def test_the_policy_leaves_embeds_free_to_be_framed_by_other_sites(client, published):
-    embed = client.get("/en/embed/ranking/2019/province/")
+    embed = client.get("/en/embed/ranking/2019/province/", secure=True)
 
     assert "frame-ancestors" not in _policy(embed)
     assert "X-Frame-Options" not in embed.headers

@@ -66,6 +66,14 @@ class Site:
         return self.url + path
 
 
+@pytest.fixture(autouse=True)
+def enforced_policy(settings):
+    """The live server answers plain http://, where the policy is only reported by default
+    (parindex/middleware.py): enforced here, as on https://, so a page that needs inline code
+    fails its browser test."""
+    settings.CSP_ENFORCE_ON_HTTP = True
+
+
 @pytest.fixture(scope="package")
 def site(django_db_setup, live_server, django_db_blocker):
     """The live server with the demo editions published, for every test of the package."""
