@@ -1,0 +1,44 @@
+"""A chart opened on its own ("open image in new tab", a link to its .svg) is a document under the
+Content Security Policy that came with it. Chromium draws it as it is drawn inside an <img>: it
+refuses nothing, and the figure's white background stays white, where matplotlib's own style
+attributes, refused, left a black box."""
+
+import pytest
+
+from tests.browser.conftest import open_page
+from tests.test_charts import CHARTS
+
+pytestmark = pytest.mark.browser
+
+WHITE = "rgb(255, 255, 255)"
+BACKGROUND = "() => getComputedStyle(document.querySelector('#patch_1 path')).fill"
+
+
+@pytest.mark.parametrize("path", CHARTS.values(), ids=CHARTS.keys())
+def test_a_chart_opened_on_its_own_draws_with_nothing_refused(page, path):
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+
+    response = open_page(page, path)
+
+    assert response.headers["content-type"] == "image/svg+xml"
+    assert "style-src 'self'" in response.headers["content-security-policy"]
+    assert page.evaluate("() => document.documentElement.localName") == "svg"
+    assert [text for text in messages if "Content Security Policy" in text] == []
+    assert page.evaluate(BACKGROUND) == WHITE
+
+
+def test_a_style_attribute_in_a_chart_is_refused_and_heard(page, site):
+    """The test above can fail: the ranking chart served with its headers, policy included, and
+    one of matplotlib's style attributes put back is refused on the console, and its background
+    goes black."""
+    path = CHARTS["public:chart_ranking"]
+    served = page.request.get(site(path))
+    svg = served.text().replace('fill="#ffffff"', 'style="fill: #ffffff"', 1)
+    page.route(site(path), lambda route: route.fulfill(body=svg, headers=served.headers))
+
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text) as refusal:
+        open_page(page, path)
+
+    assert "style-src" in refusal.value.text
+    assert page.evaluate(BACKGROUND) == "rgb(0, 0, 0)"
