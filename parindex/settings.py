@@ -287,6 +287,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 CACHES = {"default": _cache(os.environ.get("CACHE_URL", "").strip() or "locmem://")}
+# A shared cache outlives a deploy: the release in every key (e.g. the git commit) keeps the
+# previous release's pages and charts, drawn by older code, from being served by the new one.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "").strip()
 # The whole-page cache of public pages (parindex/middleware.py); off only where a test counts
 # a view's own queries or changes rows behind the writers' backs.
 PAGE_CACHE = _env_bool("PAGE_CACHE", True)

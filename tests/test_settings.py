@@ -23,6 +23,7 @@ CONTROLLED = (
     "ALLOWED_HOSTS",
     "DJANGO_SETTINGS_MODULE",
     "CACHE_URL",
+    "CACHE_KEY_PREFIX",
     "CONN_MAX_AGE",
     "CSP_ENFORCE_ON_HTTP",
     "LOG_LEVEL",
@@ -203,6 +204,7 @@ database = settings.DATABASES["default"]
 cache = settings.CACHES["default"]
 print(json.dumps({
     "CACHE": [cache["BACKEND"], cache.get("LOCATION"), cache.get("OPTIONS")],
+    "CACHE_KEY_PREFIX": cache["KEY_PREFIX"],
     "CONN_MAX_AGE": database["CONN_MAX_AGE"],
     "CONN_HEALTH_CHECKS": database["CONN_HEALTH_CHECKS"],
     "OPTIONS": database.get("OPTIONS"),
@@ -249,6 +251,11 @@ def test_cache_url_chooses_redis():
         "redis://127.0.0.1:6379/1",
         None,
     ]
+
+
+def test_cache_keys_hold_the_release_named_by_cache_key_prefix():
+    assert production()["CACHE_KEY_PREFIX"] == ""
+    assert production(CACHE_KEY_PREFIX=" 3f2a9c1 ")["CACHE_KEY_PREFIX"] == "3f2a9c1"
 
 
 def test_database_connections_persist_and_are_checked_before_reuse():
