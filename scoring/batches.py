@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 
 from scoring.models import ImportBatch
@@ -42,12 +42,14 @@ def open_batch(
 ) -> ImportBatch | None:
     """The running batch for this import: a new row, or the queued one the worker picked up.
 
-    None when the database cannot be reached: a file refused as a whole is still refused (and
-    said so) without one, and any import that needs the database fails on its own.
+    None when the database cannot be reached or is not migrated yet: a file refused as a whole
+    is still refused (and said so) without one, and any import that needs the database fails on
+    its own.
     """
     try:
-        return _open(kind, filename, user, via, dry_run, size, sha256, batch)
-    except OperationalError as error:
+        with transaction.atomic():
+            return _open(kind, filename, user, via, dry_run, size, sha256, batch)
+    except DatabaseError as error:
         logger.info("import batch not recorded: %s", error)
         return None
 
