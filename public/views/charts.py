@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from parindex.cache import data_version
 from provinces.localized import localized
 from provinces.models import Level, Region, Unit
 from public import charts
@@ -29,7 +30,11 @@ GROUPS = ("A", "B", "C", "D")
 
 
 def cache_key(path: str) -> str:
-    return f"chart:{DataVersion.current()}:{get_language()}:{path}"
+    # The number the page cache has just read (remembered per process), not a query of its own;
+    # None only while the database cannot be asked, when the chart could not be drawn either.
+    version = data_version()
+    number = version.number if version is not None else DataVersion.current()
+    return f"chart:{number}:{get_language()}:{path}"
 
 
 def _svg(path: str, build: Callable[[], charts.Chart]) -> HttpResponse:
