@@ -14,28 +14,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from scoring.downloads import workbook_bytes
-from scoring.imports import KINDS
+from scoring.imports import IMPORTER_COLUMNS, KINDS
 
 EXTENSIONS = ("xlsx", "csv")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-# Kinds without a Resource (an importer of their own) say their columns here, as formats.md.
-COLUMNS = {
-    "sipas": (
-        ("year", "unit", "respondent_id"),
-        (
-            "gov_level",
-            "sector",
-            "access",
-            "procedures",
-            "civil_servants",
-            "results",
-            "feedback",
-        ),
-    ),
 }
 
 EXAMPLES: dict[str, dict[str, object]] = {
@@ -95,7 +79,8 @@ def columns(kind: str) -> list[str]:
     """The kind's columns: required first, then the optional ones, as formats.md lists them."""
     if kind in KINDS:
         return [*KINDS[kind].required, *KINDS[kind].optional]
-    required, optional = COLUMNS[kind]
+    # A kind with an importer of its own gave its columns when it registered.
+    required, optional = IMPORTER_COLUMNS[kind]
     return [*required, *optional]
 
 

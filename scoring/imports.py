@@ -28,6 +28,8 @@ KINDS: dict[str, type[FileResource]] = {}
 # Kinds with an importer of their own (respondent-level SIPAS files: hundreds of thousands of rows,
 # read and checked in bulk rather than row by row through a Resource).
 IMPORTERS: dict[str, "Importer"] = {}
+# Each such kind's (required, optional) columns, given when it is registered.
+IMPORTER_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 _CHUNK = 1 << 20
 _PROGRESS_EVERY = 500
 
@@ -62,10 +64,15 @@ def register_kind(resource: type[FileResource]) -> None:
     KINDS[resource.kind] = resource
 
 
-def register_importer(kind: str, importer: Importer) -> None:
+def register_importer(
+    kind: str, importer: Importer, *, required: tuple[str, ...], optional: tuple[str, ...]
+) -> None:
+    """`required` and `optional` are the file's columns, as docs/formats.md lists them (what a
+    Resource kind says with its own `required` and `optional`)."""
     if kind in KINDS or IMPORTERS.get(kind, importer) is not importer:
         raise ValueError(f"the import kind {kind!r} is registered twice")
     IMPORTERS[kind] = importer
+    IMPORTER_COLUMNS[kind] = (tuple(required), tuple(optional))
 
 
 def kinds() -> list[str]:

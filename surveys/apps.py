@@ -11,6 +11,7 @@ class SurveysConfig(AppConfig):
         from scoring.imports import register_importer
         from surveys.demo import seed_demo_sipas
         from surveys.importer import import_sipas
+        from surveys.respondents import KIND, OPTIONAL, REQUIRED
 
-        register_importer("sipas", import_sipas)
+        register_importer(KIND, import_sipas, required=REQUIRED, optional=OPTIONAL)
         demo_seeded.connect(seed_demo_sipas, dispatch_uid="surveys.demo_sipas")
