@@ -59,19 +59,23 @@ def reopen_edition(edition: Edition, *, user, reason: str) -> Edition:
     return _move(edition, EditionEvent.Action.REOPEN, user=user, note=reason.strip())
 
 
+def wrong_stage(edition: Edition, source: str) -> Message | None:
+    """Why the edition cannot move on from `source` (publishing too: from review), or None."""
+    if edition.status == source:
+        return None
+    params = {"year": edition.year, "level": edition.level, "stage": edition.get_status_display()}
+    return Message("wrong_stage", params)
+
+
 def _move(edition: Edition, action: str, *, user, note: str) -> Edition:
     if role_of(user) != ADMIN:
         raise Refused([Message("admins_only")])
     source, target = _NEXT[action]
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        if edition.status != source:
-            params = {
-                "year": edition.year,
-                "level": edition.level,
-                "stage": edition.get_status_display(),
-            }
-            raise Refused([Message("wrong_stage", params)])
+        problem = wrong_stage(edition, source)
+        if problem is not None:
+            raise Refused([problem])
         edition.status = target
         edition.save(update_fields=["status"])
         EditionEvent.objects.create(edition=edition, action=action, reason=note, user=user)

@@ -183,10 +183,9 @@ def _check_publisher(edition: Edition, user) -> None:
     """The lifecycle's own refusals (scoring.lifecycle), as lines of a PublishRefused."""
     if role_of(user) != ADMIN:
         raise PublishRefused([str(lifecycle.Message("admins_only"))])
-    if edition.status != Edition.Status.REVIEW:
-        stage = edition.get_status_display()
-        params = {"year": edition.year, "level": edition.level, "stage": stage}
-        raise PublishRefused([str(lifecycle.Message("wrong_stage", params))])
+    problem = lifecycle.wrong_stage(edition, Edition.Status.REVIEW)
+    if problem is not None:
+        raise PublishRefused([str(problem)])
 
 
 def _previous_results(edition: Edition) -> dict[int, ranking.Previous]:
