@@ -48,6 +48,16 @@ def data_version() -> Version | None:
     return version
 
 
+def data_version_number() -> int:
+    """The number every cache key holds: the remembered version above, asked of the database
+    only when none is known (it then raises while the database cannot be asked, as the work
+    the key is for would)."""
+    from scoring.models import DataVersion
+
+    version = data_version()
+    return version.number if version is not None else DataVersion.current()
+
+
 def _read_data_version() -> Version | None:
     found = safe_get(FRESH)
     if found is not None:

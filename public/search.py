@@ -17,10 +17,11 @@ import datetime
 import threading
 from dataclasses import dataclass, field
 
+from parindex.cache import data_version_number
 from provinces.localized import localized
 from provinces.models import Level, Unit
 from provinces.names import ALIASES, _code_key, _core, normalize
-from scoring.models import Criterion, DataVersion, Edition, Participant
+from scoring.models import Criterion, Edition, Participant
 
 # How well a spelling fits the words typed, best first (the tier is the sort key).
 EXACT, PREFIX, WORD_PREFIX, CONTAINS = range(4)
@@ -172,7 +173,7 @@ def clear_cache() -> None:
 def index() -> Index:
     """The index of the current data version and published editions (two queries when cached)."""
     editions = tuple(Edition.objects.published().order_by("pk").values_list("pk", "year", "level"))
-    key = (DataVersion.current(), editions)
+    key = (data_version_number(), editions)
     with _lock:
         found = _cached.get(key)
     if found is None:

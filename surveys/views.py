@@ -16,10 +16,10 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from parindex.cache import data_version_number
 from public.charts import Chart
 from scoring.downloads import FORMATS
 from scoring.downloads import render as render_table
-from scoring.models import DataVersion
 from surveys import charts, pages
 from surveys.exports import COLUMNS, sipas_rows
 
@@ -140,7 +140,7 @@ def _demo_said(summary: str, demo: bool) -> str:
 def _svg(path: str, build: Callable[[], Chart]) -> HttpResponse:
     # A new data version makes a new key (the cache's LRU evicts the old); the language is in
     # the key because the labels and numbers are written in it.
-    key = f"sipas-chart:{DataVersion.current()}:{get_language()}:{path}"
+    key = f"sipas-chart:{data_version_number()}:{get_language()}:{path}"
     svg = cache.get(key)
     if svg is None:
         svg = build().svg

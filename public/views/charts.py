@@ -16,13 +16,13 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from parindex.cache import data_version
+from parindex.cache import data_version_number
 from provinces.localized import localized
 from provinces.models import Level, Region, Unit
 from public import charts
 from public.editions import published_edition
 from public.rankings import ranking_rows
-from scoring.models import Average, DataVersion, Edition, FieldResult, Result
+from scoring.models import Average, Edition, FieldResult, Result
 from scoring.ranking import mean_half_up
 
 MAX_AGE = 60 * 60  # browsers and proxies: an hour; the server's cache follows the data version
@@ -30,11 +30,7 @@ GROUPS = ("A", "B", "C", "D")
 
 
 def cache_key(path: str) -> str:
-    # The number the page cache has just read (remembered per process), not a query of its own;
-    # None only while the database cannot be asked, when the chart could not be drawn either.
-    version = data_version()
-    number = version.number if version is not None else DataVersion.current()
-    return f"chart:{number}:{get_language()}:{path}"
+    return f"chart:{data_version_number()}:{get_language()}:{path}"
 
 
 def _svg(path: str, build: Callable[[], charts.Chart]) -> HttpResponse:

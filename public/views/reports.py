@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
+from parindex.cache import data_version_number
 from public.profiles import unit_profile
 from public.reports import render_pdf
-from scoring.models import DataVersion
 
 MAX_AGE = 60 * 60  # as the charts: the server's cache follows the data version
 
@@ -21,7 +21,7 @@ def unit_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("the unit has no published result")
     today = timezone.localdate()
     key = (
-        f"report:{DataVersion.current()}:{get_language()}:{today.isoformat()}:"
+        f"report:{data_version_number()}:{get_language()}:{today.isoformat()}:"
         f"{request.build_absolute_uri()}"
     )
     pdf = cache.get(key)

@@ -15,19 +15,20 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from parindex.cache import data_version_number
 from provinces.localized import localized
 from provinces.models import Unit
 from public import share
 from public.editions import published_edition
 from public.rankings import ranking_rows
-from scoring.models import DataVersion, Edition, Result
+from scoring.models import Edition, Result
 
 MAX_AGE = 60 * 60  # as the charts: browsers an hour, the server's cache the data version
 TOP = 5
 
 
 def cache_key(path: str) -> str:
-    return f"share:{DataVersion.current()}:{get_language()}:{path}"
+    return f"share:{data_version_number()}:{get_language()}:{path}"
 
 
 def _png(path: str, draw: Callable[[], bytes]) -> HttpResponse:
