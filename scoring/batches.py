@@ -62,20 +62,18 @@ def _open(kind, filename, user, via, dry_run, size, sha256, batch) -> ImportBatc
         "outcome": ImportBatch.Outcome.RUNNING,
         "heartbeat_at": now,
     }
-    with transaction.atomic():
-        if batch is None:
-            batch = ImportBatch.objects.create(
-                kind=kind,
-                filename=filename[:255],
-                user=user if getattr(user, "pk", None) else None,
-                source=via,
-                dry_run=dry_run,
-                **fields,
-            )
-        else:
-            for name, value in fields.items():
-                setattr(batch, name, value)
-            batch.save(update_fields=[*fields])
+    if batch is None:
+        return ImportBatch.objects.create(
+            kind=kind,
+            filename=filename[:255],
+            user=user if getattr(user, "pk", None) else None,
+            source=via,
+            dry_run=dry_run,
+            **fields,
+        )
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=[*fields])
     return batch
 
 
