@@ -47,12 +47,7 @@ def missing_self_points(participant: Participant, tree: Tree | None = None) -> l
 def submit_self_assessment(participant: Participant, *, user, source: str = "web") -> Participant:
     """The unit's self-assessment is complete and handed to the appraisers."""
     with transaction.atomic():
-        # The same rule as a write of self points: an officer of this unit during
-        # self_assessment, or an admin before publishing.
-        lock_edition(
-            participant.edition, Change.SELF_POINTS, user=user, unit_ids=[participant.unit_id]
-        )
-        participant = _locked(participant)
+        participant = _locked(participant, user)
         name = participant.unit.name_vi_in(participant.edition.year)
         if participant.submitted_at is not None:
             raise Refused([Message("already_submitted", {"name": name})])
@@ -76,10 +71,7 @@ def return_self_assessment(
     if not reason.strip():
         raise Refused([Message("return_reason_required")])
     with transaction.atomic():
-        lock_edition(
-            participant.edition, Change.SELF_POINTS, user=user, unit_ids=[participant.unit_id]
-        )
-        participant = _locked(participant)
+        participant = _locked(participant, user)
         if participant.submitted_at is None:
             name = participant.unit.name_vi_in(participant.edition.year)
             raise Refused([Message("not_submitted", {"name": name})])
@@ -107,12 +99,20 @@ def given_back(participant: Participant) -> EditionChange | None:
     return last if last is not None and last.new_value["submitted"] is None else None
 
 
-def _locked(participant: Participant) -> Participant:
-    return (
+def _locked(participant: Participant, user) -> Participant:
+    """The participant re-read under its edition's lock and its own, if `user` may change its
+    self-assessment: the same rule as a write of self points (an officer of this unit during
+    self_assessment, or an admin before publishing)."""
+    edition = lock_edition(
+        participant.edition, Change.SELF_POINTS, user=user, unit_ids=[participant.unit_id]
+    )
+    locked = (
         Participant.objects.select_for_update(of=("self",))
-        .select_related("unit", "edition")
+        .select_related("unit")
         .get(pk=participant.pk)
     )
+    locked.edition = edition
+    return locked
 
 
 def _record(participant, old, new, *, user, source: str, reason: str = "") -> None:
