@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -200,6 +201,13 @@ def preview_rows(kind: str, result) -> list[PreviewRow]:
     return rows
 
 
+def _without_bytes():
+    """Batches without their kept file (up to IMPORT_MAX_BYTES), saying whether they kept one."""
+    return ImportBatch.objects.defer("data").annotate(
+        has_data=ExpressionWrapper(Q(data__isnull=False), output_field=BooleanField())
+    )
+
+
 def may_import(user) -> bool:
     """Imports write everything an edition holds: admins (and superusers) only."""
     return user.is_authenticated and user.is_active and role_of(user) == ADMIN
@@ -356,7 +364,7 @@ class ImportBatchAdmin(ImportMixin, ReadOnlyAdmin):
     # -- a batch: result, progress, background confirmation, re-run -------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        batch = get_object_or_404(ImportBatch, pk=object_id)
+        batch = get_object_or_404(_without_bytes(), pk=object_id)
         if not self.has_view_permission(request, batch):
             raise PermissionDenied
         shown = batches.state(batch)
@@ -377,7 +385,7 @@ class ImportBatchAdmin(ImportMixin, ReadOnlyAdmin):
             "may_confirm": self._may_confirm(request, batch),
             "may_rerun": self.has_import_permission(request)
             and shown in (ImportBatch.Outcome.INTERRUPTED, ImportBatch.Outcome.FAILED)
-            and ImportBatch.objects.filter(pk=batch.pk, data__isnull=False).exists(),
+            and batch.has_data,
             "confirmations": batch.confirmations.order_by("-id"),
         }
         request.current_app = self.admin_site.name
@@ -389,7 +397,7 @@ class ImportBatchAdmin(ImportMixin, ReadOnlyAdmin):
             and batch.dry_run
             and batch.outcome == ImportBatch.Outcome.SUCCEEDED
             and batch.source == ImportBatch.Source.TASK
-            and ImportBatch.objects.filter(pk=batch.pk, data__isnull=False).exists()
+            and batch.has_data
         )
 
     def progress_view(self, request, pk: int):
@@ -414,7 +422,7 @@ class ImportBatchAdmin(ImportMixin, ReadOnlyAdmin):
     def confirm_view(self, request, pk: int):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        batch = get_object_or_404(ImportBatch.objects.defer("data"), pk=pk)
+        batch = get_object_or_404(_without_bytes(), pk=pk)
         if not self._may_confirm(request, batch):
             raise PermissionDenied
         return redirect("admin:scoring_importbatch_change", confirm(batch, user=request.user).pk)
