@@ -113,8 +113,17 @@ class Source:
     def queryset(self) -> models.QuerySet:
         raise NotImplementedError
 
+    # The paths from a row to its edition, its unit (where a plain lookup reaches it) and its user.
+    edition_lookup, unit_lookup, user_lookup = "edition", "", "user"
+
     def filtered(self, rows: models.QuerySet, filters: Filters) -> models.QuerySet:
-        raise NotImplementedError
+        if filters.edition:
+            rows = rows.filter(**{self.edition_lookup: filters.edition})
+        if filters.unit and self.unit_lookup:
+            rows = rows.filter(**{self.unit_lookup: filters.unit})
+        if filters.user:
+            rows = rows.filter(**{self.user_lookup: filters.user})
+        return rows
 
     def entries(self, rows: list) -> list[Entry]:
         raise NotImplementedError
@@ -130,6 +139,7 @@ _SCORE_KINDS = {
 class ScoreChanges(Source):
     kinds = frozenset(_SCORE_KINDS.values())
     by_edition = by_unit = True
+    edition_lookup, unit_lookup = "score__participant__edition", "score__participant__unit"
 
     def queryset(self):
         return ScoreChange.objects.select_related(
@@ -139,13 +149,7 @@ class ScoreChanges(Source):
     def filtered(self, rows, filters):
         if filters.kind:
             rows = rows.filter(column__in=[c for c, k in _SCORE_KINDS.items() if k == filters.kind])
-        if filters.edition:
-            rows = rows.filter(score__participant__edition=filters.edition)
-        if filters.unit:
-            rows = rows.filter(score__participant__unit=filters.unit)
-        if filters.user:
-            rows = rows.filter(user=filters.user)
-        return rows
+        return super().filtered(rows, filters)
 
     def entries(self, rows):
         return [
@@ -169,20 +173,12 @@ class ScoreChanges(Source):
 class Replies(Source):
     kinds = frozenset({Kind.REPLY})
     by_edition = by_unit = True
+    edition_lookup, unit_lookup = ScoreChanges.edition_lookup, ScoreChanges.unit_lookup
 
     def queryset(self):
         return Reply.objects.select_related(
             "user", "score__criterion", "score__participant__unit", "score__participant__edition"
         ).order_by("-at", "-id")
-
-    def filtered(self, rows, filters):
-        if filters.edition:
-            rows = rows.filter(score__participant__edition=filters.edition)
-        if filters.unit:
-            rows = rows.filter(score__participant__unit=filters.unit)
-        if filters.user:
-            rows = rows.filter(user=filters.user)
-        return rows
 
     def entries(self, rows):
         return [
@@ -221,8 +217,6 @@ class EditionChanges(Source):
             rows = rows.filter(submissions)
         elif filters.kind == Kind.SETUP:
             rows = rows.exclude(submissions)
-        if filters.edition:
-            rows = rows.filter(edition=filters.edition)
         if filters.unit:
             # Participants and published results are keyed by the unit's code, which a code
             # reused in 2025 makes ambiguous: the edition's year decides which unit it was.
@@ -239,9 +233,7 @@ class EditionChanges(Source):
                     unit.valid_until < date(unit.valid_until.year, 12, 31)
                 )
                 rows = rows.filter(edition__year__lte=last)
-        if filters.user:
-            rows = rows.filter(user=filters.user)
-        return rows
+        return super().filtered(rows, filters)
 
     def entries(self, rows):
         units = _participant_units(
@@ -334,11 +326,7 @@ class EditionEvents(Source):
     def filtered(self, rows, filters):
         if filters.kind:
             rows = rows.filter(action__in=[a for a, k in _EVENT_KINDS.items() if k == filters.kind])
-        if filters.edition:
-            rows = rows.filter(edition=filters.edition)
-        if filters.user:
-            rows = rows.filter(user=filters.user)
-        return rows
+        return super().filtered(rows, filters)
 
     def entries(self, rows):
         entries = []
@@ -373,13 +361,9 @@ class Corrections(Source):
         )
 
     def filtered(self, rows, filters):
-        if filters.edition:
-            rows = rows.filter(edition=filters.edition)
         if filters.unit:
             rows = rows.filter(pk__in=Correction.objects.filter(values__unit=filters.unit))
-        if filters.user:
-            rows = rows.filter(user=filters.user)
-        return rows
+        return super().filtered(rows, filters)
 
     def entries(self, rows):
         entries = []
