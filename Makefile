@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages bench backup restore clean
+.PHONY: run demo test lint messages bench backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,15 +21,29 @@ $(WEASYPRINT_LIBS):
 			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 	mkdir -p $(VENV) && touch $@
 
-# A first run: SQLite in db.sqlite3 unless DATABASE_URL says otherwise, DEBUG on, demo data.
+# The portal's real content: SQLite in db.sqlite3 unless DATABASE_URL says otherwise, DEBUG on,
+# the public record of 2012-2024 (official figures, each with its source), never the demo.
 # The task worker (large imports in the background) runs beside the server and stops with it:
 # a background job of a non-interactive shell ignores Ctrl-C, so the trap ends it.
 run: $(STAMP) $(WEASYPRINT_LIBS)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input -v1
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_public_record
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 		DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The invented demo (seed_demo: illustrative editions, the demo accounts) in a database of its
+# own, so it never mixes with real figures: demo.sqlite3 unless DEMO_DATABASE_URL or
+# DATABASE_URL names another. Served like `run`, on the same address.
+DEMO_DB = DATABASE_URL=$${DEMO_DATABASE_URL:-$${DATABASE_URL:-sqlite:///$(CURDIR)/demo.sqlite3}} \
+	DEBUG=$${DEBUG:-1}
+
+demo: $(STAMP) $(WEASYPRINT_LIBS)
+	$(DEMO_DB) $(BIN)/python manage.py migrate --no-input -v1
+	$(DEMO_DB) $(BIN)/python manage.py seed_demo
+	$(DEMO_DB) $(BIN)/python manage.py db_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+		$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # What the browser tests (tests/browser/) drive: Debian's Chromium, never a browser build of
 # Playwright's own, and axe-core from package-lock.json, injected into the pages they open.
@@ -96,4 +110,4 @@ messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 demo.sqlite3 staticfiles .pytest_cache
