@@ -20,6 +20,11 @@ def _percent(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=5, decimal_places=2, **kwargs)
 
 
+# Where a published figure was read: one or more addresses separated by " ; ", or a short text
+# where no address was kept (scoring.sources checks it).
+SOURCE_HELP = _("Where the figure was published: addresses separated by ' ; ', or a short text.")
+
+
 def _exact(**kwargs) -> models.DecimalField:
     # Exact indices are kept to 12 places: enough to decide half-up rounding at 2 places.
     return models.DecimalField(max_digits=20, decimal_places=12, **kwargs)
@@ -248,12 +253,22 @@ class SummaryScore(models.Model):
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="summary"
     )
-    index = _percent()
+    # Empty where only a rank was published; a rank may be empty where only the index was.
+    index = _percent(null=True, blank=True)
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     appraised_points = _points(null=True, blank=True)
     survey_points = _points(null=True, blank=True)
     # Component indices by field code, as decimal strings: {"1": "84.43"}.
     field_indices = models.JSONField(default=dict, blank=True)
+    source = models.TextField(blank=True, help_text=SOURCE_HELP)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(index__isnull=False) | Q(rank__isnull=False),
+                name="summary_has_index_or_rank",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant}: {self.index}"
@@ -268,14 +283,17 @@ class Result(models.Model):
     appraised_points = _points(null=True)
     survey_points = _points(null=True)
     max_points = _points(null=True)
-    index_exact = _exact()
-    index = _percent()
+    # Empty for a published rank without a published index (then group is "" too).
+    index_exact = _exact(null=True)
+    index = _percent(null=True)
     rank = models.PositiveSmallIntegerField(null=True)
     rank_in_region = models.PositiveSmallIntegerField(null=True)
-    group = models.CharField(max_length=1)
+    group = models.CharField(max_length=1, blank=True)
     delta_index = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     delta_rank = models.SmallIntegerField(null=True)
     is_new_unit = models.BooleanField(default=False)
+    # The published figure's source, copied from its SummaryScore; "" for computed editions.
+    source = models.TextField(blank=True, help_text=SOURCE_HELP)
 
     class Meta:
         ordering = ["edition", "rank", "participant__unit__code"]
@@ -305,12 +323,16 @@ class FieldResult(models.Model):
 
 class Average(models.Model):
     """Mean of the rounded indices of ranked participants: national (no region, no field),
-    per region, or per field."""
+    per region, or per field. A `published` average is the figure the publisher printed
+    (imported with its source, never computed): publishing keeps it and computes no other
+    for its scope."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="averages")
     region_code = models.CharField(max_length=16, blank=True)
     field_code = models.CharField(max_length=8, blank=True)
     value = _percent()
+    published = models.BooleanField(default=False)
+    source = models.TextField(blank=True, help_text=SOURCE_HELP)
 
     class Meta:
         constraints = [
@@ -321,6 +343,29 @@ class Average(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code or self.field_code or 'national'}: {self.value}"
+
+
+class FieldFigure(models.Model):
+    """A published figure of one field of the index for one unit, as the page gave it: the
+    field named as the page names it, its index where one was printed (empty where the page
+    gave points or a rank only, which the field text then says). Imported with its source."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="field_figures")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="field_figures")
+    field = models.CharField(max_length=300)
+    index = _percent(null=True, blank=True)
+    source = models.TextField(help_text=SOURCE_HELP)
+
+    class Meta:
+        ordering = ["edition", "unit__code", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "unit", "field"], name="one_field_figure_per_unit_and_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.field}: {self.index}"
 
 
 class EditionEvent(models.Model):

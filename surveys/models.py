@@ -160,3 +160,45 @@ class SipasResult(models.Model):
     def __str__(self) -> str:
         where = self.unit.code if self.unit_id else "VN"
         return f"SIPAS {self.year} {where} {self.breakdown} {self.category}: {self.sipas}"
+
+
+class SipasFigure(models.Model):
+    """A SIPAS headline figure as published (no respondents behind it in the portal): the
+    national figure (`unit` empty) or one province's, its SIPAS value and/or rank, and where it
+    was read. The SIPAS pages show these for years without respondent data."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sipas_figures",
+        verbose_name=_("unit"),
+    )
+    sipas = models.DecimalField("SIPAS", max_digits=5, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    source = models.TextField(_("source"))
+
+    class Meta:
+        verbose_name = _("published SIPAS figure")
+        verbose_name_plural = _("published SIPAS figures")
+        ordering = ["year", "rank", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit"],
+                condition=Q(unit__isnull=False),
+                name="one_sipas_figure_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(unit__isnull=True), name="one_national_sipas_figure"
+            ),
+            models.CheckConstraint(
+                condition=Q(sipas__isnull=False) | Q(rank__isnull=False),
+                name="sipas_figure_has_value_or_rank",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit.code if self.unit_id else "VN"
+        return f"SIPAS {self.year} {where}: {self.sipas} #{self.rank}"
