@@ -30,19 +30,24 @@ class Totals:
     max_points: Decimal
 
 
-def totals(tree: Tree, points: dict[str, Decimal | None]) -> Totals:
+def totals(tree: Tree, points: dict[str, Decimal | None], *, method: str = "") -> Totals:
     """Per field and overall: the sum of the leaves' points (by leaf code; a leaf missing or None
-    counts 0) beside the maximum, with 2 decimals."""
+    counts 0) beside the maximum, with 2 decimals. With a method (the appraisal's `self`), only
+    the leaves of that method count, and a field's maximum is the sum of theirs."""
     by_field: dict[str, list] = {node.code: [] for node in tree.fields}
+    maxima: dict[str, Decimal] = {node.code: Decimal(0) for node in tree.fields}
     for leaf in tree.leaves:
+        if method and leaf.method != method:
+            continue
         by_field[leaf.field_code].append(points.get(leaf.code))
+        maxima[leaf.field_code] += leaf.max_points
     fields = [
         FieldTotal(
             code=node.code,
             points=sum(
                 (value for value in by_field[node.code] if value is not None), Decimal(0)
             ).quantize(TWO_PLACES),
-            max_points=node.max_points,
+            max_points=maxima[node.code] if method else node.max_points,
             entered=sum(value is not None for value in by_field[node.code]),
             leaves=len(by_field[node.code]),
         )

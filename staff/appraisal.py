@@ -8,7 +8,7 @@ writer's version check instead of being overwritten with what this page happened
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -16,25 +16,12 @@ from django.utils.translation import gettext_lazy
 
 from provinces.localized import localized
 from scoring.models import Criterion, Participant, Reply, Score
-from scoring.points import KEEP, Appraisal, points_problem
+from scoring.points import KEEP, Appraisal, parse_points
 from scoring.replies import REPLY_MAX_LENGTH, is_deduction
+from scoring.totals import totals
+from scoring.tree import Tree
 
 CENT = Decimal("0.01")
-
-
-def parse_points(text: str) -> Decimal | None:
-    """A typed value: blank is None; a decimal comma (7,5) is read as a point, as people in
-    Viet Nam write it. Raises ValueError for anything that is not a finite number."""
-    text = text.strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
 
 
 def _text(value: str) -> str:
@@ -85,17 +72,14 @@ class LeafForm(forms.Form):
         return self.score.self_points if self.score else None
 
     def clean_points(self) -> Decimal | None:
-        try:
-            value = parse_points(self.cleaned_data["points"])
-        except ValueError:
-            raise forms.ValidationError(_("Enter a number of points, such as 7.5.")) from None
-        if value is not None:
-            problem = points_problem(value, self.leaf.max_points)
-            if problem is not None:
-                raise forms.ValidationError(problem.text())
-            # Stored with 2 decimals: the audit row then reads 6.50, as imports write it.
-            value = value.quantize(CENT)
-        return value
+        # The self-assessment's parser: both screens accept and refuse the same text.
+        value, problem = parse_points(self.cleaned_data["points"], self.leaf.max_points)
+        if problem is not None and problem.code == "points_not_a_number":
+            raise forms.ValidationError(_("Enter a number of points, such as 7.5."))
+        if problem is not None:
+            raise forms.ValidationError(problem.text())
+        # Stored with 2 decimals: the audit row then reads 6.50, as imports write it.
+        return None if value is None else value.quantize(CENT)
 
     def clean(self):
         data = super().clean()
@@ -112,10 +96,7 @@ class LeafForm(forms.Form):
     def is_changed(self) -> bool:
         """Whether the appraiser changed the points or the reason the page showed."""
         data = self.cleaned_data
-        try:
-            shown = parse_points(data.get("shown_points", ""))
-        except ValueError:
-            shown = None
+        shown, _problem = parse_points(data.get("shown_points", ""))
         return data.get("points") != shown or _text(data.get("reason", "")) != _text(
             data.get("shown_reason", "")
         )
@@ -179,29 +160,27 @@ class Total:
     appraised: Decimal
 
 
-def totals(fields: list[Criterion], rows: list[Row]) -> tuple[list[Total], Total]:
+def appraisal_totals(tree: Tree, rows: list[Row]) -> tuple[list[Total], Total]:
     """Self-assessed against appraised points of the `self` leaves, per field and overall, with
-    what the appraiser has typed (survey leaves are not in either)."""
-    zero = Decimal("0")
-    by_field = {
-        node.code: Total(node.code, localized(node, "name"), zero, zero, zero) for node in fields
-    }
-    for row in rows:
-        if row.form is None:
-            continue
-        total = by_field[row.leaf.field_code]
-        total.maximum += row.leaf.max_points
-        total.self_points += row.form.self_points or 0
-        total.appraised += row.form.typed_points() or 0
-    listed = list(by_field.values())
-    for total in listed:
-        total.self_points = total.self_points.quantize(CENT)
-        total.appraised = total.appraised.quantize(CENT)
+    what the appraiser has typed (survey leaves are not in either): scoring.totals adds up both."""
+    forms = [row.form for row in rows if row.form is not None]
+    self_sums = totals(
+        tree, {form.leaf.code: form.self_points for form in forms}, method=Criterion.Method.SELF
+    )
+    appraised_sums = totals(
+        tree, {form.leaf.code: form.typed_points() for form in forms}, method=Criterion.Method.SELF
+    )
+    listed = [
+        Total(node.code, localized(node, "name"), own.max_points, own.points, appraised.points)
+        for node, own, appraised in zip(
+            tree.fields, self_sums.fields, appraised_sums.fields, strict=True
+        )
+    ]
     overall = Total(
         "",
         gettext_lazy("All fields"),
-        sum((t.maximum for t in listed), zero),
-        sum((t.self_points for t in listed), zero),
-        sum((t.appraised for t in listed), zero),
+        self_sums.max_points,
+        self_sums.points,
+        appraised_sums.points,
     )
     return listed, overall

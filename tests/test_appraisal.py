@@ -197,6 +197,21 @@ def test_points_out_of_range_are_refused_as_form_errors(client, under_way):
     ]
 
 
+@pytest.mark.parametrize("typed", ["1e1", "\u0661\u0662", "NaN", "Infinity"])
+def test_the_appraisal_refuses_what_the_self_assessment_refuses(client, under_way, typed):
+    """An exponent, Arabic-Indic digits (١٢), NaN and Infinity are numbers to Python's Decimal,
+    not points a person types: both screens read points through scoring.points.parse_points."""
+    before = appraised(under_way, "31")
+
+    response = staff_client(client, "appraiser").post(
+        unit_page(under_way, "31"), form_data(under_way, "31", **{"2.2": (typed, "x")})
+    )
+
+    assert response.status_code == 200
+    assert errors(response) == ["Enter a number of points, such as 7.5."]
+    assert appraised(under_way, "31") == before
+
+
 def test_accept_all_sets_exactly_the_untouched_leaves_to_their_self_points(client, under_way):
     appraiser = staff_user("appraiser")
 

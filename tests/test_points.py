@@ -16,6 +16,7 @@ from scoring.points import (
     SelfAssessment,
     SurveyResult,
     appraise,
+    parse_points,
     points_problem,
     set_self_points,
     set_survey_points,
@@ -59,6 +60,25 @@ def test_a_value_is_points_only_within_its_leafs_maximum_with_two_decimals(
     problem = points_problem(Decimal(value), Decimal(maximum) if maximum else None)
 
     assert (str(problem) if problem else None) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("7,5", (Decimal("7.5"), None)),
+        (" 7.25 ", (Decimal("7.25"), None)),
+        ("", (None, None)),
+        ("1e1", (None, '"1e1" is not a number of points (e.g. 7.5 or 7,5)')),
+        ("\u0661\u0662", (None, '"\u0661\u0662" is not a number of points (e.g. 7.5 or 7,5)')),
+        ("NaN", (None, '"NaN" is not a number of points (e.g. 7.5 or 7,5)')),
+        ("Infinity", (None, '"Infinity" is not a number of points (e.g. 7.5 or 7,5)')),
+        ("8,01", (None, "8,01 is above the maximum of 8.00")),
+    ],
+)
+def test_points_are_read_as_people_type_them_and_nothing_else_python_calls_a_number(text, expected):
+    value, problem = parse_points(text, Decimal("8.00"))
+
+    assert (value, str(problem) if problem else None) == expected
 
 
 def test_self_points_are_written_with_an_audit_row_naming_who_and_where(

@@ -20,7 +20,7 @@ from scoring.problems import Refused
 from scoring.replies import reply
 from scoring.tree import Tree
 from staff.access import staff_required
-from staff.appraisal import LeafForm, Row, totals
+from staff.appraisal import LeafForm, Row, appraisal_totals
 from staff.progress import self_leaf_count, with_progress
 
 _APPRAISAL_STAGES = (Edition.Status.APPRAISAL, Edition.Status.REVIEW)
@@ -149,7 +149,7 @@ def appraise_unit(request: HttpRequest, edition_id: int, unit_code: str) -> Http
             problems = [_("Correct the marked leaves and save again.")]
     else:
         rows = _rows(participant, leaves)
-    field_totals, overall = totals(tree.fields, rows)
+    field_totals, overall = appraisal_totals(tree, rows)
     return render(
         request,
         "staff/appraisal_unit.html",
