@@ -2,14 +2,17 @@
 (never recomputed), sorted and filtered in the reader's chosen way."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from provinces.localized import localized
 from provinces.models import Region
 from scoring.models import Edition, FieldResult, Result
+from scoring.publish import Computed
 
 
 @dataclass
@@ -43,6 +46,22 @@ class Column:
     label: str
 
 
+def columns(fields) -> list[tuple[str, str]]:
+    """The ranking table's columns, as (query and download key, heading)."""
+    return [
+        ("rank", _("Rank")),
+        ("unit", _("Unit")),
+        ("region", _("Region")),
+        ("index", _("Index")),
+        ("group", _("Group")),
+        *[(f"field_{field.code}", _("Field %(code)s") % {"code": field.code}) for field in fields],
+        ("appraised_points", _("Appraised points")),
+        ("survey_points", _("Survey points")),
+        ("delta_index", _("Change in index")),
+        ("delta_rank", _("Change in rank")),
+    ]
+
+
 def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingRow]:
     """Every participant's published result, ranked ones by rank, then unranked by code."""
     # One reverse for all rows: a reverse per row costs as much as a query.
@@ -58,20 +77,14 @@ def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingR
         "result_id", "field_code", "index"
     ):
         field_indices[result_id][code] = index
-    rows = []
-    for result in results:
-        unit = result.participant.unit
-        name_vi, name_en = unit.names_in(edition.year)
-        region = unit.region
-        rows.append(
-            RankingRow(
-                code=unit.code,
-                slug=unit.slug,
-                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
-                region_code=region.code if region else "",
-                region_name=localized(region, "name") if region else "",
-                ranked=result.participant.ranked,
-                note=result.participant.note,
+    return _in_rank_order(
+        [
+            _row(
+                edition,
+                result.participant,
+                field_codes,
+                url=unit_url.replace("-slug-", result.participant.unit.slug),
+                fields=field_indices[result.pk],
                 index=result.index,
                 rank=result.rank,
                 rank_in_region=result.rank_in_region,
@@ -81,11 +94,64 @@ def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingR
                 delta_index=result.delta_index,
                 delta_rank=result.delta_rank,
                 new_unit=result.is_new_unit,
-                fields=field_indices[result.pk],
-                url=unit_url.replace("-slug-", unit.slug),
+            )
+            for result in results
+        ]
+    )
+
+
+def computed_rows(
+    edition: Edition, computed: Computed, field_codes: list[str], url_of: Callable[[str], str]
+) -> list[RankingRow]:
+    """The same rows from what publishing would store (scoring.publish.compute_edition), for the
+    review preview; `url_of` gives a unit code's link."""
+    by_unit = {p.unit_id: p for p in computed.participants}
+    rows = []
+    for outcome in computed.outcomes:
+        participant = by_unit[outcome.key]
+        totals = computed.totals.get(participant.pk, {})
+        rows.append(
+            _row(
+                edition,
+                participant,
+                field_codes,
+                url=url_of(participant.unit.code),
+                fields={code: f.index for code, f in outcome.fields.items()},
+                index=outcome.index,
+                rank=outcome.rank,
+                rank_in_region=outcome.rank_in_region,
+                group=outcome.group,
+                appraised_points=totals.get("appraised"),
+                survey_points=totals.get("survey"),
+                delta_index=outcome.delta_index,
+                delta_rank=outcome.delta_rank,
+                new_unit=participant.unit_id in computed.new_units,
             )
         )
-        rows[-1].field_list = [rows[-1].fields.get(code) for code in field_codes]
+    return _in_rank_order(rows)
+
+
+def _row(edition: Edition, participant, field_codes, *, fields: dict, **figures) -> RankingRow:
+    """One row: the unit as named in the edition's year, its participation and its figures."""
+    unit = participant.unit
+    name_vi, name_en = unit.names_in(edition.year)
+    region = unit.region
+    return RankingRow(
+        code=unit.code,
+        slug=unit.slug,
+        name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+        region_code=region.code if region else "",
+        region_name=localized(region, "name") if region else "",
+        ranked=participant.ranked,
+        note=participant.note,
+        fields=fields,
+        field_list=[fields.get(code) for code in field_codes],
+        **figures,
+    )
+
+
+def _in_rank_order(rows: list[RankingRow]) -> list[RankingRow]:
+    """Ranked rows by rank (ties marked), then unranked ones, each by code."""
     ranks = [row.rank for row in rows if row.rank is not None]
     for row in rows:
         row.tied = row.rank is not None and ranks.count(row.rank) > 1

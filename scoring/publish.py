@@ -111,7 +111,8 @@ def _missing_points(
 class Computed:
     """What publishing an edition would store, computed but not written: the outcome of every
     participant (keyed by unit id), the averages, the appraised and survey totals per
-    participant id and each field's maximum. The review preview renders this directly."""
+    participant id, each field's maximum, and the ids of the units new in this edition. The
+    review preview renders this directly."""
 
     participants: list[Participant]
     outcomes: list[ranking.Outcome]
@@ -119,6 +120,7 @@ class Computed:
     totals: dict
     field_max: dict[str, Decimal]
     previous: dict[int, ranking.Previous]
+    new_units: frozenset[int]
 
 
 def compute_edition(edition: Edition) -> Computed:
@@ -143,7 +145,13 @@ def compute_edition(edition: Edition) -> Computed:
         outcomes, averages, totals, field_max = _scored(
             edition, participants, leaves, final, thresholds, previous
         )
-    return Computed(participants, outcomes, averages, totals, field_max, previous)
+    # A unit created by the 2025 merger shows "new unit" and links its predecessors.
+    new_units = frozenset(
+        p.unit_id
+        for p in participants
+        if previous and p.unit_id not in previous and p.unit.predecessors.all()
+    )
+    return Computed(participants, outcomes, averages, totals, field_max, previous, new_units)
 
 
 def publish_edition(edition: Edition, *, user=None) -> Edition:
@@ -268,7 +276,7 @@ def _summary(edition, participants, thresholds, previous):
 
 def _store(edition: Edition, computed: Computed) -> None:
     participants, outcomes, averages = computed.participants, computed.outcomes, computed.averages
-    totals, field_max, previous = computed.totals, computed.field_max, computed.previous
+    totals, field_max = computed.totals, computed.field_max
     Result.objects.filter(edition=edition).delete()
     Average.objects.filter(edition=edition).delete()
     by_unit = {p.unit_id: p for p in participants}
@@ -296,10 +304,7 @@ def _store(edition: Edition, computed: Computed) -> None:
                 group=outcome.group,
                 delta_index=outcome.delta_index,
                 delta_rank=outcome.delta_rank,
-                # A unit created by the 2025 merger shows "new unit" and links its predecessors.
-                is_new_unit=bool(previous)
-                and participant.unit_id not in previous
-                and bool(participant.unit.predecessors.all()),
+                is_new_unit=participant.unit_id in computed.new_units,
             )
         )
     Result.objects.bulk_create(results)

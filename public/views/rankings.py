@@ -1,10 +1,10 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from provinces.localized import localized
 from public.editions import published_edition, published_years
 from public.rankings import RankingRow, regions_of, sorted_rows
+from public.rankings import columns as ranking_columns
 from public.rankings import ranking_rows as _ranking_rows
 from scoring.downloads import FORMATS
 from scoring.downloads import render as render_table
@@ -22,7 +22,7 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     edition = published_edition(year, level)
     fields = list(edition.fields())
     rows = _ranking_rows(edition, [field.code for field in fields])
-    columns = _columns(fields)
+    columns = ranking_columns(fields)
     sort = request.GET.get("sort", "rank")
     if sort not in {key for key, _label in columns}:
         sort = "rank"
@@ -70,21 +70,6 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
 def _default_order(column: str) -> str:
     """Ranks and names read best ascending; indices and points best first."""
     return "asc" if column in {"rank", "unit", "region", "group"} else "desc"
-
-
-def _columns(fields) -> list[tuple[str, str]]:
-    return [
-        ("rank", _("Rank")),
-        ("unit", _("Unit")),
-        ("region", _("Region")),
-        ("index", _("Index")),
-        ("group", _("Group")),
-        *[(f"field_{field.code}", _("Field %(code)s") % {"code": field.code}) for field in fields],
-        ("appraised_points", _("Appraised points")),
-        ("survey_points", _("Survey points")),
-        ("delta_index", _("Change in index")),
-        ("delta_rank", _("Change in rank")),
-    ]
 
 
 def _download(edition, columns, rows: list[RankingRow], fmt: str) -> HttpResponse:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from provinces.localized import localized
 from public.profiles import BestUnit, FieldLine, _tree
-from public.rankings import RankingRow
+from public.rankings import RankingRow, columns, computed_rows
 from scoring import lifecycle
 from scoring.models import Criterion, Edition, EditionEvent, Participant, Score
 from scoring.permissions import ADMIN
@@ -287,47 +287,8 @@ def _computed(edition: Edition) -> tuple[Computed | None, list[str]]:
         return None, refusal.problems
 
 
-def _rows(edition: Edition, computed: Computed, field_codes: list[str]) -> list[RankingRow]:
-    """The ranking's rows as the public ranking builds them from Result rows, here from the
-    computed outcomes."""
-    by_unit = {p.unit_id: p for p in computed.participants}
-    rows = []
-    for outcome in computed.outcomes:
-        participant = by_unit[outcome.key]
-        unit = participant.unit
-        name_vi, name_en = unit.names_in(edition.year)
-        totals = computed.totals.get(participant.pk, {})
-        fields = {code: f.index for code, f in outcome.fields.items()}
-        rows.append(
-            RankingRow(
-                code=unit.code,
-                slug=unit.slug,
-                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
-                region_code=unit.region.code if unit.region else "",
-                region_name=localized(unit.region, "name") if unit.region else "",
-                ranked=participant.ranked,
-                note=participant.note,
-                index=outcome.index,
-                rank=outcome.rank,
-                rank_in_region=outcome.rank_in_region,
-                group=outcome.group,
-                appraised_points=totals.get("appraised"),
-                survey_points=totals.get("survey"),
-                delta_index=outcome.delta_index,
-                delta_rank=outcome.delta_rank,
-                new_unit=bool(computed.previous)
-                and unit.pk not in computed.previous
-                and bool(unit.predecessors.all()),
-                fields=fields,
-                url=reverse("staff:preview_unit", args=[edition.pk, unit.code]),
-                field_list=[fields.get(code) for code in field_codes],
-            )
-        )
-    ranks = [row.rank for row in rows if row.rank is not None]
-    for row in rows:
-        row.tied = row.rank is not None and ranks.count(row.rank) > 1
-    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.code))
-    return rows
+def _unit_preview(edition: Edition):
+    return lambda code: reverse("staff:preview_unit", args=[edition.pk, code])
 
 
 def _preview_response(request, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -345,7 +306,7 @@ def preview(request: HttpRequest, edition_id: int) -> HttpResponse:
     computed, problems = _computed(edition)
     fields = list(edition.fields())
     codes = [f.code for f in fields]
-    rows = _rows(edition, computed, codes) if computed else []
+    rows = computed_rows(edition, computed, codes, _unit_preview(edition)) if computed else []
     averages = computed.averages if computed else None
     return _preview_response(
         request,
@@ -356,6 +317,7 @@ def preview(request: HttpRequest, edition_id: int) -> HttpResponse:
             "rows": [row for row in rows if row.ranked],
             "unranked": [row for row in rows if not row.ranked],
             "fields": [(f.code, localized(f, "name")) for f in fields],
+            "columns": columns(fields),
             "national_average": averages.national if averages else None,
             "field_averages": [(code, averages.fields.get(code)) for code in codes]
             if averages
@@ -378,7 +340,7 @@ def preview_unit(request: HttpRequest, edition_id: int, unit_code: str) -> HttpR
     if participant is None:
         raise Http404("no such participant")
     unit = participant.unit
-    rows = _rows(edition, computed, [])
+    rows = computed_rows(edition, computed, [], _unit_preview(edition))
     row = next(r for r in rows if r.code == unit_code)
     nodes = list(edition.criteria.order_by("sort_key"))
     result = SimpleNamespace(
