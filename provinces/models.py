@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from provinces.localized import localized
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -130,6 +132,11 @@ class Unit(models.Model):
 
     def name_vi_in(self, year: int) -> str:
         return self.names_in(year)[0]
+
+    def name_in(self, year: int) -> str:
+        """The name the unit had on 31 December of the year, in the reader's language."""
+        name_vi, name_en = self.names_in(year)
+        return localized({"name_vi": name_vi, "name_en": name_en}, "name")
 
 
 class FormerName(models.Model):

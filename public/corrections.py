@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from provinces.localized import localized
 from scoring.models import CorrectedValue, Correction, Edition, EditionEvent
 
 # The order a reader looks for them in.
@@ -71,8 +70,7 @@ def corrections_log() -> list[Entry]:
         for value in values[correction.pk]:
             unit = value.unit
             if unit.pk not in by_unit:
-                name_vi, name_en = unit.names_in(correction.edition.year)
-                name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+                name = unit.name_in(correction.edition.year)
                 by_unit[unit.pk] = UnitChange(slug=unit.slug, name=name)
             by_unit[unit.pk].figures.append(_figure(value))
         for change in by_unit.values():

@@ -210,12 +210,11 @@ def map_tiles(
     tiles = []
     for unit in units:
         row = by_slug.get(unit.slug)
-        name_vi, name_en = unit.names_in(edition.year)
         tiles.append(
             Tile(
                 row=positions[unit.slug][0] + 1,
                 column=positions[unit.slug][1] + 1,
-                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                name=unit.name_in(edition.year),
                 slug=unit.slug,
                 value=value(row),
                 band=band_of(value(row), bands),

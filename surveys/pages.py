@@ -33,7 +33,6 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from provinces.localized import localized
 from provinces.models import Level, Unit
 from scoring.models import Edition
 from surveys.collation import vietnamese
@@ -215,13 +214,12 @@ def ranking(year: int) -> Ranking:
         unit = result.unit
         if unit is None:
             continue
-        name_vi, name_en = unit.names_in(year)
         rows.append(
             RankedProvince(
                 code=unit.code,
                 slug=unit.slug,
                 url=unit_url.replace("-slug-", unit.slug),
-                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                name=unit.name_in(year),
                 rank=result.rank,
                 respondents=result.respondents,
                 sipas=result.sipas,
@@ -275,11 +273,10 @@ def unit_years(unit: Unit) -> list[UnitYear]:
         prefetch_related_objects([unit], "former_names")
     lines = []
     for result in results:
-        name_vi, name_en = unit.names_in(result.year)
         lines.append(
             UnitYear(
                 year=result.year,
-                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                name=unit.name_in(result.year),
                 figures=figures(result),
                 rank=result.rank,
                 ranked_total=result.ranked_total or 0,

@@ -85,8 +85,7 @@ def unit_fields(request: HttpRequest, slug: str, year: int, level: str) -> HttpR
         raise Http404("the unit has no result in this edition")
 
     def build() -> charts.Chart:
-        name_vi, name_en = result.participant.unit.names_in(edition.year)
-        name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+        name = result.participant.unit.name_in(edition.year)
         national = {
             a.field_code: a.value
             for a in Average.objects.filter(edition=edition, region_code="").exclude(field_code="")

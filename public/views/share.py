@@ -82,8 +82,7 @@ def unit(request: HttpRequest, slug: str) -> HttpResponse:
         if result is None:
             return share.site_card(localized(unit, "name"), _("No published results."))
         edition = result.edition
-        name_vi, name_en = unit.names_in(edition.year)
-        name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+        name = unit.name_in(edition.year)
         return share.unit_card(
             name,
             _edition_title(edition),

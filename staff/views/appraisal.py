@@ -26,11 +26,6 @@ from staff.progress import self_leaf_count, with_progress
 _APPRAISAL_STAGES = (Edition.Status.APPRAISAL, Edition.Status.REVIEW)
 
 
-def unit_name(unit, year: int) -> str:
-    name_vi, name_en = unit.names_in(year)
-    return localized({"name_vi": name_vi, "name_en": name_en}, "name")
-
-
 def _chosen(editions: list[Edition], wanted: str | None) -> Edition | None:
     """The edition asked for by ?edition=, else the first one listed."""
     by_id = {str(edition.pk): edition for edition in editions}
@@ -52,7 +47,7 @@ def appraisal(request: HttpRequest) -> HttpResponse:
             rows = rows.filter(open__gt=0)
         participants = list(rows)
         for participant in participants:
-            participant.name = unit_name(participant.unit, edition.year)
+            participant.name = participant.unit.name_in(edition.year)
     return render(
         request,
         "staff/appraisal.html",
@@ -156,7 +151,7 @@ def appraise_unit(request: HttpRequest, edition_id: int, unit_code: str) -> Http
         {
             "edition": edition,
             "participant": participant,
-            "name": unit_name(participant.unit, edition.year),
+            "name": participant.unit.name_in(edition.year),
             "rows": rows,
             "sections": [
                 (node, localized(node, "name"), [r for r in rows if r.leaf.field_code == node.code])
@@ -234,7 +229,7 @@ def replies(request: HttpRequest) -> HttpResponse:
         "staff/replies.html",
         {
             "unit": unit,
-            "name": unit_name(unit, edition.year) if unit and edition else "",
+            "name": unit.name_in(edition.year) if unit and edition else "",
             "editions": editions,
             "edition": edition,
             "deductions": deductions,

@@ -130,8 +130,7 @@ def _participants(edition: Edition) -> list[Participant]:
         .order_by("unit__code")
     )
     for participant in participants:
-        name_vi, name_en = participant.unit.names_in(edition.year)
-        participant.name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+        participant.name = participant.unit.name_in(edition.year)
     return participants
 
 
@@ -211,8 +210,7 @@ def give_back(request: HttpRequest, edition_id: int, unit_code: str) -> HttpResp
             status=409,
             give_back=(participant.pk, reason),
         )
-    name_vi, name_en = participant.unit.names_in(edition.year)
-    name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+    name = participant.unit.name_in(edition.year)
     # Translators: %(name)s is the unit's name.
     messages.success(request, _("The self-assessment of %(name)s is given back.") % {"name": name})
     return redirect("staff:edition", edition.pk)

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from provinces.localized import localized
 from scoring.models import Criterion, Edition, Participant, Score
 from scoring.permissions import ADMIN, APPRAISER, UNIT_OFFICER, unit_of
 from scoring.points import (
@@ -294,7 +293,7 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
         section["total"] = by_code[section["node"].code]
     context = {
         "participant": participant,
-        "unit_name": _unit_name(participant),
+        "unit_name": participant.unit.name_in(participant.edition.year),
         "edition": participant.edition,
         "choices": choices,
         "sections": sections,
@@ -348,7 +347,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             return redirect(_address(participant))
     context = {
         "participant": participant,
-        "unit_name": _unit_name(participant),
+        "unit_name": participant.unit.name_in(participant.edition.year),
         "edition": participant.edition,
         "missing": missing_self_points(participant),
         "problems": problems,
@@ -376,12 +375,6 @@ def evidence(request: HttpRequest, score_id: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _unit_name(participant: Participant) -> str:
-    """The unit's name in the edition's year (before a rename), in the reader's language."""
-    name_vi, name_en = participant.unit.names_in(participant.edition.year)
-    return localized({"name_vi": name_vi, "name_en": name_en}, "name")
 
 
 def _shown(value: Decimal | None) -> str:
