@@ -34,6 +34,17 @@ class EditionQuerySet(models.QuerySet):
     def published(self) -> "EditionQuerySet":
         return self.filter(status=Edition.Status.PUBLISHED)
 
+    def with_ranked_summaries(self) -> "EditionQuerySet":
+        """Annotated with what Edition.ranked_summaries counts, so is_partial costs no query per
+        edition; distinct, so other counts over joined rows may be annotated beside it."""
+        return self.annotate(
+            ranked_summaries=models.Count(
+                "participants",
+                filter=Q(participants__ranked=True, participants__summary__isnull=False),
+                distinct=True,
+            )
+        )
+
 
 class Edition(models.Model):
     """One year's index for one level."""
@@ -254,7 +265,8 @@ class SummaryScore(models.Model):
         Participant, on_delete=models.CASCADE, related_name="summary"
     )
     # Empty where only a rank was published; a rank may be empty where only the index was.
-    index = _percent(null=True, blank=True)
+    # Up to 4 decimals: kept as printed (a ministry's 2020 index was published as 85.9329).
+    index = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     appraised_points = _points(null=True, blank=True)
     survey_points = _points(null=True, blank=True)

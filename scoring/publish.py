@@ -197,11 +197,13 @@ def _check_publisher(edition: Edition, user) -> None:
 
 
 def _previous_results(edition: Edition) -> dict[int, ranking.Previous]:
-    """Index and rank by unit in the latest published edition of the level before this one."""
+    """Index and rank by unit in the published edition of the level the year before, if it is
+    as real (or as illustrative) as this one: no change is measured across a gap of years nor
+    between a demo and a real edition (docs/rules.md). A figure that was not published stays
+    None, so no change is measured from it either."""
     before = (
         Edition.objects.published()
-        .filter(level=edition.level, year__lt=edition.year)
-        .order_by("-year")
+        .filter(level=edition.level, year=edition.year - 1, is_demo=edition.is_demo)
         .first()
     )
     if before is None:
@@ -263,7 +265,11 @@ def _summary(edition, participants, thresholds, previous):
                 field_indices={k: Decimal(v) for k, v in summary.field_indices.items()},
             )
         )
-        totals[p.pk] = {"appraised": summary.appraised_points, "survey": summary.survey_points}
+        totals[p.pk] = {
+            "appraised": summary.appraised_points,
+            "survey": summary.survey_points,
+            "source": summary.source,
+        }
     if not entries:
         raise PublishRefused([_("no published results were imported for this edition")])
     partial = edition.is_partial
@@ -278,7 +284,10 @@ def _store(edition: Edition, computed: Computed) -> None:
     participants, outcomes, averages = computed.participants, computed.outcomes, computed.averages
     totals, field_max = computed.totals, computed.field_max
     Result.objects.filter(edition=edition).delete()
-    Average.objects.filter(edition=edition).delete()
+    # Published averages were imported with their sources: they stay, and none is computed for
+    # their scope.
+    Average.objects.filter(edition=edition, published=False).delete()
+    kept = set(Average.objects.filter(edition=edition).values_list("region_code", "field_code"))
     by_unit = {p.unit_id: p for p in participants}
     max_points = sum(field_max.values(), ZERO) if field_max else None
     results = []
@@ -304,6 +313,7 @@ def _store(edition: Edition, computed: Computed) -> None:
                 group=outcome.group,
                 delta_index=outcome.delta_index,
                 delta_rank=outcome.delta_rank,
+                source=sums.get("source", ""),
                 is_new_unit=participant.unit_id in computed.new_units,
             )
         )
@@ -327,4 +337,6 @@ def _store(edition: Edition, computed: Computed) -> None:
         rows.append(Average(edition=edition, value=averages.national))
     rows += [Average(edition=edition, region_code=c, value=v) for c, v in averages.regions.items()]
     rows += [Average(edition=edition, field_code=c, value=v) for c, v in averages.fields.items()]
-    Average.objects.bulk_create(rows)
+    Average.objects.bulk_create(
+        row for row in rows if (row.region_code, row.field_code) not in kept
+    )

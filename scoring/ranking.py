@@ -35,21 +35,23 @@ class Entry:
 
 @dataclass(frozen=True)
 class SummaryEntry:
-    """A historical published result: indices (and maybe a rank) but no points."""
+    """A historical published result: indices and a rank, either of them maybe missing (a
+    published rank without its index, or an index without its rank), but no points."""
 
     key: Hashable
     ranked: bool
     region: str | None
-    index: Decimal
+    index: Decimal | None
     rank: int | None
     field_indices: Mapping[str, Decimal]
 
 
 @dataclass(frozen=True)
 class Previous:
-    """A participant's rounded index and rank in the previous edition."""
+    """A participant's rounded index and rank in the previous edition (either may be missing
+    where it was not published)."""
 
-    index: Decimal
+    index: Decimal | None
     rank: int | None
 
 
@@ -69,8 +71,8 @@ class Outcome:
 
     key: Hashable
     total_points: Decimal | None
-    index_exact: Decimal
-    index: Decimal
+    index_exact: Decimal | None
+    index: Decimal | None
     rank: int | None
     rank_in_region: int | None
     group: str
@@ -96,7 +98,7 @@ class _Row:
     ranked: bool
     region: str | None
     total_points: Decimal | None
-    index_exact: Decimal
+    index_exact: Decimal | None
     fields: dict[str, tuple[Decimal | None, Decimal]]
 
 
@@ -215,7 +217,8 @@ def compute_summary(
     ]
     ranked = [entry for entry in entries if entry.ranked]
     given = {entry.key: entry.rank for entry in ranked if entry.rank is not None}
-    if partial:
+    # A published rank without its index cannot be compared with the others either.
+    if partial or any(entry.index is None for entry in ranked):
         return _assemble(rows, thresholds, previous, given, among_rows=False)
     return _assemble(rows, thresholds, previous, given if len(given) == len(ranked) else None)
 
@@ -235,9 +238,11 @@ def _assemble(
     duplicates = [key for key, count in Counter(row.key for row in rows).items() if count > 1]
     if duplicates:
         raise ValueError(f"duplicate keys: {duplicates}")
-    index = {row.key: round_half_up(row.index_exact) for row in rows}
+    index = {
+        row.key: None if row.index_exact is None else round_half_up(row.index_exact) for row in rows
+    }
     ranked = [row for row in rows if row.ranked]
-    national = {row.key: index[row.key] for row in ranked}
+    national = {row.key: index[row.key] for row in ranked if index[row.key] is not None}
     ranks = competition_ranks(national) if given_ranks is None else given_ranks
     by_region: defaultdict[str, dict[Hashable, Decimal]] = defaultdict(dict)
     by_field: defaultdict[str, dict[Hashable, Decimal]] = defaultdict(dict)
@@ -260,9 +265,12 @@ def _assemble(
             )
             for code, (points, exact) in row.fields.items()
         }
-        delta_rank = None
+        # Changes only between two published figures, never from a missing one.
+        delta_rank = delta_index = None
         if before is not None and before.rank is not None and rank is not None:
             delta_rank = before.rank - rank
+        if before is not None and before.index is not None and rounded is not None:
+            delta_index = _CTX.subtract(rounded, before.index)
         outcomes.append(
             Outcome(
                 key=row.key,
@@ -271,9 +279,9 @@ def _assemble(
                 index=rounded,
                 rank=rank,
                 rank_in_region=region_ranks.get(row.key),
-                group=group_for(rounded, thresholds),
+                group="" if rounded is None else group_for(rounded, thresholds),
                 fields=fields,
-                delta_index=None if before is None else _CTX.subtract(rounded, before.index),
+                delta_index=delta_index,
                 delta_rank=delta_rank,
             )
         )

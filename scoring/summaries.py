@@ -1,5 +1,9 @@
-"""Historical published results of summary-only editions (docs/rules.md): the writer that stores
-them as imported, with the edition's ranked total and published average, and records each change."""
+"""Historical published results of summary-only editions (docs/rules.md): the writers that store
+them as imported, with the edition's ranked total and published average, its published averages
+and field figures, each with its source, and record each change.
+
+A published edition takes a file only if it changes nothing there (`differences` says what would
+change): loading the public record twice is harmless, and a correction still reopens it first."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,24 +13,43 @@ from django.db import transaction
 
 from provinces.models import Unit
 from scoring.editions import Change, Written, create_edition, lock_edition, record_changes
-from scoring.models import Edition, EditionChange, Participant, SummaryScore
+from scoring.models import Average, Edition, EditionChange, FieldFigure, Participant, SummaryScore
 from scoring.participation import unit_problem
 from scoring.points import KEEP
 from scoring.problems import Refused
 
-_RESULT_FIELDS = ("index", "rank", "appraised_points", "survey_points", "field_indices")
+_RESULT_FIELDS = ("index", "rank", "appraised_points", "survey_points", "field_indices", "source")
 
 
 @dataclass(frozen=True)
 class PublishedResult:
+    """A unit's published figures: its index, its rank, or both, where it was read."""
+
     unit: Unit
-    index: Decimal
+    index: Decimal | None
     rank: int | None = None
     ranked: bool = True
     appraised_points: Decimal | None = None
     survey_points: Decimal | None = None
     # Component indices by field code, as decimal strings: {"1": "84.43"}.
     field_indices: dict = field(default_factory=dict)
+    source: str = ""
+
+
+def differences(
+    edition: Edition, entries: Iterable[PublishedResult], *, ranked_total=KEEP, average=KEEP
+) -> tuple[set[int], bool]:
+    """What storing the entries would change in the edition: the ids of the units whose figures
+    differ, and whether the edition's ranked total or published average would."""
+    summaries = {
+        p.unit_id: _stored(p, getattr(p, "summary", None))
+        for p in edition.participants.select_related("summary")
+    }
+    units = {e.unit.pk for e in entries if summaries.get(e.unit.pk) != _state(e)}
+    edition_level = (ranked_total is not KEEP and ranked_total != edition.ranked_total) or (
+        average is not KEEP and average != edition.published_average
+    )
+    return units, edition_level
 
 
 def set_published_results(
@@ -44,6 +67,13 @@ def set_published_results(
     entries = list(entries)
     with transaction.atomic():
         edition = Edition.objects.filter(year=year, level=level).first()
+        if edition is not None and edition.is_published and edition.summary_only:
+            changed, edition_changed = differences(
+                edition, entries, ranked_total=ranked_total, average=average
+            )
+            if not changed and not edition_changed:
+                unchanged = frozenset((edition.pk, entry.unit.pk) for entry in entries)
+                return edition, Written(frozenset(), frozenset(), unchanged), False
         is_new = edition is None
         if is_new:
             edition = create_edition(
@@ -113,6 +143,127 @@ def set_published_results(
         record_changes(edition, EditionChange.Subject.SUMMARY, audit, user=user, source=source)
     written = Written(frozenset(created), frozenset(updated), frozenset(unchanged))
     return edition, written, is_new
+
+
+@dataclass(frozen=True)
+class PublishedAverage:
+    """An average as the publisher printed it: national (region_code "") or one region's."""
+
+    region_code: str
+    value: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class PublishedFieldFigure:
+    """One unit's figure on one field as a page gave it (the index may be missing)."""
+
+    unit: Unit
+    field: str
+    index: Decimal | None
+    source: str
+
+
+def set_published_averages(
+    edition: Edition, entries: Iterable[PublishedAverage], *, user, source: str
+) -> Written:
+    """Store published averages of a summary-only edition, never computed from its rows; the
+    national one is also the edition's published average."""
+    entries = list(entries)
+    with transaction.atomic():
+        stored = {a.region_code: a for a in edition.averages.filter(field_code="")}
+
+        def same(entry: PublishedAverage) -> bool:
+            kept = stored.get(entry.region_code)
+            return (
+                kept is not None
+                and kept.published
+                and (kept.value, kept.source) == (entry.value, entry.source)
+            )
+
+        keys = {entry.region_code: (edition.pk, "average", entry.region_code) for entry in entries}
+        if edition.is_published and all(same(entry) for entry in entries):
+            return Written(frozenset(), frozenset(), frozenset(keys.values()))
+        edition = lock_edition(edition, Change.PUBLISHED_RESULTS, user=user)
+        created, updated, unchanged, audit = set(), set(), set(), []
+        for entry in entries:
+            key, kept = keys[entry.region_code], stored.get(entry.region_code)
+            new = {"value": str(entry.value), "source": entry.source}
+            if same(entry):
+                unchanged.add(key)
+                continue
+            if kept is None:
+                Average.objects.create(
+                    edition=edition,
+                    region_code=entry.region_code,
+                    value=entry.value,
+                    published=True,
+                    source=entry.source,
+                )
+                created.add(key)
+                audit.append((EditionChange.Action.ADDED, _average_key(entry), None, new))
+            else:
+                old = {"value": str(kept.value), "source": kept.source}
+                kept.value, kept.published, kept.source = entry.value, True, entry.source
+                kept.save(update_fields=["value", "published", "source"])
+                updated.add(key)
+                audit.append((EditionChange.Action.CHANGED, _average_key(entry), old, new))
+            if entry.region_code == "" and edition.published_average != entry.value:
+                edition.published_average = entry.value
+                edition.save(update_fields=["published_average"])
+        record_changes(edition, EditionChange.Subject.SUMMARY, audit, user=user, source=source)
+    return Written(frozenset(created), frozenset(updated), frozenset(unchanged))
+
+
+def _average_key(entry: PublishedAverage) -> str:
+    return f"average {entry.region_code or 'national'}"
+
+
+def set_field_figures(
+    edition: Edition, entries: Iterable[PublishedFieldFigure], *, user, source: str
+) -> Written:
+    """Store the published figures of fields of a summary-only edition, as the pages gave them."""
+    entries = list(entries)
+    with transaction.atomic():
+        stored = {(f.unit_id, f.field): f for f in edition.field_figures.all()}
+
+        def same(entry: PublishedFieldFigure) -> bool:
+            kept = stored.get((entry.unit.pk, entry.field))
+            return kept is not None and (kept.index, kept.source) == (entry.index, entry.source)
+
+        keys = {id(e): (edition.pk, e.unit.pk, e.field) for e in entries}
+        if edition.is_published and all(same(entry) for entry in entries):
+            return Written(frozenset(), frozenset(), frozenset(keys.values()))
+        edition = lock_edition(edition, Change.PUBLISHED_RESULTS, user=user)
+        created, updated, unchanged, audit = set(), set(), set(), []
+        for entry in entries:
+            key, kept = keys[id(entry)], stored.get((entry.unit.pk, entry.field))
+            new = {"index": _str_or_none(entry.index), "source": entry.source}
+            name = f"{entry.unit.code} {entry.field}"[:64]
+            if same(entry):
+                unchanged.add(key)
+            elif kept is None:
+                FieldFigure.objects.create(
+                    edition=edition,
+                    unit=entry.unit,
+                    field=entry.field,
+                    index=entry.index,
+                    source=entry.source,
+                )
+                created.add(key)
+                audit.append((EditionChange.Action.ADDED, name, None, new))
+            else:
+                old = {"index": _str_or_none(kept.index), "source": kept.source}
+                kept.index, kept.source = entry.index, entry.source
+                kept.save(update_fields=["index", "source"])
+                updated.add(key)
+                audit.append((EditionChange.Action.CHANGED, name, old, new))
+        record_changes(edition, EditionChange.Subject.SUMMARY, audit, user=user, source=source)
+    return Written(frozenset(created), frozenset(updated), frozenset(unchanged))
+
+
+def _str_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _values(entry: PublishedResult) -> dict:

@@ -601,12 +601,28 @@ def test_importing_into_a_published_edition_is_refused(scored_provinces, kind):
     assert _refused(kind, FILES_OF_EACH_KIND[kind]) == [f"row 2, {PUBLISHED_EDITION_REFUSAL}"]
 
 
-def test_published_results_are_refused_once_their_edition_is_published(db):
+def test_published_results_that_would_change_a_published_edition_are_refused(db):
     text = "year,level,unit,index\n2019,province,01,80\n2019,province,31,75\n"
     imported("published", text)
     publish_edition(Edition.objects.get(year=2019, level="province"))
 
-    assert _refused("published", text) == [f"row 2, {PUBLISHED_EDITION_REFUSAL}"]
+    changed = text.replace(",75", ",76")
+
+    assert _refused("published", changed) == [
+        "row 3, column year: the 2019 province edition is published and this row would change "
+        "it (a correction reopens it first)"
+    ]
+
+
+def test_the_same_published_results_again_leave_a_published_edition_unchanged(db):
+    # What makes a second load of the public record harmless (load_public_record).
+    text = "year,level,unit,index\n2019,province,01,80\n2019,province,31,75\n"
+    imported("published", text)
+    publish_edition(Edition.objects.get(year=2019, level="province"))
+
+    report = run_import("published", text)
+
+    assert (report.ok, report.created, report.updated, report.unchanged) == (True, 0, 0, 2)
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(scored_provinces, settings):

@@ -279,14 +279,15 @@ def test_changes_are_against_the_latest_earlier_published_edition(db):
     assert (hanoi.delta_index, hanoi.delta_rank) == (Decimal("2.00"), -1)
 
 
-def test_an_unpublished_edition_in_between_is_skipped(db):
+def test_no_change_is_measured_across_an_unpublished_year(db):
     _three_years(2017, 2018, 2019)
     _publish(2017)
 
     hanoi = _results(_publish(2019))["01"]
 
-    # 2018 is imported but not published: the change is against 2017 (70.00, 2nd).
-    assert (hanoi.delta_index, hanoi.delta_rank) == (Decimal("16.00"), 0)
+    # 2018 is imported but not published: a change against 2017 would span two years
+    # (docs/rules.md: only between consecutive editions).
+    assert (hanoi.delta_index, hanoi.delta_rank) == (None, None)
 
 
 def test_a_later_published_edition_is_not_the_previous_one(db):
@@ -301,15 +302,15 @@ def test_a_later_published_edition_is_not_the_previous_one(db):
 
 
 def test_the_previous_edition_is_of_the_same_level(db):
-    _three_years(2017, 2019)
-    imported("published", "year,level,unit,index,rank\n2018,ministry,BTP,90.00,1\n")
+    _three_years(2017, 2018)
+    imported("published", "year,level,unit,index,rank\n2017,ministry,BTP,90.00,1\n")
     _publish(2017)
-    _publish(2018, "ministry")
+    _publish(2017, "ministry")
 
-    hanoi = _results(_publish(2019))["01"]
+    hanoi = _results(_publish(2018))["01"]
 
-    # The 2018 ministry edition is later than 2017 but of the other level.
-    assert (hanoi.delta_index, hanoi.delta_rank) == (Decimal("16.00"), 0)
+    # The 2017 ministry edition was published later, but it is of the other level.
+    assert (hanoi.delta_index, hanoi.delta_rank) == (Decimal("14.00"), 1)
 
 
 def test_a_unit_absent_last_year_is_new_only_if_it_has_predecessors(db):

@@ -11,6 +11,7 @@ from scoring.resources.base import FileResource, ImportRefused, RowProblem
 from scoring.resources.methodology import MethodologyResource
 from scoring.resources.participants import ParticipantResource
 from scoring.resources.published import PublishedResource
+from scoring.resources.record import AveragesResource, FieldFiguresResource
 from scoring.resources.scores import ScoreResource, SurveyResource
 
 SCORING_KINDS: tuple[type[FileResource], ...] = (
@@ -19,9 +20,13 @@ SCORING_KINDS: tuple[type[FileResource], ...] = (
     ScoreResource,
     SurveyResource,
     PublishedResource,
+    AveragesResource,
+    FieldFiguresResource,
 )
 
 __all__ = [
+    "AveragesResource",
+    "FieldFiguresResource",
     "SCORING_KINDS",
     "FileResource",
     "ImportRefused",

@@ -8,7 +8,7 @@ puts each answer at its row and column.
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -94,6 +94,20 @@ class Checked:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
+class _FileColumnNames(Problems):
+    """Problems placed at the column as the file names it, where the file used another name
+    (an alias) for one of the kind's columns."""
+
+    def __init__(self, names: dict[str, str]):
+        super().__init__()
+        self.names = names
+
+    def add(self, message: Message) -> None:
+        if message.column in self.names:
+            message = replace(message, column=self.names[message.column])
+        super().add(message)
+
+
 class ImportOptions:
     """Meta options of every kind: rows are diffed by import-export (the admin's preview) but
     written by the kind's writer, in after_import, so nothing is saved row by row."""
@@ -112,6 +126,13 @@ class FileResource(resources.ModelResource):
     change = ""  # the scoring.editions.Change this kind makes
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    # Other names a file may give a column, e.g. {"unit_code": "unit"}: the files of the
+    # public record (fixtures/public_record/) are read as they were written.
+    aliases: dict[str, str] = {}
+    # A kind that compares its rows with what a published edition holds may take a file into
+    # one when it changes nothing there (a second load of the public record); it refuses any
+    # row that would change it in check_file.
+    repeats_published = False
 
     def __init__(self, *, user=None, source: str = ""):
         super().__init__()
@@ -126,7 +147,8 @@ class FileResource(resources.ModelResource):
 
     def check(self, table: Table) -> Checked:
         """Every problem of every row. Iterating the rows may raise tabular.FileProblem."""
-        checked = Checked()
+        table, file_names = self._aliased(table)
+        checked = Checked(problems=_FileColumnNames(file_names)) if file_names else Checked()
         self.checked = checked
         known = set(self.required) | set(self.optional)
         # The header's own problems (a quote left open, a column twice) come first: a header
@@ -178,6 +200,27 @@ class FileResource(resources.ModelResource):
         if not checked.problems:
             self.check_file(checked)
         return checked
+
+    def _aliased(self, table: Table) -> tuple[Table, dict[str, str]]:
+        """The table with aliased headers under the kind's own names (a column the file also
+        gives under its own name keeps that one), and the file's names by the kind's."""
+        renamed = {
+            header: self.aliases[header]
+            for header in table.headers
+            if header in self.aliases and self.aliases[header] not in table.headers
+        }
+        if not renamed:
+            return table, {}
+        rows = (
+            replace(
+                row,
+                values={renamed.get(k, k): v for k, v in row.values.items()},
+                formula_without_value={renamed.get(k, k) for k in row.formula_without_value},
+            )
+            for row in table.rows
+        )
+        headers = [renamed.get(header, header) for header in table.headers]
+        return Table(headers, rows, table.problems), {new: old for old, new in renamed.items()}
 
     def check_row(self, row: Row) -> dict[str, Any]:
         """The row's clean values. Raise RowProblem when nothing more can be checked; call
@@ -297,9 +340,21 @@ class FileResource(resources.ModelResource):
         edition = self._editions[key]
         if edition is not None:
             problem = refusal(edition, self.change)
+            if problem is not None and problem.code == "edition_published":
+                problem = self.published_refusal(edition, problem)
             if problem is not None:
                 raise RowProblem("year", problem, per_edition=True)
         return edition
+
+    def published_refusal(self, edition: Edition, problem: Message) -> Message | None:
+        """What to say of a published edition: refused, unless the kind repeats_published and
+        the edition would otherwise accept its change (then check_file compares the rows)."""
+        if not self.repeats_published:
+            return problem
+        unpublished = Edition(
+            year=edition.year, level=edition.level, summary_only=edition.summary_only
+        )
+        return refusal(unpublished, self.change)
 
     def existing_edition(self, row: Row) -> Edition:
         edition = self.edition(row)

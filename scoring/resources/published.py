@@ -1,5 +1,7 @@
 """The `published` kind: historical results without leaf scores (summary-only editions),
-written by scoring.summaries.set_published_results."""
+written by scoring.summaries.set_published_results. A row gives an index, a rank or both, as
+they were published, and where they were read (`source`); the files of the public record
+(fixtures/public_record/par_*.csv) are read under their own column names."""
 
 from collections import defaultdict
 from decimal import Decimal
@@ -13,12 +15,15 @@ from scoring.models import SummaryScore
 from scoring.points import KEEP
 from scoring.problems import Message, register
 from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
-from scoring.summaries import PublishedResult, set_published_results
+from scoring.sources import source_problem
+from scoring.summaries import PublishedResult, differences, set_published_results
 from scoring.tabular import Row
 
 # Ranks and unit counts are stored as 16-bit integers.
 RANK_LIMIT = 32767
 HUNDRED = Decimal("100")
+INDEX_PLACES = 4
+INDEX_QUANTUM = Decimal("0.0001")
 
 register(
     rank_from_one=gettext_noop("a rank starts at 1"),
@@ -33,15 +38,41 @@ register(
     more_ranked_than_total=gettext_noop(
         "the file ranks %(count)s units but ranked_total says %(total)s were ranked"
     ),
+    index_too_many_decimals=gettext_noop(
+        '"%(text)s" has more than 4 decimals (an index is kept as published, to 4 at most)'
+    ),
+    index_or_rank=gettext_noop("an index or a rank is required (either may be blank, not both)"),
+    published_edition_differs=gettext_noop(
+        "the %(year)s %(level)s edition is published and this row would change it "
+        "(a correction reopens it first)"
+    ),
 )
 
 
-class PublishedResource(FileResource):
+class SourceColumn:
+    """The `source` column shared by the kinds of the public record: optional, but where a file
+    has it, every row must say where its figures were read (scoring.sources)."""
+
+    def source_cell(self, row: Row) -> str:
+        if "source" not in row.values:
+            return ""
+        value = row.values["source"].strip()
+        problem = source_problem(value)
+        if problem is not None:
+            raise RowProblem("source", problem)
+        return value
+
+
+class PublishedResource(SourceColumn, FileResource):
     kind = "published"
     change = Change.PUBLISHED_RESULTS
     field_columns = tuple(f"field_{n}" for n in range(1, 9))
     required = ("year", "level", "unit", "index")
+    aliases = {"unit_code": "unit", "par_index_pct": "index", "rank_of": "ranked_total"}
+    repeats_published = True
     optional = (
+        "unit_name_vi",
+        "source",
         "rank",
         "ranked",
         "appraised_points",
@@ -63,6 +94,7 @@ class PublishedResource(FileResource):
             "appraised_points",
             "survey_points",
             "field_indices",
+            "source",
         )
         import_id_fields = ("participant_id",)
 
@@ -70,10 +102,13 @@ class PublishedResource(FileResource):
         year, level = self.year(row), self.level(row)
         self.edition(row)
         unit = self.cell(self.unit, row)
-        index = self.cell(self.points, row, "index", maximum=HUNDRED, required=True)
+        index = self.cell(self.published_index, row, "index")
         rank = self.cell(self.whole_number, row, "rank", limit=RANK_LIMIT)
         if rank == 0:
             raise RowProblem("rank", Message("rank_from_one"))
+        if row.values.get("index", "") == "" and row.values.get("rank", "") == "":
+            raise RowProblem("index", Message("index_or_rank"))
+        source = self.cell(self.source_cell, row)
         indices = {}
         for column in self.field_columns:
             value = self.cell(self.points, row, column, maximum=HUNDRED)
@@ -89,9 +124,28 @@ class PublishedResource(FileResource):
             "appraised_points": self.cell(self.points, row, "appraised_points"),
             "survey_points": self.cell(self.points, row, "survey_points"),
             "field_indices": indices,
+            "source": source,
             "ranked_total": self.cell(self.whole_number, row, "ranked_total", limit=RANK_LIMIT),
             "average": self.cell(self.points, row, "average", maximum=HUNDRED),
         }
+
+    def published_index(self, row: Row, column: str) -> Decimal | None:
+        """An index as it was published: 0 to 100, with up to 4 decimals (a few were printed
+        with more than the 2 the portal shows)."""
+        value = self.number(row, column)
+        if value is None:
+            return None
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -INDEX_PLACES:
+            raise RowProblem(
+                column, Message("index_too_many_decimals", {"text": row.values[column]})
+            )
+        text = row.values[column]
+        if value < 0:
+            raise RowProblem(column, Message("below_zero", {"text": text}))
+        if value > HUNDRED:
+            raise RowProblem(column, Message("above_maximum", {"text": text, "maximum": HUNDRED}))
+        return value.quantize(INDEX_QUANTUM)
 
     def by_edition(self, checked: Checked) -> dict[tuple[int, str], list[dict]]:
         rows = defaultdict(list)
@@ -120,6 +174,27 @@ class PublishedResource(FileResource):
                 params = {"count": len(ranked), "total": total}
                 message = Message("more_ranked_than_total", params)
                 checked.problems.add(message.at(ranked[total]["_row"], "ranked_total"))
+        if not checked.problems:
+            self._check_published(checked)
+
+    def _check_published(self, checked: Checked) -> None:
+        """A published edition takes only rows that repeat what it holds."""
+        for (year, level), rows in self.by_edition(checked).items():
+            edition = self._editions.get((year, level))
+            if edition is None or not edition.is_published:
+                continue
+            changed, edition_changed = differences(
+                edition,
+                _entries(rows),
+                ranked_total=_edition_value(rows, "ranked_total"),
+                average=_edition_value(rows, "average"),
+            )
+            message = Message("published_edition_differs", {"year": year, "level": level})
+            differing = [row for row in rows if row["unit_id"] in changed]
+            if edition_changed and not differing:
+                differing = rows[:1]
+            for row in differing:
+                checked.problems.add(message.at(row["_row"], "year"))
 
     @staticmethod
     def _same_on_every_row(checked: Checked, rows: list[dict], column: str) -> None:
@@ -144,7 +219,7 @@ class PublishedResource(FileResource):
                 participant__unit_id__in={r["unit_id"] for r in checked.rows},
             ).select_related("participant__edition", "participant__unit")
         }
-        columns = ("index", "rank", "appraised_points", "survey_points", "field_indices")
+        columns = ("index", "rank", "appraised_points", "survey_points", "field_indices", "source")
         return [
             {
                 "_key": (row["year"], row["level"], row["unit_id"]),
@@ -164,22 +239,10 @@ class PublishedResource(FileResource):
     def write(self, checked: Checked) -> Written:
         written = Written()
         for (year, level), rows in self.by_edition(checked).items():
-            entries = [
-                PublishedResult(
-                    unit=row["unit"],
-                    index=row["index"],
-                    rank=row["rank"],
-                    ranked=row["ranked"],
-                    appraised_points=row["appraised_points"],
-                    survey_points=row["survey_points"],
-                    field_indices=row["field_indices"],
-                )
-                for row in rows
-            ]
             edition, outcome, is_new = set_published_results(
                 year,
                 level,
-                entries,
+                _entries(rows),
                 ranked_total=_edition_value(rows, "ranked_total"),
                 average=_edition_value(rows, "average"),
                 user=self.user,
@@ -190,6 +253,22 @@ class PublishedResource(FileResource):
                 params = {"year": year, "level": level}
                 checked.notes.append(Message("summary_edition_created", params))
         return written
+
+
+def _entries(rows: list[dict]) -> list[PublishedResult]:
+    return [
+        PublishedResult(
+            unit=row["unit"],
+            index=row["index"],
+            rank=row["rank"],
+            ranked=row["ranked"],
+            appraised_points=row["appraised_points"],
+            survey_points=row["survey_points"],
+            field_indices=row["field_indices"],
+            source=row["source"],
+        )
+        for row in rows
+    ]
 
 
 def _edition_value(rows: list[dict], column: str):
