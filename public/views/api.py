@@ -5,7 +5,6 @@ per unit. Language-neutral: codes, numbers and both names; the column names of t
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -46,16 +45,7 @@ def _about(edition: Edition) -> dict:
 
 
 def editions(request: HttpRequest) -> JsonResponse:
-    published = (
-        Edition.objects.published()
-        .annotate(
-            ranked_summaries=Count(
-                "participants",
-                filter=Q(participants__ranked=True, participants__summary__isnull=False),
-            )
-        )
-        .order_by("-year", "level")
-    )
+    published = Edition.objects.published().with_ranked_summaries().order_by("-year", "level")
     return _json(
         {
             "editions": [

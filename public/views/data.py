@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -21,15 +21,8 @@ def data(request: HttpRequest) -> HttpResponse:
     """Every published edition with its bulk downloads and JSON endpoints."""
     editions = (
         Edition.objects.published()
-        .annotate(
-            units=Count("results", distinct=True),
-            # Lets is_partial answer without a query per edition (see Edition.ranked_summaries).
-            ranked_summaries=Count(
-                "participants",
-                filter=Q(participants__ranked=True, participants__summary__isnull=False),
-                distinct=True,
-            ),
-        )
+        .with_ranked_summaries()
+        .annotate(units=Count("results", distinct=True))
         .order_by("-year", "level")
     )
     editions = list(editions)
