@@ -180,6 +180,12 @@ MIDDLEWARE = [
     "parindex.middleware.HealthCheckMiddleware",
     # Outermost: one log line per request with its duration and query count.
     "parindex.middleware.RequestLogMiddleware",
+    # The JSON API read from any origin (CORS), its preflight answered before the refusal of
+    # methods other than GET and HEAD on public pages.
+    "public.cors.CrossOriginApiMiddleware",
+    # Control characters (400) and writes to public pages (405) refused before any cache,
+    # session or view reads them.
+    "parindex.middleware.HostileInputMiddleware",
     # Whole public responses by data version, answered before sessions, CSRF, authentication
     # and the database are touched (a database outage leaves cached pages up); stored with the
     # security headers of the middleware below, keyed by scheme and host.
@@ -281,6 +287,34 @@ if EVIDENCE_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
 # Background work (large imports) through Django's tasks API: the database backend and its
 # worker (`manage.py db_worker`), so no broker is needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email notifications of the staff workflow (staff/notifications.py), sent by the task worker
+# over SMTP to EMAIL_HOST. Without it: printed on the console in development; in production
+# every send fails with a message saying so, and the messages wait in the outbox.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = _env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
+# The portal's address (https://host), for the links in the messages; paths alone without it.
+PORTAL_URL = os.environ.get("PORTAL_URL", "").strip().rstrip("/")
+if EMAIL_HOST and not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured("DEFAULT_FROM_EMAIL must be set with EMAIL_HOST (the sender).")
+if not EMAIL_HOST:
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "staff.notifications.NoServerBackend"
+    )
+    DEFAULT_FROM_EMAIL = DEFAULT_FROM_EMAIL or "parindex@localhost"
+if EMAIL_HOST_USER and not EMAIL_HOST_PASSWORD:
+    raise ImproperlyConfigured("EMAIL_HOST_USER is set but EMAIL_HOST_PASSWORD is not.")
+if "@" not in DEFAULT_FROM_EMAIL or any(c in DEFAULT_FROM_EMAIL for c in "\r\n,;"):
+    raise ImproperlyConfigured(f"DEFAULT_FROM_EMAIL={DEFAULT_FROM_EMAIL!r} is not an address.")
+if PORTAL_URL and not PORTAL_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"PORTAL_URL={PORTAL_URL!r} must start with https:// or http://.")
 
 # The admin's import runs inside a transaction, as the command's does: an import locks the
 # editions it names for as long as it checks and writes.

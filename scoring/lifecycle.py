@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from scoring.models import DataVersion, Edition, EditionEvent
 from scoring.permissions import ADMIN, role_of
 from scoring.problems import Message, Refused, register
+from scoring.signals import stage_moved
 
 register(
     # Translators: %(stage)s is the edition's current stage, translated.
@@ -79,6 +80,7 @@ def _move(edition: Edition, action: str, *, user, note: str) -> Edition:
         edition.status = target
         edition.save(update_fields=["status"])
         EditionEvent.objects.create(edition=edition, action=action, reason=note, user=user)
+        stage_moved.send(sender=Edition, edition=edition, action=action, user=user)
         if source == Edition.Status.PUBLISHED:
             # The edition leaves the public pages: every public cache key holds the data version.
             DataVersion.bump()

@@ -12,6 +12,7 @@ from scoring.editions import Change, lock_edition
 from scoring.models import Reply, Score
 from scoring.permissions import UNIT_OFFICER, role_of
 from scoring.problems import Message, Refused, register
+from scoring.signals import reply_added
 
 # Long enough for an argued answer with references, short enough to stay a reply.
 REPLY_MAX_LENGTH = 5000
@@ -50,4 +51,6 @@ def reply(score: Score, text: str, *, user) -> Reply:
         role = role_of(user)
         if role == UNIT_OFFICER and not is_deduction(score):
             raise Refused([Message("not_a_deduction", {"code": score.criterion.code})])
-        return Reply.objects.create(score=score, text=text, role=role, user=user)
+        added = Reply.objects.create(score=score, text=text, role=role, user=user)
+        reply_added.send(sender=Reply, reply=added)
+        return added

@@ -15,6 +15,7 @@ from scoring.editions import Change, lock_edition
 from scoring.models import Criterion, EditionChange, Participant, Score
 from scoring.permissions import ADMIN, role_of
 from scoring.problems import Message, Refused, register
+from scoring.signals import self_assessment_returned
 from scoring.tree import Tree
 
 register(
@@ -80,6 +81,9 @@ def return_self_assessment(
         participant.submitted_by = None
         participant.save(update_fields=["submitted_at", "submitted_by"])
         _record(participant, submitted, None, user=user, source=source, reason=reason.strip())
+        self_assessment_returned.send(
+            sender=Participant, participant=participant, user=user, reason=reason.strip()
+        )
     return participant
 
 

@@ -1,0 +1,260 @@
+"""Email notifications of the staff workflow (issue 16, item 7), through an outbox.
+
+Who is told what:
+
+- the self-assessment opened: the officers of the edition's participating units;
+- the appraisal opened: the appraisers;
+- the review opened (deductions ready for reply): the officers of the units with at least one
+  deduction (appraised points below the self-assessed points);
+- a self-assessment given back: the officers of that unit, with the admin's reason;
+- a unit replied to a deduction: the appraisers.
+
+An account is told only while it is active, holds the role and has an email address. Each
+message is written to the outbox (staff.models.OutboxMessage) by a receiver of scoring's signals,
+inside the transaction of the act, so a refused or rolled-back act queues nothing; once that
+transaction commits, the task `send_outbox` is enqueued and the task worker sends. A send that
+fails is recorded on the message (attempts, last error) and tried again later, up to
+MAX_ATTEMPTS by the worker; `manage.py send_outbox` tries every message not sent yet.
+
+Every message holds both languages, Vietnamese first: the templates
+staff/email/<event>.vi.txt and .en.txt, each a subject line, an empty line and the body, are
+written in their own language (a message is read in both at once, whatever the language of the
+page that caused it).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from scoring.models import EditionEvent, Participant, Score, UnitAssignment
+from scoring.permissions import APPRAISER, UNIT_OFFICER
+from staff.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("vi", "en")
+# The worker's tries of one message; then it waits for `manage.py send_outbox`.
+MAX_ATTEMPTS = 5
+# The worker tries a failed message again after this, times the number of failed tries so far.
+RETRY_AFTER = timedelta(minutes=10)
+
+Event = OutboxMessage.Event
+
+_OPENED = {
+    EditionEvent.Action.OPEN_SELF_ASSESSMENT: Event.SELF_ASSESSMENT_OPENED,
+    EditionEvent.Action.OPEN_APPRAISAL: Event.APPRAISAL_OPENED,
+    EditionEvent.Action.OPEN_REVIEW: Event.REVIEW_OPENED,
+}
+
+
+# Receivers of scoring.signals, connected in staff.apps.
+
+
+def on_stage_moved(sender, *, edition, action, **_signal) -> None:
+    event = _OPENED.get(action)
+    if event == Event.SELF_ASSESSMENT_OPENED:
+        units = Participant.objects.filter(edition=edition).values("unit_id")
+        _write(
+            _for_officer(event, edition, assignment, link="staff:self_assessment")
+            for assignment in _officers(units)
+        )
+    elif event == Event.APPRAISAL_OPENED:
+        context = {"edition": edition, "link": _link("staff:appraisal", edition=edition.pk)}
+        _write(_message(event, edition, user, context) for user in _appraisers())
+    elif event == Event.REVIEW_OPENED:
+        deductions = Score.objects.filter(
+            participant__edition=edition,
+            self_points__isnull=False,
+            appraised_points__lt=F("self_points"),
+        )
+        counts: dict[int, int] = {}
+        for unit_id in deductions.values_list("participant__unit_id", flat=True):
+            counts[unit_id] = counts.get(unit_id, 0) + 1
+        _write(
+            _for_officer(
+                event,
+                edition,
+                assignment,
+                link="staff:replies",
+                deductions=counts[assignment.unit_id],
+            )
+            for assignment in _officers(list(counts))
+        )
+
+
+def on_self_assessment_returned(sender, *, participant, reason, **_signal) -> None:
+    _write(
+        _for_officer(
+            Event.SELF_ASSESSMENT_RETURNED,
+            participant.edition,
+            assignment,
+            link="staff:self_assessment",
+            reason=reason,
+        )
+        for assignment in _officers([participant.unit_id])
+    )
+
+
+def on_reply_added(sender, *, reply, **_signal) -> None:
+    if reply.role != UNIT_OFFICER:
+        return  # an appraiser's answer: the unit reads it on its replies screen
+    score = Score.objects.select_related(
+        "criterion", "participant__unit", "participant__edition"
+    ).get(pk=reply.score_id)
+    edition, unit = score.participant.edition, score.participant.unit
+    context = {
+        "edition": edition,
+        "names": unit.names_in(edition.year),
+        "code": score.criterion.code,
+        "link": _link("staff:appraise_unit", edition.pk, unit.code),
+    }
+    _write(_message(Event.UNIT_REPLIED, edition, user, context) for user in _appraisers())
+
+
+# Sending.
+
+
+def send_pending(*, retry_all: bool = False) -> tuple[int, int]:
+    """Send the messages not sent yet, oldest first, one at a time: (sent, failed).
+
+    The worker leaves alone a message that has failed MAX_ATTEMPTS times (`retry_all` takes
+    those too). Each message is locked while it is sent, and one locked by another sender is
+    skipped, so two senders never send the same message twice.
+    """
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True)
+    if not retry_all:
+        pending = pending.filter(attempts__lt=MAX_ATTEMPTS)
+    sent = failed = 0
+    connection = get_connection()
+    for pk in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, sent_at__isnull=True)
+                .first()
+            )
+            if message is None:
+                continue
+            message.attempts += 1
+            try:
+                EmailMessage(
+                    message.subject, message.body, to=[message.to], connection=connection
+                ).send()
+            except Exception as error:  # noqa: BLE001 -- any failure of the backend is kept
+                message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                message.save(update_fields=["attempts", "last_error"])
+                logger.warning("email %s to %s not sent: %s", pk, message.to, message.last_error)
+                failed += 1
+            else:
+                message.sent_at = timezone.now()
+                message.save(update_fields=["attempts", "sent_at"])
+                sent += 1
+    return sent, failed
+
+
+class NoServerBackend(BaseEmailBackend):
+    """The backend of a production without EMAIL_HOST: nothing is sent and each message keeps
+    the reason, until the server is configured and `manage.py send_outbox` is run."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionError("EMAIL_HOST is not set: no mail server to send through")
+
+
+def next_retry() -> timedelta | None:
+    """How long the worker waits before trying again the failed messages it may still try."""
+    waiting = OutboxMessage.objects.filter(
+        sent_at__isnull=True, attempts__gt=0, attempts__lt=MAX_ATTEMPTS
+    )
+    fewest = waiting.order_by("attempts").values_list("attempts", flat=True).first()
+    return None if fewest is None else RETRY_AFTER * fewest
+
+
+# Writing to the outbox.
+
+
+def _officers(unit_ids):
+    """The assignments of the active officers with an address of these units."""
+    return (
+        UnitAssignment.objects.filter(
+            unit_id__in=unit_ids, user__is_active=True, user__groups__name=UNIT_OFFICER
+        )
+        .exclude(user__email="")
+        .select_related("user", "unit")
+        .order_by("unit__code", "user__username")
+    )
+
+
+def _appraisers():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=APPRAISER)
+        .exclude(email="")
+        .order_by("username")
+    )
+
+
+def _for_officer(event, edition, assignment, *, link: str, **extra) -> OutboxMessage:
+    context = {
+        "edition": edition,
+        "names": assignment.unit.names_in(edition.year),
+        "link": _link(link, edition=edition.pk),
+        **extra,
+    }
+    return _message(event, edition, assignment.user, context)
+
+
+def _message(event: str, edition, user, context: dict) -> OutboxMessage:
+    """The message to `user`, both languages rendered now: it tells of the act as it was."""
+    subjects, bodies = [], []
+    for language in LANGUAGES:
+        with translation.override(language):
+            text = render_to_string(
+                f"staff/email/{event}.{language}.txt", {**context, "lang": language}
+            )
+        subject, _blank, body = text.strip().partition("\n")
+        subjects.append(subject.strip())
+        bodies.append(body.strip())
+    return OutboxMessage(
+        event=event,
+        edition=edition,
+        user=user,
+        to=user.email,
+        subject=" / ".join(subjects)[:300],
+        body="\n\n---\n\n".join(bodies) + "\n",
+    )
+
+
+def _write(messages) -> None:
+    """Queue the messages in the current transaction; the worker is called once it commits."""
+    written = OutboxMessage.objects.bulk_create(list(messages))
+    if written:
+        # robust: a task queue that fails leaves the act done, the messages waiting for the
+        # next send.
+        transaction.on_commit(_enqueue_send, robust=True)
+
+
+def _enqueue_send() -> None:
+    from staff.tasks import send_outbox
+
+    send_outbox.enqueue()
+
+
+def _link(name: str, *args, edition: int | None = None) -> dict[str, str]:
+    """The address of a staff screen in each language, absolute when PORTAL_URL is set."""
+    links = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            path = reverse(name, args=args)
+        if edition is not None:
+            path += f"?edition={edition}"
+        links[language] = settings.PORTAL_URL + path
+    return links
