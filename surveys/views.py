@@ -8,16 +8,13 @@ as public/views/charts.py does, under the data version and the language.
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from parindex.cache import data_version_number
 from public.charts import Chart
+from scoring.cached import cached_response
 from scoring.downloads import FORMATS
 from scoring.downloads import render as render_table
 from surveys import charts, pages
@@ -28,7 +25,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
-CHART_MAX_AGE = 60 * 60  # as public/views/charts.py: browsers an hour, the server by version
 
 
 def latest(request: HttpRequest) -> HttpResponse:
@@ -138,13 +134,4 @@ def _demo_said(summary: str, demo: bool) -> str:
 
 
 def _svg(path: str, build: Callable[[], Chart]) -> HttpResponse:
-    # A new data version makes a new key (the cache's LRU evicts the old); the language is in
-    # the key because the labels and numbers are written in it.
-    key = f"sipas-chart:{data_version_number()}:{get_language()}:{path}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = build().svg
-        cache.set(key, svg, None)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    patch_cache_control(response, public=True, max_age=CHART_MAX_AGE)
-    return response
+    return cached_response("sipas-chart", path, lambda: build().svg, "image/svg+xml")

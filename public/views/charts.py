@@ -9,39 +9,28 @@ charts are not served from an entry made while it was published.
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from parindex.cache import data_version_number
 from provinces.localized import localized
 from provinces.models import Level, Region, Unit
 from public import charts
 from public.editions import published_edition
 from public.rankings import ranking_rows
+from scoring import cached
 from scoring.models import Average, Edition, FieldResult, Result
 from scoring.ranking import mean_half_up
 
-MAX_AGE = 60 * 60  # browsers and proxies: an hour; the server's cache follows the data version
 GROUPS = ("A", "B", "C", "D")
 
 
 def cache_key(path: str) -> str:
-    return f"chart:{data_version_number()}:{get_language()}:{path}"
+    return cached.cache_key("chart", path)
 
 
 def _svg(path: str, build: Callable[[], charts.Chart]) -> HttpResponse:
-    key = cache_key(path)
-    svg = cache.get(key)
-    if svg is None:
-        svg = build().svg
-        cache.set(key, svg, None)  # a new data version makes a new key; LRU evicts the old
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
-    return response
+    return cached.cached_response("chart", path, lambda: build().svg, "image/svg+xml")
 
 
 def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:

@@ -8,38 +8,27 @@ served from an entry made while it was published.
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from parindex.cache import data_version_number
 from provinces.localized import localized
 from provinces.models import Unit
 from public import share
 from public.editions import published_edition
 from public.rankings import ranking_rows
+from scoring import cached
 from scoring.models import Edition, Result
 
-MAX_AGE = 60 * 60  # as the charts: browsers an hour, the server's cache the data version
 TOP = 5
 
 
 def cache_key(path: str) -> str:
-    return f"share:{data_version_number()}:{get_language()}:{path}"
+    return cached.cache_key("share", path)
 
 
 def _png(path: str, draw: Callable[[], bytes]) -> HttpResponse:
-    key = cache_key(path)
-    png = cache.get(key)
-    if png is None:
-        png = draw()
-        cache.set(key, png, None)  # a new data version makes a new key; LRU evicts the old
-    response = HttpResponse(png, content_type="image/png")
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
-    return response
+    return cached.cached_response("share", path, draw, "image/png")
 
 
 def site(request: HttpRequest) -> HttpResponse:
