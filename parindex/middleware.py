@@ -2,11 +2,12 @@
 
 import hashlib
 import logging
+import re
 import threading
 import time
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
@@ -48,6 +49,34 @@ class HealthCheckMiddleware:
             return views.healthz(request)
         if request.path == "/readyz":
             return views.readyz(request)
+        return self.get_response(request)
+
+
+# C0 control characters and DEL: no address, parameter name or value of the portal holds one,
+# and a NUL reaching PostgreSQL is an error rather than a miss.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_READ_ONLY = ("GET", "HEAD")
+
+
+class HostileInputMiddleware:
+    """Requests no page can answer, refused before anything reads them: a control character in
+    the path or the query string is a 400 (public pages, staff screens and the admin alike);
+    a method other than GET or HEAD on a public page is a 405 naming the allowed ones, rather
+    than the CSRF check's 403 (no public page takes a form)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _CONTROL.search(request.path) or any(
+            _CONTROL.search(name) or any(_CONTROL.search(value) for value in values)
+            for name, values in request.GET.lists()
+        ):
+            return views.bad_request(request, ValueError("control character"))
+        if request.method not in _READ_ONLY and _language(request.path) is not None:
+            response = HttpResponseNotAllowed(_READ_ONLY)
+            response["Cache-Control"] = "no-store"
+            return response
         return self.get_response(request)
 
 

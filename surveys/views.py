@@ -14,17 +14,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from public.charts import Chart
-from scoring.cached import cached_response
 from scoring.downloads import FORMATS
-from scoring.downloads import render as render_table
+from scoring.responses import cached_response, table_download
 from surveys import charts, pages
 from surveys.exports import COLUMNS, sipas_rows
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 
 def latest(request: HttpRequest) -> HttpResponse:
@@ -35,31 +28,56 @@ def latest(request: HttpRequest) -> HttpResponse:
             year = int(request.GET["year"])
         except ValueError:
             raise Http404("not a year") from None
+        # A year with no results (-1 and 0 among them, which no address can hold) is a 404 here.
+        if year not in _all_years():
+            raise Http404("no SIPAS results for this year")
         return redirect("surveys:national", year)
-    years = pages.sipas_years()
+    years = _all_years()
     if not years:
         return render(request, "surveys/none.html", {})
-    return _national(request, years[0], years)
+    return _year(request, years[0])
 
 
 def national(request: HttpRequest, year: int) -> HttpResponse:
-    return _national(request, year, pages.sipas_years())
+    return _year(request, year)
 
 
-def _national(request: HttpRequest, year: int, years: list[int]) -> HttpResponse:
-    if year not in years:
-        raise Http404("no SIPAS results for this year")
-    return render(
-        request,
-        "surveys/national.html",
-        {"national": pages.national(year), "year": year, "years": years, "formats": FORMATS},
-    )
+def _all_years() -> list[int]:
+    """Every year the SIPAS pages show, newest first: with respondent results or with published
+    headline figures only."""
+    return sorted({*pages.sipas_years(), *pages.figure_years()}, reverse=True)
+
+
+def _year(request: HttpRequest, year: int) -> HttpResponse:
+    """A year's national page: its respondents' figures, or where the portal holds none, the
+    headline figures published for it."""
+    if year in pages.sipas_years():
+        return render(
+            request,
+            "surveys/national.html",
+            {
+                "national": pages.national(year),
+                "year": year,
+                "years": _all_years(),
+                "formats": FORMATS,
+            },
+        )
+    if year in pages.figure_years():
+        return render(
+            request,
+            "surveys/published.html",
+            {"published": pages.published_year(year), "year": year, "years": _all_years()},
+        )
+    raise Http404("no SIPAS results for this year")
 
 
 def ranking(request: HttpRequest, year: int) -> HttpResponse:
-    """The provinces of a year by SIPAS, with which of their ranks the intervals tell apart."""
+    """The provinces of a year by SIPAS, with which of their ranks the intervals tell apart; a
+    year of published headline figures only has them on its national page."""
     years = pages.sipas_years()
     if year not in years:
+        if year in pages.figure_years():
+            return redirect("surveys:national", year)
         raise Http404("no SIPAS results for this year")
     found = pages.ranking(year)
     title, summary = ranking_chart_text(found)
@@ -70,7 +88,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             "ranking": found,
             "chart": {"title": title, "summary": summary},
             "year": year,
-            "years": years,
+            "years": _all_years(),
             "formats": FORMATS,
         },
     )
@@ -83,9 +101,7 @@ def download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     rows = sipas_rows(year)
     if not rows:
         raise Http404("no SIPAS results for this year")
-    response = HttpResponse(render_table(COLUMNS, rows, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="sipas-{year}.{fmt}"'
-    return response
+    return table_download(COLUMNS, rows, fmt, f"sipas-{year}.{fmt}")
 
 
 def chart_aspects(request: HttpRequest, year: int) -> HttpResponse:

@@ -18,7 +18,7 @@ from provinces.models import Level, Region, Unit
 from public import charts
 from public.editions import published_edition
 from public.rankings import ranking_rows
-from scoring import cached
+from scoring import responses
 from scoring.models import Average, Edition, FieldResult, Result
 from scoring.ranking import mean_half_up
 
@@ -26,11 +26,11 @@ GROUPS = ("A", "B", "C", "D")
 
 
 def cache_key(path: str) -> str:
-    return cached.cache_key("chart", path)
+    return responses.cache_key("chart", path)
 
 
 def _svg(path: str, build: Callable[[], charts.Chart]) -> HttpResponse:
-    return cached.cached_response("chart", path, lambda: build().svg, "image/svg+xml")
+    return responses.cached_response("chart", path, lambda: build().svg, "image/svg+xml")
 
 
 def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:

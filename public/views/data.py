@@ -7,14 +7,8 @@ from public.codebook import CODEBOOK, CSV_COLUMNS, TYPES, codebook_rows
 from public.datasets import TABLES, has_leaves, table_rows
 from public.editions import published_edition
 from scoring.downloads import FORMATS
-from scoring.downloads import render as render_table
 from scoring.models import Edition, Result
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
+from scoring.responses import table_download
 
 
 def data(request: HttpRequest) -> HttpResponse:
@@ -63,11 +57,8 @@ def dataset(request: HttpRequest, year: int, level: str, table: str, fmt: str) -
     edition = published_edition(year, level)
     if table not in _tables(edition):
         raise Http404("a summary-only edition has no leaf scores")
-    data = render_table(*table_rows(edition, table), fmt)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     filename = f"par-index-{edition.year}-{edition.level}-{table}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_download(*table_rows(edition, table), fmt, filename)
 
 
 def _methodology_url(edition: Edition) -> str | None:
@@ -84,8 +75,4 @@ def codebook(request: HttpRequest) -> HttpResponse:
 
 
 def codebook_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        render_table(CSV_COLUMNS, codebook_rows(), "csv"), content_type=CONTENT_TYPES["csv"]
-    )
-    response["Content-Disposition"] = 'attachment; filename="par-index-codebook.csv"'
-    return response
+    return table_download(CSV_COLUMNS, codebook_rows(), "csv", "par-index-codebook.csv")

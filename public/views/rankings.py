@@ -7,13 +7,8 @@ from public.rankings import RankingRow, regions_of, sorted_rows
 from public.rankings import columns as ranking_columns
 from public.rankings import ranking_rows as _ranking_rows
 from scoring.downloads import FORMATS
-from scoring.downloads import render as render_table
+from scoring.responses import table_download
 
-_CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 _GROUPS = ("A", "B", "C", "D")
 
 
@@ -94,7 +89,5 @@ def _download(edition, columns, rows: list[RankingRow], fmt: str) -> HttpRespons
         }
         for row in rows
     ]
-    response = HttpResponse(render_table(names, table, fmt), content_type=_CONTENT_TYPES[fmt])
     filename = f"par-index-{edition.year}-{edition.level}-ranking.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_download(names, table, fmt, filename)

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from public.profiles import unit_profile
 from public.reports import render_pdf
-from scoring.cached import cached_response
+from scoring.responses import cached_response
 
 
 def unit_pdf(request: HttpRequest, slug: str) -> HttpResponse:

@@ -17,18 +17,18 @@ from provinces.models import Unit
 from public import share
 from public.editions import published_edition
 from public.rankings import ranking_rows
-from scoring import cached
+from scoring import responses
 from scoring.models import Edition, Result
 
 TOP = 5
 
 
 def cache_key(path: str) -> str:
-    return cached.cache_key("share", path)
+    return responses.cache_key("share", path)
 
 
 def _png(path: str, draw: Callable[[], bytes]) -> HttpResponse:
-    return cached.cached_response("share", path, draw, "image/png")
+    return responses.cached_response("share", path, draw, "image/png")
 
 
 def site(request: HttpRequest) -> HttpResponse:

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -77,7 +77,12 @@ def changes(request: HttpRequest) -> HttpResponse:
         user=chosen.get("person"),
         kind=chosen.get("kind") or "",
     )
-    page = Paginator(audit.Timeline(filters), PER_PAGE).get_page(request.GET.get("page"))
+    # A page past the end is a 404 found from the counts alone, not the last page shown
+    # instead (which reads the rows of every page before it).
+    try:
+        page = Paginator(audit.Timeline(filters), PER_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("no such page") from None
     query = request.GET.copy()
     query.pop("page", None)
     context = {
