@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from scoring.models import UnitAssignment
+from provinces.models import Unit
+from scoring.models import Edition, UnitAssignment
 from scoring.permissions import ADMIN, APPRAISER, ROLES, UNIT_OFFICER, role_of, unit_of
 from scoring.problems import Message, Refused, register
 
@@ -25,7 +26,22 @@ register(
     officer_needs_unit=gettext_noop("a unit officer needs the unit they write for"),
     # Translators: %(role)s is a role name (appraiser, admin), kept as written.
     only_officers_have_units=gettext_noop("only a unit officer is bound to a unit, not %(role)s"),
+    no_such_unit=gettext_noop("no unit with the code or slug '%(text)s'"),
+    # Translators: %(when)s says which year, e.g. "2024 (the year of the open edition)";
+    # %(units)s lists units as "slug (name, code, valid dates)"; a slug picks one.
+    unit_ambiguous=gettext_noop(
+        "'%(text)s' names %(count)s units that exist in %(when)s: %(units)s; give the slug of one"
+    ),
+    year_of_open_edition=gettext_noop("%(year)s (the year of the open edition)"),
+    current_year=gettext_noop("%(year)s (the current year; no edition is open)"),
+    unit_not_in_year=gettext_noop(
+        "'%(text)s' names no unit that exists in %(when)s, only %(units)s; give the slug of the "
+        "unit meant or its code in that year"
+    ),
 )
+
+# Stages in which an edition is being worked on (a draft is set up by admins only).
+OPEN_STAGES = [Edition.Status.SELF_ASSESSMENT, Edition.Status.APPRAISAL, Edition.Status.REVIEW]
 
 COMMAND = "command"
 ADMIN_SITE = "admin"
@@ -42,6 +58,48 @@ ROLE_NAMES = {
 def role_name(role: str) -> str:
     """A role's name in the active language; an unknown group name as it is."""
     return str(ROLE_NAMES.get(role, role))
+
+
+def working_year(level: str) -> tuple[int, bool]:
+    """The year whose units an officer of this level is bound among: that of the latest edition
+    being worked on (self-assessment, appraisal or review), else the current year; and whether
+    it is an edition's."""
+    open_years = Edition.objects.filter(level=level, status__in=OPEN_STAGES).order_by("-year")
+    year = open_years.values_list("year", flat=True).first()
+    return (year, True) if year is not None else (timezone.localdate().year, False)
+
+
+def officer_unit(text: str) -> Unit:
+    """The unit an officer is bound to, named by its code or slug (`staff_user --unit`).
+
+    Codes were reused by the 2025 merger (01 is Hà Nội before and after it, two units): a code
+    binds to the unit it names in the working year of its level, and is refused, naming the
+    candidates, when it names none or several there. A slug names one unit, which must exist in
+    that year too: an officer writes for a unit that takes part in the edition.
+    """
+    text = text.strip()
+    units = list(Unit.objects.filter(slug=text)) or list(
+        Unit.objects.filter(code__iexact=text).prefetch_related("former_names")
+    )
+    if not units:
+        raise Refused([Message("no_such_unit", {"text": text})])
+    years = {level: working_year(level) for level in {unit.level for unit in units}}
+    valid = [unit for unit in units if unit.exists_in(years[unit.level][0])]
+    if len(valid) == 1:
+        return valid[0]
+    year, of_edition = years[units[0].level]
+    params = {
+        "text": text,
+        "count": len(valid),
+        "when": Message("year_of_open_edition" if of_edition else "current_year", {"year": year}),
+        "units": "; ".join(_candidate(unit) for unit in (valid or units)),
+    }
+    raise Refused([Message("unit_ambiguous" if valid else "unit_not_in_year", params)])
+
+
+def _candidate(unit: Unit) -> str:
+    dates = f"{unit.valid_from or '…'} – {unit.valid_until or '…'}"
+    return f"{unit.slug} ({unit.name_vi}, {unit.level} {unit.code}, {dates})"
 
 
 def role_problems(role: str | None, unit) -> list[Message]:

@@ -160,10 +160,23 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "role": role,
         "unit_name": localized(unit, "name") if unit is not None else "",
+        "unit_code": unit.code if unit is not None else "",
         "editions": editions,
+        "work": _work(editions, unit) if unit is not None else [],
         "has_device": user_has_device(request.user),
     }
     return render(request, "staff/home.html", context)
+
+
+def _work(editions, unit) -> list[dict]:
+    """What an officer works on: each open edition of their unit, with the unit's name in that
+    year (a unit renamed or merged since reads as it was then)."""
+    names = {}
+    for edition in editions:
+        if edition.year not in names:
+            name_vi, name_en = unit.names_in(edition.year)
+            names[edition.year] = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+    return [{"edition": edition, "unit_name": names[edition.year]} for edition in editions]
 
 
 def _signed_in_staff(request: HttpRequest) -> HttpResponse | None:

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
-from django.utils import timezone
 
 from provinces.models import Unit
 from scoring.permissions import ROLES, UNIT_OFFICER, unit_of
@@ -15,6 +14,7 @@ from staff.accounts import (
     assign_role,
     describe,
     new_user,
+    officer_unit,
     role_in_groups,
     save_user,
     set_password,
@@ -32,7 +32,10 @@ class Command(BaseCommand):
         parser.add_argument("--role", choices=ROLES)
         parser.add_argument(
             "--unit",
-            help="a unit officer's unit: its code (of a unit that exists today) or its slug",
+            help=(
+                "a unit officer's unit: its slug, or its code in the year of the open edition "
+                "of its level (the current year if none is open)"
+            ),
         )
         parser.add_argument("--email")
         password = parser.add_mutually_exclusive_group()
@@ -94,12 +97,10 @@ class Command(BaseCommand):
         self.stdout.write(("created " if created else "updated ") + describe(user))
 
     def _unit(self, text: str) -> Unit:
-        units = list(Unit.objects.valid_on(timezone.localdate()).filter(code__iexact=text))
-        if len(units) != 1:
-            units = list(Unit.objects.filter(slug=text))
-        if len(units) != 1:
-            raise CommandError(f"no unit with the code or slug {text!r}")
-        return units[0]
+        try:
+            return officer_unit(text)
+        except Refused as refusal:
+            raise CommandError(str(refusal)) from None
 
     def _password(self, options, *, needed: bool) -> str | None:
         if options["password_from_stdin"]:
