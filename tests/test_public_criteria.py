@@ -189,7 +189,7 @@ def test_a_criterion_links_its_children_and_a_leaf_its_way_up(client, published_
         "1.1.2 Sub-criterion 1.1.2 (maximum 2.00 points)"
     )
     trail = re.search(r'<nav class="breadcrumb"[^>]*>(.*?)</nav>', leaf, re.S).group(1)
-    assert text(trail) == "Methodology 2020: Province 1 Field one 1.1 Criterion 1.1 1.1.2"
+    assert text(trail) == "Home Methodology 2020: Province 1 Field one 1.1 Criterion 1.1 1.1.2"
     assert "Sociological survey" in leaf
     assert table_rows(leaf, "criterion-units")[1][:3] == ["Ha Noi", "2.00", "100.00"]
 

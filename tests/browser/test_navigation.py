@@ -42,12 +42,12 @@ def test_the_language_switch_keeps_the_page_on_every_page_type(page, crawl):
     for name, path in sorted(crawl.pages.items()):
         open_page(page, path)
         with page.expect_navigation():
-            page.locator('nav.languages a[hreflang="en"]').click()
+            page.locator('header.site nav.languages a[hreflang="en"]').click()
 
         assert page.url.endswith("/en/" + path.removeprefix("/vi/")), (name, page.url)
         assert page.locator("html").get_attribute("lang") == "en"
         with page.expect_navigation():
-            page.locator('nav.languages a[hreflang="vi"]').click()
+            page.locator('header.site nav.languages a[hreflang="vi"]').click()
         assert page.url.endswith(path), (name, page.url)
         assert page.locator("html").get_attribute("lang") == "vi"
 
@@ -57,7 +57,7 @@ def test_the_language_switch_keeps_a_sorted_filtered_ranking(page):
     ranks_vi = _ranks(page)
 
     with page.expect_navigation():
-        page.get_by_role("link", name="English").click()
+        page.locator("header.site").get_by_role("link", name="English").click()
 
     assert page.url.endswith("/en/rankings/2019/province/?sort=index&order=asc&group=B")
     assert _ranks(page) == ranks_vi
