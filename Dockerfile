@@ -12,8 +12,10 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 RUN python -m venv /venv
-COPY requirements.txt /app/requirements.txt
-RUN /venv/bin/pip install --no-cache-dir -r /app/requirements.txt
+# The lock file: every package, direct or not, pinned and checked against its hash (`make lock`
+# writes it from requirements.txt).
+COPY requirements.lock /app/requirements.lock
+RUN /venv/bin/pip install --no-cache-dir --require-hashes --no-deps -r /app/requirements.lock
 
 WORKDIR /app
 COPY manage.py gunicorn.conf.py /app/

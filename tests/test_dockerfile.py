@@ -1,6 +1,6 @@
 """The Dockerfile, proven as far as a machine without a container engine allows: what it copies
 exists and is not ignored, its build stage's steps (a clean virtual environment installed from
-requirements.txt, compilemessages, collectstatic) succeed when replayed in a scratch directory,
+requirements.lock, compilemessages, collectstatic) succeed when replayed in a scratch directory,
 and its entry point starts and answers the HEALTHCHECK's /healthz and a collected static file.
 
 The replay installs every requirement into a new virtual environment (about a minute from the
@@ -71,7 +71,7 @@ def test_both_stages_build_from_the_ci_python_image():
 def test_every_copied_path_exists_and_is_not_ignored():
     sources = copied_sources()
 
-    assert "requirements.txt" in sources and "parindex" in sources
+    assert "requirements.lock" in sources and "parindex" in sources
     for source in sources:
         assert (PROJECT / source).exists(), source
         assert not ignored(source), source
