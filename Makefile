@@ -4,12 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint messages bench backup restore clean
+.PHONY: run demo test test-fast lint lock messages bench backup restore clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Installed from the lock file, every package pinned and checked against its hash; the
+# requirements*.txt files are what people edit, and `make lock` writes the locks from them.
+DEV_LOCK := requirements-dev.lock
+
+$(STAMP): $(DEV_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(DEV_LOCK)
 	touch $(STAMP)
+
+# pip-tools in a virtual environment of its own: it needs a newer pip than the project's.
+LOCK_TOOLS := $(VENV)/lock-tools
+PIP_COMPILE := $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links
+
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_TOOLS) && \
+		$(LOCK_TOOLS)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.7.0)
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file $(DEV_LOCK) requirements-dev.txt
 
 # WeasyPrint (the unit report as PDF) needs Pango from Debian and a font with every Vietnamese
 # glyph (DejaVu); installed only when missing, like Chromium below.
@@ -58,13 +73,25 @@ $(AXE): package.json package-lock.json
 	touch $(AXE)
 
 # The whole suite, browser tests included; against PostgreSQL when DATABASE_URL is set (CI sets it).
-test: $(STAMP) $(WEASYPRINT_LIBS) $(CHROMIUM) $(AXE)
-	SECRET_KEY=$${SECRET_KEY:-make-test-secret-key-not-for-production-50-characters-or-more} \
-		$(BIN)/python -m pytest -q
+# On every core (pytest-xdist, a test database per worker; tests/conftest.py keeps a module's
+# shared fixtures on one worker), then the 20 slowest tests. TEST_WORKERS=0: in one process.
+TEST_WORKERS ?= auto
+TEST_KEY := SECRET_KEY=$${SECRET_KEY:-make-test-secret-key-not-for-production-50-characters-or-more}
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
+test: $(STAMP) $(WEASYPRINT_LIBS) $(CHROMIUM) $(AXE)
+	$(TEST_KEY) $(PYTEST) --durations=20
+
+# The inner loop: all but the browser tests and the tests that start servers of their own.
+test-fast: $(STAMP) $(WEASYPRINT_LIBS)
+	$(TEST_KEY) $(PYTEST) -m "not browser and not server"
+
+# Style, the domain core's types ([tool.mypy] in pyproject.toml) and migrations; the same checks
+# run before each commit once `.venv/bin/pre-commit install` is done (.pre-commit-config.yaml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The load generator of bench/serve.py, from Debian when missing (like Chromium below).

@@ -8,6 +8,7 @@ Provinces: Hà Nội (01) and Hải Phòng (31) in DBSH, Lào Cai (10) in TDMNPB
 Ministries: Bộ Tư pháp (BTP) and Bộ Y tế (BYT).
 """
 
+import os
 import textwrap
 
 import pytest
@@ -44,6 +45,38 @@ year,level,unit,ranked
 2019,ministry,BTP,yes
 2019,ministry,BYT,no
 """
+
+
+def _shared_by_module(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture built once for its module or package (the browser tests'
+    live site and pages, test_outage's own server): such a module runs whole on one worker."""
+    definitions = item._fixtureinfo.name2fixturedefs.values()  # type: ignore[attr-defined]
+    return any(d.scope in ("module", "package", "class") for defs in definitions for d in defs)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`: -n auto --dist loadgroup), a module whose tests share an
+    expensive fixture is one unit of work, so the fixture is built once, by one worker; and the
+    units are handed out browser tests first, then the other shared modules, then single tests:
+    each worker's browser tests run back to back, so its demo site is seeded once and flushed
+    before any test that expects an empty database, and the single tests fill the end evenly."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    rank = {}
+    for item in items:
+        if _shared_by_module(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+            rank[item] = 0 if item.get_closest_marker("browser") else 1
+        else:
+            rank[item] = 2
+    items.sort(key=rank.__getitem__)
+
+
+def pytest_configure(config):
+    # Work units in the order the hook above gives them, not sorted by their number of tests.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 @pytest.fixture(autouse=True)
