@@ -15,7 +15,10 @@ from scoring.management.commands.export_results import FORMATS
 from tests.postgres_instance import BIN, PostgresInstance
 
 PROJECT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(BIN is None, reason="no PostgreSQL server binaries")
+pytestmark = [
+    pytest.mark.skipif(BIN is None, reason="no PostgreSQL server binaries"),
+    pytest.mark.server,
+]
 PUBLISHED = """
 from scoring.models import Edition
 for edition in Edition.objects.published().order_by("year", "level"):

@@ -113,6 +113,7 @@ def get(url: str) -> tuple[int, bytes]:
         return 0, b""
 
 
+@pytest.mark.server
 @pytest.mark.skipif(os.environ.get("SKIP_DOCKER_REPLAY") == "1", reason="SKIP_DOCKER_REPLAY=1")
 def test_the_build_steps_succeed_and_the_entry_point_answers(tmp_path):
     app, venv = tmp_path / "app", tmp_path / "venv"

@@ -231,6 +231,7 @@ def _database_url() -> str:
 
 
 @postgresql_only
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_half_way_writes_nothing_and_its_batch_can_run_again(tmp_path, settings):
     imported("methodology", PROVINCE_TREE)

@@ -18,7 +18,10 @@ import pytest
 from tests.postgres_instance import BIN, PostgresInstance
 
 PROJECT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(BIN is None, reason="no PostgreSQL server binaries")
+pytestmark = [
+    pytest.mark.skipif(BIN is None, reason="no PostgreSQL server binaries"),
+    pytest.mark.server,
+]
 
 CACHED = ["/vi/rankings/2019/province/", "/en/rankings/2019/province/"]
 CACHED_CHART = "/en/charts/ranking/2019/province.svg"

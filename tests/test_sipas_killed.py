@@ -17,6 +17,7 @@ from tests.conftest import run_import
 from tests.sipas_files import generated
 
 pytestmark = [
+    pytest.mark.server,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database server"),
     # Transactional, so that the other process sees the database; the reference data of the
     # migrations is restored after the test.
