@@ -1,5 +1,6 @@
 """A PostgreSQL server of a test's own: initdb into a scratch directory, started on a free port,
-stopped and started again at will. The shared server other test runs use is never touched."""
+stopped and started again at will. The shared server other test runs use is never touched, and
+each instance has its own directory and port, so pytest-xdist workers never share one."""
 
 import contextlib
 import os
@@ -21,6 +22,15 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+        return False
 
 
 class PostgresInstance:
@@ -52,18 +62,27 @@ class PostgresInstance:
         subprocess.run([*prefix, *map(str, command)], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
-        self._run(
-            BIN / "pg_ctl",
-            "-D",
-            self.directory / "data",
-            "-o",
-            options,
-            "-l",
-            self.directory / "log",
-            "-w",
-            "start",
-        )
+        # The free port is free when asked, not when the server binds it: another test run, or
+        # another pytest-xdist worker, may take it in between. Then the next free one is tried.
+        for attempt in range(3):
+            options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
+            try:
+                self._run(
+                    BIN / "pg_ctl",
+                    "-D",
+                    self.directory / "data",
+                    "-o",
+                    options,
+                    "-l",
+                    self.directory / "log",
+                    "-w",
+                    "start",
+                )
+                return
+            except subprocess.CalledProcessError:
+                if attempt == 2 or not _port_taken(self.port):
+                    raise
+                self.port = _free_port()
 
     def stop(self) -> None:
         self._run(BIN / "pg_ctl", "-D", self.directory / "data", "-m", "fast", "-w", "stop")
