@@ -1,7 +1,6 @@
 """A province edition seen region by region: each region's stored average, its per-field
-averages (computed here, see `field_averages`), the spread of its units and their ranks in it."""
+averages (scoring.ranking.field_averages), the spread of its units and their ranks in it."""
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -9,27 +8,10 @@ from provinces.localized import localized
 from provinces.models import Region, Unit
 from public.rankings import RankingRow
 from scoring.models import Average, Edition
-from scoring.ranking import mean_half_up
+from scoring.ranking import field_averages
 
 # Regions of provinces were re-based by the 2025 merger; before it every region is as it was.
 FIRST_MERGED_YEAR = 2025
-
-
-def field_averages(
-    members: Iterable[Mapping[str, Decimal]], field_codes: Iterable[str]
-) -> dict[str, Decimal | None]:
-    """Per-field averages of a group of units from their rounded component indices.
-
-    Publishing stores no per-field average of a region, so the page computes it by the rule
-    docs/rules.md gives for every average: the arithmetic mean of the rounded indices of the
-    ranked units, rounded half-up to 2 decimals. `members` holds each ranked unit's indices by
-    field code; a field no unit has an index on averages to None.
-    """
-    members = list(members)
-    return {
-        code: mean_half_up(m[code] for m in members if m.get(code) is not None)
-        for code in field_codes
-    }
 
 
 @dataclass

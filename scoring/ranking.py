@@ -151,6 +151,23 @@ def mean_half_up(values: Iterable[Decimal]) -> Decimal | None:
     return _mean(items) if items else None
 
 
+def field_averages(
+    members: Iterable[Mapping[str, Decimal]], field_codes: Iterable[str]
+) -> dict[str, Decimal | None]:
+    """Per-field averages of a group of units (a region) from their rounded component indices.
+
+    Publishing stores no per-field average of a region, so the pages that show one compute it
+    by the rule docs/rules.md gives for every average: the arithmetic mean of the rounded
+    indices of the ranked units, rounded half-up to 2 decimals. `members` holds each ranked
+    unit's indices by field code; a field no unit has an index on averages to None.
+    """
+    members = list(members)
+    return {
+        code: mean_half_up(m[code] for m in members if m.get(code) is not None)
+        for code in field_codes
+    }
+
+
 def _check_points(entry: Entry, field_max: Mapping[str, Decimal]) -> None:
     """Require points for exactly the edition's fields, each within [0, field maximum]."""
     missing = sorted(field_max.keys() - entry.field_points.keys())

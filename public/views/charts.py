@@ -20,7 +20,7 @@ from public.editions import published_edition
 from public.rankings import ranking_rows
 from scoring import responses
 from scoring.models import Average, Edition, FieldResult, Result
-from scoring.ranking import mean_half_up
+from scoring.ranking import field_averages
 
 GROUPS = ("A", "B", "C", "D")
 
@@ -173,11 +173,12 @@ def _region_field_averages(edition: Edition, region: Region | None) -> dict[str,
     partial edition has none, as it has no regional average."""
     if region is None or edition.is_partial:
         return {}
-    by_field: dict[str, list[Decimal]] = {}
-    for code, index in FieldResult.objects.filter(
+    members: dict[int, dict[str, Decimal]] = {}
+    for result_id, code, index in FieldResult.objects.filter(
         result__edition=edition,
         result__participant__ranked=True,
         result__participant__unit__region=region,
-    ).values_list("field_code", "index"):
-        by_field.setdefault(code, []).append(index)
-    return {code: mean_half_up(values) for code, values in by_field.items()}
+    ).values_list("result_id", "field_code", "index"):
+        members.setdefault(result_id, {})[code] = index
+    codes = sorted({code for indices in members.values() for code in indices})
+    return field_averages(members.values(), codes)

@@ -28,7 +28,7 @@ from scoring.models import Criterion, Edition, EditionEvent, Participant, Score
 from scoring.permissions import ADMIN
 from scoring.problems import Refused
 from scoring.publish import Computed, PublishRefused, compute_edition, publish_edition
-from scoring.ranking import mean_half_up
+from scoring.ranking import field_averages
 from scoring.submission import return_self_assessment
 from staff.access import staff_required
 
@@ -377,19 +377,18 @@ def _field_lines(computed: Computed, participant, rows: list[RankingRow], nodes)
     outcome = next(o for o in computed.outcomes if o.key == participant.unit_id)
     names = {n.code: localized(n, "name") for n in nodes if n.parent_id is None}
     region = participant.unit.region.code if participant.unit.region else ""
-    in_region = defaultdict(list)
     best = defaultdict(list)
     for row in rows:
         if not row.ranked:
             continue
         for code, index in row.fields.items():
-            if region and row.region_code == region:
-                in_region[code].append(index)
             top = best[code]
             if not top or index > top[0].index:
                 best[code] = [BestUnit(slug=row.slug, name=row.name, index=index)]
             elif index == top[0].index:
                 top.append(BestUnit(slug=row.slug, name=row.name, index=index))
+    in_region = [row.fields for row in rows if row.ranked and region and row.region_code == region]
+    regional = field_averages(in_region, outcome.fields)
     return [
         FieldLine(
             code=code,
@@ -399,7 +398,7 @@ def _field_lines(computed: Computed, participant, rows: list[RankingRow], nodes)
             index=f.index,
             rank=f.rank,
             national_average=computed.averages.fields.get(code),
-            regional_average=mean_half_up(in_region[code]) if region else None,
+            regional_average=regional.get(code) if region else None,
             best=best[code],
         )
         for code, f in sorted(outcome.fields.items(), key=lambda i: Criterion.sort_key_for(i[0]))
