@@ -68,7 +68,7 @@ def wrong_stage(edition: Edition, source: str) -> Message | None:
     return Message("wrong_stage", params)
 
 
-def _move(edition: Edition, action: str, *, user, note: str) -> Edition:
+def _move(edition: Edition, action: EditionEvent.Action, *, user, note: str) -> Edition:
     if role_of(user) != ADMIN:
         raise Refused([Message("admins_only")])
     source, target = _NEXT[action]

@@ -189,11 +189,12 @@ def stored_points_findings(edition: Edition, proposed: dict[str, Node]) -> list[
         held = points.get(code)
         if not held:
             continue
-        old, new = stored[code], proposed.get(code)
+        old = stored[code]
         if code in gets_children:
             message = Message("leaf_gets_children", _units(code, held))
             findings.append(Finding(code, "code", message))
             continue
+        new = proposed[code]  # watched without getting children: a node of both trees
         if new.max_points < old.max_points:
             above = [h for h in held if max(v for v in h[1:] if v is not None) > new.max_points]
             if above:
