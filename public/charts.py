@@ -30,6 +30,8 @@ NATIONAL = "#b71c1c"  # the site's red, for the national average line
 DOT = "#1a1a1a"
 RC = {
     "svg.fonttype": "none",
+    # Names and labels drawn as written: a "$" in a unit's name is text, never mathtext.
+    "text.parse_math": False,
     # Stable element ids, so that the same data gives the same bytes (and cache entries).
     "svg.hashsalt": "parindex",
     "font.family": "sans-serif",

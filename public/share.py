@@ -20,7 +20,8 @@ from public.charts import BAR, NATIONAL, number
 WIDTH, HEIGHT, DPI = 1200, 630, 100
 INK = "#1a1a1a"
 MUTED = "#4a4a4a"
-RC = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}
+# Names drawn as written: a "$" in a unit's name is text, never mathtext.
+RC = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "text.parse_math": False}
 
 
 @dataclass(frozen=True)
