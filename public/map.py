@@ -97,14 +97,15 @@ class Band:
     shade: int  # its place in PALETTE: the page draws it with the class shade-<n> of site.css
 
 
-# A sequential blue scale, light to dark; each text colour is chosen for WCAG AA contrast (4.5:1)
-# against its background (tests/test_public_map.py checks every pair).
+# A sequential scale (viridis, light to dark): its lightest band is a clear yellow, never mistaken
+# for the hatched grey of "no published result"; each text colour is chosen for WCAG AA contrast
+# (4.5:1) against its background (tests/test_public_map.py checks every pair).
 PALETTE = (
-    ("#eff3ff", "#1a1a1a"),
-    ("#bdd7e7", "#1a1a1a"),
-    ("#6baed6", "#1a1a1a"),
-    ("#2171b5", "#ffffff"),
-    ("#08306b", "#ffffff"),
+    ("#fde725", "#1a1a1a"),
+    ("#7ad151", "#1a1a1a"),
+    ("#22a884", "#1a1a1a"),
+    ("#2a788e", "#ffffff"),
+    ("#440154", "#ffffff"),
 )
 NO_VALUE = ("#f2f2f2", "#1a1a1a")
 # The page places tiles with the classes row-<n> and col-<n> of site.css (the Content Security
@@ -175,6 +176,18 @@ def offshore_cell(
     return positions[nearest][0], east + 1 + gap
 
 
+# Names too long for a tile of the 1280 px map at 12 px: the tile shows these, its link keeps
+# the full name. Keyed by the name, in both languages, since codes were reused on 1/7/2025.
+SHORT_NAMES = {
+    "Thừa Thiên Huế": "TT Huế",
+    "Thua Thien Hue": "TT Hue",
+    "Bà Rịa - Vũng Tàu": "BR-VT",
+    "Ba Ria - Vung Tau": "BR-VT",
+    "TP Hồ Chí Minh": "TP HCM",
+    "Ho Chi Minh City": "HCMC",
+}
+
+
 @dataclass
 class Tile:
     row: int  # 1-based, as CSS grid lines count
@@ -184,6 +197,10 @@ class Tile:
     value: Decimal | None = None
     band: Band | None = None
     region_name: str = ""
+
+    @property
+    def short_name(self) -> str:
+        return SHORT_NAMES.get(self.name, self.name)
 
 
 def map_tiles(

@@ -178,7 +178,7 @@ def _tiles(html: str) -> dict[str, tuple[str, str]]:
     return {
         name: (href, value)
         for href, name, value in re.findall(
-            r'<a href="([^"]+)"><span class="tile-name">([^<]+)</span> '
+            r'<a href="([^"]+)"[^>]*><span class="tile-name">([^<]+)</span> '
             r'<span class="tile-value">([^<]+)</span>',
             grid,
         )
@@ -239,6 +239,25 @@ def test_the_table_below_holds_the_same_values_best_first(client, published):
     assert len(rows) == 63
 
 
+def test_a_long_name_is_shortened_on_its_tile_and_whole_in_its_link(client, published):
+    html = client.get(URL).text
+
+    assert _tiles(html)["TT Hue"][1] == "–"
+    tile = re.search(r'<a href="[^"]+" title="Thua Thien Hue">(.*?)</a>', html).group(1)
+    assert tile.endswith('<span class="visually-hidden"> (Thua Thien Hue)</span>')
+    assert 'title="Ha Noi"' not in html  # a short name needs no second one
+
+
+def test_the_lowest_band_is_coloured_and_no_result_is_hatched():
+    css = SITE_CSS.read_text(encoding="utf-8")
+
+    lowest = [int(PALETTE[0][0][i : i + 2], 16) for i in (1, 3, 5)]
+    assert max(lowest) - min(lowest) >= 128  # a saturated colour, not a tint near grey
+    assert re.search(
+        r"\.tile\.shade-none, \.swatch\.shade-none \{ background-image: repeating", css
+    )
+
+
 def test_numbers_follow_the_readers_language(client, published):
     assert _tiles(client.get("/vi/map/2019/").text)["Hà Nội"][1] == "90,00"
 
@@ -259,5 +278,6 @@ def test_an_unpublished_edition_has_no_map(client, scored_provinces, admin_clien
 def test_the_map_page_runs_a_bounded_number_of_queries(
     client, published, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(9):
+    # 9 for the page, and the site's navigation reading the latest year (once per data version)
+    with django_assert_max_num_queries(10):
         client.get(URL, {"field": "2"})
