@@ -183,6 +183,9 @@ MIDDLEWARE = [
     # The JSON API read from any origin (CORS), its preflight answered before the refusal of
     # methods other than GET and HEAD on public pages.
     "public.cors.CrossOriginApiMiddleware",
+    # The JSON API read from any origin (CORS), its preflight answered before the refusal of
+    # methods other than GET and HEAD on public pages.
+    "public.cors.CrossOriginApiMiddleware",
     # Control characters (400) and writes to public pages (405) refused before any cache,
     # session or view reads them.
     "parindex.middleware.HostileInputMiddleware",

@@ -145,6 +145,17 @@ ILLUSTRATIVE = Column(
     _("yes for the illustrative demo data, which are invented and never official results."),
 )
 
+SOURCE = Column(
+    "source",
+    "text",
+    _(
+        "Where a figure of the public record was read: one or more web addresses separated by "
+        "' ; ', or a short text where no address was kept. Empty for results the portal "
+        "computed from points."
+    ),
+    rule=_("The public record"),
+)
+
 RESULTS = Table(
     "results",
     _("Results"),
@@ -225,6 +236,98 @@ RESULTS = Table(
             rule=RULE_UNITS,
         ),
         ILLUSTRATIVE,
+        SOURCE,
+    ),
+)
+
+FIGURES = Table(
+    "figures",
+    _("Every published figure"),
+    _(
+        "One row per unit and published edition, every year and level in one file: index, rank "
+        "and group as published, and the source of each figure. A figure that was not "
+        "published is empty."
+    ),
+    (
+        YEAR,
+        LEVEL,
+        UNIT_CODE,
+        RESULTS.column("unit_name_vi"),
+        RESULTS.column("unit_name_en"),
+        Column(
+            "index",
+            "decimal",
+            _(
+                "The PAR Index as published; a figure of the public record keeps the decimals "
+                "it was printed with (at most 4)."
+            ),
+            INDEX,
+            RULE_INDEX,
+        ),
+        RESULTS.column("rank"),
+        Column(
+            "ranked_total",
+            "integer",
+            _(
+                "How many units the edition ranked, as published; empty where the portal "
+                "computed the edition from points."
+            ),
+            rule=RULE_RANK,
+        ),
+        GROUP,
+        SOURCE,
+        ILLUSTRATIVE,
+    ),
+)
+
+LINEAGE = Table(
+    "lineage",
+    _("Units over time"),
+    _(
+        "One row per province and ministry of 2004–2025: its dates and the unit of today's "
+        "geography that carries it on after the 2025 mergers (itself if it still exists)."
+    ),
+    (
+        LEVEL,
+        UNIT_CODE,
+        Column("unit_name_vi", "text", _("The unit's Vietnamese name."), rule=RULE_UNITS),
+        Column("unit_name_en", "text", _("The unit's English name."), rule=RULE_UNITS),
+        Column(
+            "valid_from",
+            "text",
+            _("The first day of the unit (YYYY-MM-DD); empty if before 2004."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "valid_until",
+            "text",
+            _("The last day of the unit (YYYY-MM-DD); empty if it still exists."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "successor_code",
+            "code",
+            _("The code of the unit that carries it on today."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "successor_name_vi",
+            "text",
+            _("The Vietnamese name of the unit that carries it on today."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "successor_name_en",
+            "text",
+            _("The English name of the unit that carries it on today."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "successor_valid_from",
+            "text",
+            _("The first day of the unit that carries it on today (YYYY-MM-DD)."),
+            rule=RULE_UNITS,
+        ),
     ),
 )
 
@@ -364,10 +467,11 @@ RANKING_VIEW = Table(
         DELTA_INDEX,
         DELTA_RANK,
         RANKED,
+        SOURCE,
     ),
 )
 
-CODEBOOK = (RESULTS, FIELDS, LEAVES, RANKING_VIEW)
+CODEBOOK = (RESULTS, FIELDS, LEAVES, RANKING_VIEW, FIGURES, LINEAGE)
 
 CSV_COLUMNS = [
     "table",

@@ -3,11 +3,25 @@ row per unit and field, and one row per unit and leaf with its final points, so 
 recompute every index and rank with docs/rules.md. Read from what scoring.publish stored and
 from the scores it published from; never recomputed here."""
 
-from scoring.downloads import result_rows
-from scoring.models import Criterion, Edition, FieldResult, Score
+import datetime
+
+from provinces.models import Unit
+from scoring.downloads import published_index, result_rows
+from scoring.models import Criterion, Edition, FieldResult, Result, Score
 from scoring.tree import Tree
 
 TABLES = ("results", "fields", "leaves")
+# The tables across every edition and every unit, beside the per-edition ones.
+WHOLE_TABLES = ("figures", "lineage")
+
+FIGURE_COLUMNS = [
+    "year", "level", "unit_code", "unit_name_vi", "unit_name_en", "index", "rank",
+    "ranked_total", "group", "source", "illustrative",
+]  # fmt: skip
+LINEAGE_COLUMNS = [
+    "level", "unit_code", "unit_name_vi", "unit_name_en", "valid_from", "valid_until",
+    "successor_code", "successor_name_vi", "successor_name_en", "successor_valid_from",
+]  # fmt: skip
 
 FIELD_COLUMNS = [
     "year", "level", "unit_code", "field_code", "points", "max_points", "index", "rank",
@@ -17,6 +31,73 @@ LEAF_COLUMNS = [
     "year", "level", "unit_code", "criterion", "method", "max_points", "self_points",
     "appraised_points", "appraisal_reason", "survey_points", "final_points", "illustrative",
 ]  # fmt: skip
+
+
+def figure_rows() -> list[dict]:
+    """Every published figure of every edition, one row per unit and edition: year by year, each
+    level's ranked units by rank, then the others, each by code. A figure not published is
+    empty, never 0; `illustrative` tells the demo from official results. Two queries."""
+    results = (
+        Result.objects.filter(edition__status=Edition.Status.PUBLISHED)
+        .select_related("edition", "participant__unit")
+        .prefetch_related("participant__unit__former_names")
+        .order_by("edition__year", "edition__level")
+    )
+    rows = []
+    for result in results:
+        edition, unit = result.edition, result.participant.unit
+        name_vi, name_en = unit.names_in(edition.year)
+        row = {
+            "year": edition.year,
+            "level": edition.level,
+            "unit_code": unit.code,
+            "unit_name_vi": name_vi,
+            "unit_name_en": name_en,
+            "index": published_index(edition, result),
+            "rank": result.rank,
+            "ranked_total": edition.ranked_total,
+            "group": result.group,
+            "source": result.source,
+            "illustrative": "yes" if edition.is_demo else "no",
+        }
+        rows.append(((edition.year, edition.level, *_order(result.rank, unit.code)), row))
+    rows.sort(key=lambda row: row[0])
+    return [row for _key, row in rows]
+
+
+def lineage_rows() -> list[dict]:
+    """Every unit of 2004-2025 with its dates and the unit of today's geography that carries it
+    on (after the 2025 mergers; itself for a unit that still exists). One query."""
+    units = {unit.pk: unit for unit in Unit.objects.all()}
+    rows = []
+    for unit in sorted(units.values(), key=lambda u: (u.level, u.code, u.valid_from or _NO_DATE)):
+        last, seen = unit, {unit.pk}
+        while last.successor_id is not None and last.successor_id not in seen:
+            last = units[last.successor_id]
+            seen.add(last.pk)
+        rows.append(
+            {
+                "level": unit.level,
+                "unit_code": unit.code,
+                "unit_name_vi": unit.name_vi,
+                "unit_name_en": unit.name_en,
+                "valid_from": unit.valid_from,
+                "valid_until": unit.valid_until,
+                "successor_code": last.code,
+                "successor_name_vi": last.name_vi,
+                "successor_name_en": last.name_en,
+                "successor_valid_from": last.valid_from,
+            }
+        )
+    return rows
+
+
+def whole_table_rows(table: str) -> tuple[list[str], list[dict]]:
+    if table == "figures":
+        return FIGURE_COLUMNS, figure_rows()
+    if table == "lineage":
+        return LINEAGE_COLUMNS, lineage_rows()
+    raise ValueError(f"unknown table {table!r}; expected one of {', '.join(WHOLE_TABLES)}")
 
 
 def has_leaves(edition: Edition) -> bool:
@@ -37,6 +118,9 @@ def table_rows(edition: Edition, table: str) -> tuple[list[str], list[dict]]:
 def _order(rank: int | None, unit_code: str) -> tuple:
     # The order of the results table: ranked units by rank, then unranked, each by code.
     return (rank is None, rank or 0, unit_code)
+
+
+_NO_DATE = datetime.date.min
 
 
 def field_rows(edition: Edition) -> list[dict]:

@@ -35,6 +35,7 @@ urlpatterns = [
     path("data/codebook/", data.codebook, name="codebook"),
     path("data/codebook.csv", data.codebook_csv, name="codebook_csv"),
     path("data/<int:year>/<slug:level>/<slug:table>.<slug:fmt>", data.dataset, name="dataset"),
+    path("data/all/<slug:table>.<slug:fmt>", data.whole_dataset, name="whole_dataset"),
     path("api/editions.json", api.editions, name="api_editions"),
     path("api/editions/<int:year>/<slug:level>.json", api.edition, name="api_edition"),
     path("api/units/<slug:slug>.json", api.unit, name="api_unit"),

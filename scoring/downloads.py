@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
@@ -18,11 +18,12 @@ BASE_COLUMNS = [
     "total_points", "max_points", "delta_index", "delta_rank",
 ]  # fmt: skip
 # Optional columns after the required ones (docs/formats.md allows adding, never changing).
-EXTRA_COLUMNS = ["new_unit", "illustrative"]
+EXTRA_COLUMNS = ["new_unit", "illustrative", "source"]
 FORMATS = ("csv", "xlsx", "json")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A workbook's stamp when the data has no date of its own: the first date a zip entry can hold.
 EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
+TWO_PLACES = Decimal("0.01")
 
 
 def result_rows(edition: Edition) -> tuple[list[str], list[dict]]:
@@ -52,7 +53,7 @@ def result_row(edition: Edition, result: Result) -> dict:
         "unit_name_en": name_en,
         "region_code": unit.region.code if unit.region else "",
         "ranked": "yes" if result.participant.ranked else "no",
-        "index": result.index,
+        "index": published_index(edition, result),
         "rank": result.rank,
         "rank_in_region": result.rank_in_region,
         "group": result.group,
@@ -67,7 +68,17 @@ def result_row(edition: Edition, result: Result) -> dict:
         row[f"field_{field.field_code}"] = field.index
     row["new_unit"] = "yes" if result.is_new_unit else "no"
     row["illustrative"] = "yes" if edition.is_demo else "no"
+    row["source"] = result.source
     return row
+
+
+def published_index(edition: Edition, result: Result) -> Decimal | None:
+    """The index as the downloads give it: 2 decimals, or as printed for an imported published
+    figure (a few were printed with up to 4 decimals, which the exact index keeps)."""
+    if not edition.summary_only or result.index_exact is None:
+        return result.index
+    exact = result.index_exact.normalize()
+    return exact if exact.as_tuple().exponent <= -2 else exact.quantize(TWO_PLACES)
 
 
 def protect(value: object) -> object:
@@ -128,4 +139,6 @@ def workbook_bytes(book: Workbook, stamp: datetime | None = None) -> bytes:
 
 def _json_value(value: object) -> object:
     # Two-decimal values convert to float and print back exactly (84.43 -> 84.43).
+    if isinstance(value, date):
+        return value.isoformat()
     return float(value) if isinstance(value, Decimal) else value

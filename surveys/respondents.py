@@ -270,18 +270,11 @@ class _Found:
 
 
 def check(sheet: Sheet, *, progress: Progress | None = None) -> Checked:
-    """Every problem of the file; when there is none, its clean values."""
+    """Every problem of the file; when there is none, its clean values. Column by column, each
+    step adding its problems to `found`, so they are reported in row order at the end."""
     checked = Checked()
-    checked.problems.extend(sheet.header_problems)
-    missing = [name for name in REQUIRED if name not in sheet.headers]
-    if missing:
-        if not sheet.header_problems:
-            params = {"missing": ", ".join(missing), "kind": KIND, "required": ", ".join(REQUIRED)}
-            checked.problems.add(Message("missing_columns", params).at(1, missing[0]))
+    if not _headers_usable(sheet, checked):
         return checked
-    for header in sheet.headers:
-        if header and header not in COLUMNS:
-            checked.warnings.append(Message("unknown_column", {"header": header, "kind": KIND}))
     if not sheet.rows_seen:
         checked.problems.add(Message("no_data_rows", {"row": 2}))
         return checked
@@ -299,92 +292,16 @@ def check(sheet: Sheet, *, progress: Progress | None = None) -> Checked:
         if progress:
             progress(count + count * done // 4, 3 * count)
 
-    # year: one per file, the first row's.
-    year_texts = column("year")
-    years = _mapped(year_texts, _year)
-    bad_year = pd.isna(years)
-    found.add(bad_year, "year", lambda i: Message("not_a_year", {"text": year_texts[i].strip()}))
-    good = np.flatnonzero(~bad_year)
-    if len(good):
-        checked.year = file_year = int(years[good[0]])
-        first_row = int(rows[good[0]])
-        other = ~bad_year & (years != file_year)
-        params = {"first": file_year, "row": first_row}
-        found.add(other, "year", lambda i: Message("mixed_years", {"year": int(years[i])} | params))
+    years, good = _check_year(column("year"), rows, found, checked)
     step(1)
-
-    # unit: resolved once per distinct (year, text), for the year of its row.
-    unit_texts = column("unit")
-    unit_ids = np.full(count, -1, dtype=np.int64)
-    unit_problems: dict[int, Message] = {}
-    if len(good):
-        year_codes, year_values = pd.factorize(years[good])
-        text_codes, text_values = pd.factorize(unit_texts[good])
-        codes, pairs = np.unique(year_codes * len(text_values) + text_codes, return_inverse=True)
-        resolvers: dict[int, UnitResolver] = {}
-        answers: list[int] = []
-        for number, pair in enumerate(codes):
-            year, text = year_values[pair // len(text_values)], text_values[pair % len(text_values)]
-            year = int(year)
-            resolver = resolvers.get(year) or resolvers.setdefault(
-                year, UnitResolver(Level.PROVINCE, year)
-            )
-            try:
-                answers.append(resolver.resolve(text).pk)
-            except UnitNotFound as error:
-                unit_problems[number] = Message("unit_not_found", {"reason": str(error)})
-                answers.append(-1)
-        unit_ids[good] = np.array(answers, dtype=np.int64)[pairs]
-        code_of = np.full(count, -1, dtype=np.int64)
-        code_of[good] = pairs
-        found.add((code_of >= 0) & (unit_ids < 0), "unit", lambda i: unit_problems[int(code_of[i])])
+    unit_ids = _check_unit(column("unit"), years, good, found)
     step(2)
-
-    # respondent_id: required, at most ID_LIMIT characters.
-    ids = np.array([text.strip() for text in column("respondent_id")], dtype=object)
-    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=count)
-    found.add(lengths == 0, "respondent_id", lambda i: Message("respondent_id_required"))
-    found.add(lengths > ID_LIMIT, "respondent_id", lambda i: text_problem(ids[i], ID_LIMIT))
-
-    gov_texts = column("gov_level")
-    gov_levels = _mapped(gov_texts, _gov_level)
-    found.add(
-        pd.isna(gov_levels),
-        "gov_level",
-        lambda i: Message("not_a_gov_level", {"text": gov_texts[i].strip()}),
-    )
-    sectors = _mapped(column("sector"), _sector)
-    too_long = np.fromiter(map(len, sectors), dtype=np.int64, count=count) > SECTOR_LIMIT
-    found.add(too_long, "sector", lambda i: text_problem(sectors[i], SECTOR_LIMIT))
+    ids, lengths = _check_respondent_id(column("respondent_id"), found)
+    gov_levels = _check_gov_level(column("gov_level"), found)
+    sectors = _check_sector(column("sector"), found)
     step(3)
-
-    answers = {}
-    for aspect in ASPECTS:
-        texts = column(aspect)
-        values = _mapped(texts, _answer)
-        bad = pd.isna(values)
-        found.add(
-            bad, aspect, lambda i, texts=texts: Message("not_an_answer", {"text": texts[i].strip()})
-        )
-        answers[aspect] = values
-
-    # The same respondent of the same unit twice, among rows whose unit and id are known.
-    keyed = (unit_ids >= 0) & (lengths > 0)
-    keys = pd.DataFrame({"unit": unit_ids[keyed], "id": ids[keyed]})
-    repeated = keys.duplicated(keep=False).to_numpy()
-    if repeated.any():
-        first = keys.assign(row=rows[keyed]).groupby(["unit", "id"])["row"].transform("min")
-        first_rows = np.zeros(count, dtype=np.int64)
-        first_rows[keyed] = first.to_numpy()
-        duplicate = np.zeros(count, dtype=bool)
-        duplicate[keyed] = repeated
-        duplicate &= rows != first_rows
-        what = Message("this_respondent")
-        found.add(
-            duplicate,
-            "respondent_id",
-            lambda i: Message("duplicate", {"what": what, "first": int(first_rows[i])}),
-        )
+    answers = {aspect: _check_answer(aspect, column(aspect), found) for aspect in ASPECTS}
+    _check_repeated(unit_ids, ids, lengths, rows, found)
     step(4)
 
     found.into(checked.problems)
@@ -400,6 +317,128 @@ def check(sheet: Sheet, *, progress: Progress | None = None) -> Checked:
         | {aspect: _answers(values) for aspect, values in answers.items()}
     )
     return checked
+
+
+def _headers_usable(sheet: Sheet, checked: Checked) -> bool:
+    """The header's problems and warnings; False where a required column is missing."""
+    checked.problems.extend(sheet.header_problems)
+    missing = [name for name in REQUIRED if name not in sheet.headers]
+    if missing:
+        if not sheet.header_problems:
+            params = {"missing": ", ".join(missing), "kind": KIND, "required": ", ".join(REQUIRED)}
+            checked.problems.add(Message("missing_columns", params).at(1, missing[0]))
+        return False
+    for header in sheet.headers:
+        if header and header not in COLUMNS:
+            checked.warnings.append(Message("unknown_column", {"header": header, "kind": KIND}))
+    return True
+
+
+def _check_year(
+    texts: np.ndarray, rows: np.ndarray, found: _Found, checked: Checked
+) -> tuple[np.ndarray, np.ndarray]:
+    """year: one per file, the first row's. Returns the years and the positions of good ones."""
+    years = _mapped(texts, _year)
+    bad_year = pd.isna(years)
+    found.add(bad_year, "year", lambda i: Message("not_a_year", {"text": texts[i].strip()}))
+    good = np.flatnonzero(~bad_year)
+    if len(good):
+        checked.year = file_year = int(years[good[0]])
+        first_row = int(rows[good[0]])
+        other = ~bad_year & (years != file_year)
+        params = {"first": file_year, "row": first_row}
+        found.add(other, "year", lambda i: Message("mixed_years", {"year": int(years[i])} | params))
+    return years, good
+
+
+def _check_unit(
+    texts: np.ndarray, years: np.ndarray, good: np.ndarray, found: _Found
+) -> np.ndarray:
+    """unit: resolved once per distinct (year, text), for the year of its row; -1 where not."""
+    count = len(texts)
+    unit_ids = np.full(count, -1, dtype=np.int64)
+    if not len(good):
+        return unit_ids
+    unit_problems: dict[int, Message] = {}
+    year_codes, year_values = pd.factorize(years[good])
+    text_codes, text_values = pd.factorize(texts[good])
+    codes, pairs = np.unique(year_codes * len(text_values) + text_codes, return_inverse=True)
+    resolvers: dict[int, UnitResolver] = {}
+    answers: list[int] = []
+    for number, pair in enumerate(codes):
+        year, text = year_values[pair // len(text_values)], text_values[pair % len(text_values)]
+        year = int(year)
+        resolver = resolvers.get(year) or resolvers.setdefault(
+            year, UnitResolver(Level.PROVINCE, year)
+        )
+        try:
+            answers.append(resolver.resolve(text).pk)
+        except UnitNotFound as error:
+            unit_problems[number] = Message("unit_not_found", {"reason": str(error)})
+            answers.append(-1)
+    unit_ids[good] = np.array(answers, dtype=np.int64)[pairs]
+    code_of = np.full(count, -1, dtype=np.int64)
+    code_of[good] = pairs
+    found.add((code_of >= 0) & (unit_ids < 0), "unit", lambda i: unit_problems[int(code_of[i])])
+    return unit_ids
+
+
+def _check_respondent_id(texts: np.ndarray, found: _Found) -> tuple[np.ndarray, np.ndarray]:
+    """respondent_id: required, at most ID_LIMIT characters. Returns the ids and lengths."""
+    ids = np.array([text.strip() for text in texts], dtype=object)
+    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    found.add(lengths == 0, "respondent_id", lambda i: Message("respondent_id_required"))
+    found.add(lengths > ID_LIMIT, "respondent_id", lambda i: text_problem(ids[i], ID_LIMIT))
+    return ids, lengths
+
+
+def _check_gov_level(texts: np.ndarray, found: _Found) -> np.ndarray:
+    gov_levels = _mapped(texts, _gov_level)
+    found.add(
+        pd.isna(gov_levels),
+        "gov_level",
+        lambda i: Message("not_a_gov_level", {"text": texts[i].strip()}),
+    )
+    return gov_levels
+
+
+def _check_sector(texts: np.ndarray, found: _Found) -> np.ndarray:
+    sectors = _mapped(texts, _sector)
+    too_long = np.fromiter(map(len, sectors), dtype=np.int64, count=len(sectors)) > SECTOR_LIMIT
+    found.add(too_long, "sector", lambda i: text_problem(sectors[i], SECTOR_LIMIT))
+    return sectors
+
+
+def _check_answer(aspect: str, texts: np.ndarray, found: _Found) -> np.ndarray:
+    values = _mapped(texts, _answer)
+    found.add(
+        pd.isna(values), aspect, lambda i: Message("not_an_answer", {"text": texts[i].strip()})
+    )
+    return values
+
+
+def _check_repeated(
+    unit_ids: np.ndarray, ids: np.ndarray, lengths: np.ndarray, rows: np.ndarray, found: _Found
+) -> None:
+    """The same respondent of the same unit twice, among rows whose unit and id are known."""
+    keyed = (unit_ids >= 0) & (lengths > 0)
+    keys = pd.DataFrame({"unit": unit_ids[keyed], "id": ids[keyed]})
+    repeated = keys.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    count = len(rows)
+    first = keys.assign(row=rows[keyed]).groupby(["unit", "id"])["row"].transform("min")
+    first_rows = np.zeros(count, dtype=np.int64)
+    first_rows[keyed] = first.to_numpy()
+    duplicate = np.zeros(count, dtype=bool)
+    duplicate[keyed] = repeated
+    duplicate &= rows != first_rows
+    what = Message("this_respondent")
+    found.add(
+        duplicate,
+        "respondent_id",
+        lambda i: Message("duplicate", {"what": what, "first": int(first_rows[i])}),
+    )
 
 
 _NA = object()  # what a parser answers for text that is wrong

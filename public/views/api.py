@@ -13,7 +13,7 @@ from provinces.models import Unit
 from public.datasets import TABLES, field_rows, has_leaves
 from public.editions import published_edition
 from scoring.downloads import FORMATS, result_row, result_rows
-from scoring.models import Average, Edition, Result
+from scoring.models import Average, Edition, FieldFigure, Result
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -74,9 +74,15 @@ def edition(request: HttpRequest, year: int, level: str) -> JsonResponse:
     edition = published_edition(year, level)
     criteria = list(edition.criteria.order_by("sort_key"))
     averages = {"national": None, "regions": {}, "fields": {}}
-    for region_code, field_code, value in Average.objects.filter(edition=edition).values_list(
-        "region_code", "field_code", "value"
-    ):
+    # The averages the publisher printed, with where they were read (the others are computed).
+    published_averages = []
+    for region_code, field_code, value, published, source in Average.objects.filter(
+        edition=edition
+    ).values_list("region_code", "field_code", "value", "published", "source"):
+        if published:
+            published_averages.append(
+                {"scope": region_code or "national", "value": value, "source": source}
+            )
         if region_code:
             averages["regions"][region_code] = value
         elif field_code:
@@ -91,6 +97,7 @@ def edition(request: HttpRequest, year: int, level: str) -> JsonResponse:
             "max_points": sum(node.max_points for node in fields) if fields else None,
             "groups": {"A": edition.group_a, "B": edition.group_b, "C": edition.group_c},
             "averages": averages,
+            "published_averages": published_averages,
             "criteria": [
                 {
                     "code": node.code,
@@ -104,6 +111,13 @@ def edition(request: HttpRequest, year: int, level: str) -> JsonResponse:
             # In the download's column order.
             "results": [{column: row.get(column) for column in columns} for row in results],
             "field_results": field_rows(edition),
+            # A unit's figure on one field as a page gave it (index empty where it gave points).
+            "field_figures": [
+                {"unit_code": code, "field": field, "index": index, "source": source}
+                for code, field, index, source in FieldFigure.objects.filter(edition=edition)
+                .order_by("unit__code", "field")
+                .values_list("unit__code", "field", "index", "source")
+            ],
         }
     )
 

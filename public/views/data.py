@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from public.codebook import CODEBOOK, CSV_COLUMNS, TYPES, codebook_rows
-from public.datasets import TABLES, has_leaves, table_rows
+from public.datasets import TABLES, WHOLE_TABLES, has_leaves, table_rows, whole_table_rows
 from public.editions import published_edition
 from scoring.downloads import FORMATS
 from scoring.models import Edition, Result
@@ -59,6 +59,18 @@ def dataset(request: HttpRequest, year: int, level: str, table: str, fmt: str) -
         raise Http404("a summary-only edition has no leaf scores")
     filename = f"par-index-{edition.year}-{edition.level}-{table}.{fmt}"
     return table_download(*table_rows(edition, table), fmt, filename)
+
+
+def whole_dataset(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """A table across every edition or every unit: every published figure of every year and
+    level (`figures`), or each unit of 2004-2025 with its successor of today (`lineage`)."""
+    if table not in WHOLE_TABLES or fmt not in FORMATS:
+        raise Http404("unknown table or format")
+    response = HttpResponse(
+        render_table(*whole_table_rows(table), fmt), content_type=CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="par-index-all-{table}.{fmt}"'
+    return response
 
 
 def _methodology_url(edition: Edition) -> str | None:
