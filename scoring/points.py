@@ -277,24 +277,7 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
     with transaction.atomic():
         units = {entry.participant.unit_id for entry in entries}
         edition = lock_edition(edition, columns.change, user=user, unit_ids=units)
-        tree = Tree.of(edition)
-        problems = [p for entry in entries for p in entry_problems(edition, tree, entry, columns)]
-        if problems:
-            raise Refused(problems)
-        existing = {
-            (score.participant_id, score.criterion_id): score
-            for score in Score.objects.filter(
-                participant__in={e.participant.pk for e in entries},
-                criterion__in={e.leaf.pk for e in entries},
-            )
-        }
-        conflicts = _conflicts(entries, existing, columns)
-        if conflicts:
-            raise Refused(conflicts)
-        if columns.change == Change.SELF_POINTS and role_of(user) == UNIT_OFFICER:
-            locked = _submitted(entries)
-            if locked:
-                raise Refused(locked)
+        existing = _checked_scores(edition, entries, columns, user)
         mapping = (("points", columns.points), *columns.extra)
         created, updated, changes = [], [], []
         unchanged = set()
@@ -305,35 +288,10 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
             if is_new:
                 score = Score(participant=entry.participant, criterion=entry.leaf)
                 existing[key] = score
-            changed = False
-            for attribute, column in mapping:
-                value = getattr(entry, attribute)
-                if value is None and column in _TEXT_COLUMNS:
-                    value = ""
-                if value is KEEP or _stored(score, column) == _comparable(value):
-                    continue
-                old = _stored(score, column)
-                _set(score, column, value)
-                changed = True
-                if column == columns.points:
-                    reason = getattr(entry, columns.reason, KEEP) if columns.reason else ""
-                    if reason is KEEP:
-                        reason = getattr(score, "appraisal_reason", "")
-                elif column in columns.audited:
-                    reason = ""
-                else:
-                    continue
-                changes.append(
-                    ScoreChange(
-                        score=score,
-                        column=column,
-                        old_value="" if old is None else str(old),
-                        new_value=_audit_value(value),
-                        reason=reason or "",
-                        source=source,
-                        user=user,
-                    )
-                )
+            changed, audited = _apply(entry, score, mapping, columns)
+            changes += [
+                ScoreChange(score=score, **change, source=source, user=user) for change in audited
+            ]
             if is_new:
                 score.version = 1
                 created.append(score)
@@ -352,6 +310,63 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
         frozenset((s.participant_id, s.criterion_id) for s in updated),
         frozenset(unchanged),
     )
+
+
+def _checked_scores(edition: Edition, entries: list, columns: _Columns, user) -> dict:
+    """The stored scores of the entries by (participant, leaf), once every entry is known to be
+    writable; raises Refused with every problem otherwise."""
+    tree = Tree.of(edition)
+    problems = [p for entry in entries for p in entry_problems(edition, tree, entry, columns)]
+    if problems:
+        raise Refused(problems)
+    existing = {
+        (score.participant_id, score.criterion_id): score
+        for score in Score.objects.filter(
+            participant__in={e.participant.pk for e in entries},
+            criterion__in={e.leaf.pk for e in entries},
+        )
+    }
+    conflicts = _conflicts(entries, existing, columns)
+    if conflicts:
+        raise Refused(conflicts)
+    if columns.change == Change.SELF_POINTS and role_of(user) == UNIT_OFFICER:
+        locked = _submitted(entries)
+        if locked:
+            raise Refused(locked)
+    return existing
+
+
+def _apply(entry, score: Score, mapping: tuple, columns: _Columns) -> tuple[bool, list[dict]]:
+    """Sets the entry's values on the score: whether any changed, and the audit rows' values of
+    those that are audited (the points, with their reason, and the `audited` columns)."""
+    changed = False
+    audited = []
+    for attribute, column in mapping:
+        value = getattr(entry, attribute)
+        if value is None and column in _TEXT_COLUMNS:
+            value = ""
+        if value is KEEP or _stored(score, column) == _comparable(value):
+            continue
+        old = _stored(score, column)
+        _set(score, column, value)
+        changed = True
+        if column == columns.points:
+            reason = getattr(entry, columns.reason, KEEP) if columns.reason else ""
+            if reason is KEEP:
+                reason = getattr(score, "appraisal_reason", "")
+        elif column in columns.audited:
+            reason = ""
+        else:
+            continue
+        audited.append(
+            {
+                "column": column,
+                "old_value": "" if old is None else str(old),
+                "new_value": _audit_value(value),
+                "reason": reason or "",
+            }
+        )
+    return changed, audited
 
 
 _TEXT_COLUMNS = {"evidence_url", "appraisal_reason", "self_note", "evidence_file"}
