@@ -62,23 +62,15 @@ _OPENED = {
 def on_stage_moved(sender, *, edition, action, **_signal) -> None:
     event = _OPENED.get(action)
     if event == Event.SELF_ASSESSMENT_OPENED:
-        units = Participant.objects.filter(edition=edition).values("unit_id")
         _write(
             _for_officer(event, edition, assignment, link="staff:self_assessment")
-            for assignment in _officers(units)
+            for assignment in _participants_officers(edition)
         )
     elif event == Event.APPRAISAL_OPENED:
         context = {"edition": edition, "link": _link("staff:appraisal", edition=edition.pk)}
         _write(_message(event, edition, user, context) for user in _appraisers())
     elif event == Event.REVIEW_OPENED:
-        deductions = Score.objects.filter(
-            participant__edition=edition,
-            self_points__isnull=False,
-            appraised_points__lt=F("self_points"),
-        )
-        counts: dict[int, int] = {}
-        for unit_id in deductions.values_list("participant__unit_id", flat=True):
-            counts[unit_id] = counts.get(unit_id, 0) + 1
+        counts = _deductions(edition)
         _write(
             _for_officer(
                 event,
@@ -89,6 +81,18 @@ def on_stage_moved(sender, *, edition, action, **_signal) -> None:
             )
             for assignment in _officers(list(counts))
         )
+
+
+def told_of_move(edition, action: str) -> int:
+    """How many messages the move would queue now (the confirmation page says it)."""
+    event = _OPENED.get(action)
+    if event == Event.SELF_ASSESSMENT_OPENED:
+        return _participants_officers(edition).count()
+    if event == Event.APPRAISAL_OPENED:
+        return _appraisers().count()
+    if event == Event.REVIEW_OPENED:
+        return _officers(list(_deductions(edition))).count()
+    return 0
 
 
 def on_self_assessment_returned(sender, *, participant, reason, **_signal) -> None:
@@ -191,6 +195,23 @@ def _officers(unit_ids):
         .select_related("user", "unit")
         .order_by("unit__code", "user__username")
     )
+
+
+def _participants_officers(edition):
+    return _officers(Participant.objects.filter(edition=edition).values("unit_id"))
+
+
+def _deductions(edition) -> dict[int, int]:
+    """How many deductions each unit of the edition has, by unit id (units with none left out)."""
+    deductions = Score.objects.filter(
+        participant__edition=edition,
+        self_points__isnull=False,
+        appraised_points__lt=F("self_points"),
+    )
+    counts: dict[int, int] = {}
+    for unit_id in deductions.values_list("participant__unit_id", flat=True):
+        counts[unit_id] = counts.get(unit_id, 0) + 1
+    return counts
 
 
 def _appraisers():

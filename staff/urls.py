@@ -1,6 +1,6 @@
 """The staff screens, under /vi/staff/ and /en/staff/: each area keeps its own addresses."""
 
-from staff.views import accounts, appraisal, audit, editions, self_assessment
+from staff.views import accounts, appraisal, audit, editions, moves, self_assessment
 
 app_name = "staff"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     *self_assessment.urlpatterns,
     *appraisal.urlpatterns,
     *editions.urlpatterns,
+    *moves.urlpatterns,
     *audit.urlpatterns,
 ]

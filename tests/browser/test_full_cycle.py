@@ -131,6 +131,10 @@ def next_step(page, edition: Edition, note: str) -> None:
     open_page(page, f"/en/staff/editions/{edition.pk}/")
     page.fill("#note", note)
     with page.expect_navigation():
+        page.locator("form[action$='/move/confirm/'] button").click()
+    # The confirmation page, with the step's counts and the note typed.
+    assert serious_violations(page) == []
+    with page.expect_navigation():
         page.locator("form[action$='/move/'] button").click()
 
 

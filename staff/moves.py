@@ -1,0 +1,55 @@
+"""What a stage move will do, counted before an admin confirms it (issue 16, item 1).
+
+The counts are those of staff.progress (per participant, in one query): how many units submitted
+their self-assessment, how many self-assessed sub-criteria are appraised, how many disagreements
+are open; and which units the move leaves behind (a unit that has not submitted cannot enter its
+self-assessment once the appraisal opens), and how many people will be told by email.
+"""
+
+from dataclasses import dataclass, field
+
+from provinces.localized import localized
+from scoring.models import Edition, EditionEvent
+from staff.notifications import told_of_move
+from staff.progress import self_leaf_count, with_progress
+
+
+@dataclass
+class MovePreview:
+    edition: Edition
+    action: str
+    participants: int = 0
+    submitted: int = 0
+    leaves: int = 0  # `self` sub-criteria of the edition
+    self_assessed: int = 0  # sub-criteria with self-assessed points, all units together
+    appraised: int = 0  # of those, the ones with appraised points
+    open: int = 0  # open disagreements (staff.progress)
+    locked_out: list[str] = field(default_factory=list)  # units the move leaves behind
+    unappraised_units: list[str] = field(default_factory=list)
+    emails: int = 0
+
+    @property
+    def not_submitted(self) -> int:
+        return self.participants - self.submitted
+
+
+def preview(edition: Edition, action: str) -> MovePreview:
+    result = MovePreview(edition, action, leaves=self_leaf_count(edition))
+    participants = with_progress(
+        edition.participants.select_related("unit").prefetch_related("unit__former_names")
+    ).order_by("unit__code")
+    for participant in participants:
+        result.participants += 1
+        name_vi, name_en = participant.unit.names_in(edition.year)
+        name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+        if participant.submitted_at is not None:
+            result.submitted += 1
+        elif action == EditionEvent.Action.OPEN_APPRAISAL:
+            result.locked_out.append(name)
+        if participant.unappraised:
+            result.unappraised_units.append(name)
+        result.self_assessed += participant.self_assessed
+        result.appraised += participant.appraised
+        result.open += participant.open
+    result.emails = told_of_move(edition, action)
+    return result
