@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import tablib
 from django.db import transaction
@@ -186,12 +186,12 @@ class FileResource(resources.ModelResource):
             except RowProblem as problem:
                 self._noted.append(problem)
             if self._noted:
-                for problem in self._noted:
-                    if problem.per_edition:
-                        if str(problem.message) in edition_problems:
+                for noted in self._noted:
+                    if noted.per_edition:
+                        if str(noted.message) in edition_problems:
                             continue
-                        edition_problems.add(str(problem.message))
-                    checked.problems.add(problem.message.at(row.number, problem.column))
+                        edition_problems.add(str(noted.message))
+                    checked.problems.add(noted.message.at(row.number, noted.column))
                 continue
             clean["_row"] = row.number
             checked.rows.append(clean)
@@ -377,18 +377,19 @@ class FileResource(resources.ModelResource):
     # -- import-export hooks ---------------------------------------------------------------
 
     def before_import(self, dataset: tablib.Dataset, **kwargs) -> None:
-        if self.checked is None:
+        checked = self.checked
+        if checked is None:
             # The admin path: a raw Dataset that no one has checked yet.
             headers = [str(h or "").strip().lower() for h in dataset.headers or []]
             rows = (
                 Row(number, dict(zip(headers, map(_cell_text, values), strict=False)))
                 for number, values in enumerate(dataset, start=2)
             )
-            self.check(Table(headers, rows, []))
-        if self.checked.problems:
+            checked = self.check(Table(headers, rows, []))
+        if checked.problems:
             dataset.wipe()  # so that import-export handles no row of a refused file
-            raise ImportRefused(self.checked.problems.listed())
-        clean_rows = self.prepare(self.checked)
+            raise ImportRefused(checked.problems.listed())
+        clean_rows = self.prepare(checked)
         columns = sorted({key for clean in clean_rows for key in clean})
         dataset.wipe()
         dataset.headers = columns
@@ -406,7 +407,8 @@ class FileResource(resources.ModelResource):
         super().after_import(dataset, result, **kwargs)
         # Also on a dry run: the caller's transaction is rolled back, and the counts are the
         # writer's own, so a dry run reports exactly what the import would do.
-        self.written = self.write(self.checked)
+        # before_import has checked the file (or refused it, and no row reaches this hook).
+        self.written = self.write(cast(Checked, self.checked))
 
     def write(self, checked: Checked) -> Written:
         """Hand the clean rows to the kind's writer; returns what it created, updated, kept."""
