@@ -1,0 +1,159 @@
+"""The design rules of issue 15, checked as a person would meet them in Chromium on the demo data:
+every page family has the site's navigation, passes axe-core's WCAG 2.2 AA rules (target size
+included) at 360 px, writes Vietnamese decimals on /vi/, draws chart text of at least 10 px on a
+phone; the map fits 1,100 px and the 63-row ranking 6,000 px at 1280 px."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    new_context,
+    open_page,
+    screenshot,
+    serious_violations,
+)
+
+pytestmark = pytest.mark.browser
+
+# A decimal point between digits, as "94.50": on /vi/ the comma separates decimals and the point
+# only groups thousands (three digits follow it, as "28.085").
+DECIMAL_POINT = re.compile(r"\d\.(\d{1,2}|\d{4,})(?!\d)")
+
+
+@pytest.fixture
+def phone_plain(browser, site):
+    """A 360 px page without JavaScript: the menu must open all the same."""
+    context = new_context(browser, site, PHONE, javascript=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_every_page_family_has_the_sites_navigation_with_its_sections(page, crawl):
+    for name, path in sorted(crawl.pages.items()):
+        open_page(page, path)
+        sections = page.locator("header.site nav.sections a")
+
+        assert sections.count() >= 5, (name, path)
+        assert page.locator('footer.site a[href="/vi/corrections/"]').count() == 1, name
+
+
+def test_the_current_section_is_marked(page):
+    open_page(page, "/vi/map/2019/")
+
+    current = page.locator('nav.sections a[aria-current="page"]')
+    assert current.count() == 1
+    # The section opens on the latest year, whichever year of it is shown.
+    assert re.fullmatch(r"/vi/map/20\d\d/", current.get_attribute("href"))
+
+
+def test_on_a_phone_the_menu_opens_without_javascript(phone_plain):
+    open_page(phone_plain, "/en/units/ha-noi/")
+    link = phone_plain.locator("nav.sections").get_by_role("link", name="Map")
+    assert not link.is_visible()
+
+    phone_plain.locator("details.menu > summary").click()
+
+    assert link.is_visible()
+    box = link.bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 24
+
+
+def test_on_a_wide_screen_the_sections_show_without_the_menu_button(page):
+    open_page(page, "/en/")
+
+    assert not page.locator("details.menu > summary").is_visible()
+    assert page.locator("nav.sections").get_by_role("link", name="Map").is_visible()
+
+
+def test_no_page_family_has_a_serious_accessibility_violation_on_a_phone(phone, crawl):
+    found = {}
+    for name, path in sorted(crawl.pages.items()):
+        open_page(phone, path)
+        if violations := serious_violations(phone):
+            found[name] = violations
+        screenshot(phone, f"design-{name}")
+
+    assert found == {}
+
+
+def test_vietnamese_tables_write_no_decimal_point(page, crawl):
+    for name, path in sorted(crawl.pages.items()):
+        open_page(page, path)
+        numbers = page.locator("main table td.num").all_inner_texts()
+        wrong = [number for number in numbers if DECIMAL_POINT.search(number)]
+
+        assert wrong == [], (name, path, wrong[:5])
+
+
+def test_the_map_of_the_63_provinces_fits_1100_px_with_labels_of_11_px(page):
+    open_page(page, "/vi/map/2019/")
+
+    box = page.locator(".tile-map").bounding_box()
+    sizes = page.eval_on_selector_all(
+        ".tile-name", "names => names.map(n => parseFloat(getComputedStyle(n).fontSize))"
+    )
+    assert box["height"] <= 1100
+    assert len(sizes) == 63 and min(sizes) >= 11
+    clipped = page.eval_on_selector_all(
+        ".tile-name", "names => names.filter(n => n.scrollWidth > n.clientWidth).length"
+    )
+    assert clipped == 0
+
+
+def test_the_ranking_of_63_provinces_fits_6000_px(page):
+    open_page(page, "/vi/rankings/2019/province/")
+
+    assert page.evaluate("document.documentElement.scrollHeight") <= 6000
+
+
+# The text of every chart of a page as drawn: the SVG's font sizes in its own units, scaled by
+# the width the image is shown at over the SVG's viewBox width.
+CHART_TEXT = """async () => {
+    const sizes = [];
+    for (const img of document.querySelectorAll('main img[src*=".svg"]')) {
+        img.scrollIntoView();
+        const svg = new DOMParser().parseFromString(
+            await (await fetch(img.src)).text(), 'image/svg+xml').documentElement;
+        const scale = img.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        for (const text of svg.querySelectorAll('[font-size]')) {
+            const size = parseFloat(text.getAttribute('font-size'));
+            sizes.push([img.getAttribute('src'), size * scale]);
+        }
+    }
+    return sizes;
+}"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/vi/rankings/2019/province/",
+        "/vi/units/ha-noi/",
+        "/vi/regions/2019/",
+        "/vi/criteria/2019/province/1/",
+        "/vi/sipas/2019/",
+        "/vi/sipas/2019/provinces/",
+    ],
+)
+def test_chart_text_is_drawn_at_10_px_or_more_on_a_phone(phone, path):
+    open_page(phone, path)
+    for toggle in phone.locator("details.chart-toggle > summary").all():
+        toggle.click()
+
+    sizes = phone.evaluate(CHART_TEXT)
+
+    assert sizes, path
+    small = [(src, round(size, 1)) for src, size in sizes if size < 10]
+    assert small == [], path
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE
+
+
+def test_a_wide_page_keeps_charts_at_their_drawn_size(page):
+    open_page(page, "/vi/units/ha-noi/")
+
+    widths = page.eval_on_selector_all("figure.chart img", "imgs => imgs.map(i => i.width)")
+    assert widths and all(width == 744 for width in widths)
+    assert page.viewport_size["width"] == DESKTOP
