@@ -72,6 +72,7 @@ def number(value) -> str:
 
 
 def ranking_summary(bars: Sequence[Bar], average: Decimal | None) -> str:
+    bars = _published(bars)
     if not bars:
         return _("No published results.")
     high = max(bar.value for bar in bars)
@@ -123,6 +124,7 @@ def fields_summary(unit: str, fields: Sequence[FieldBars]) -> str:
 
 
 def history_summary(unit: str, points: Sequence[tuple[int, Decimal]]) -> str:
+    points = [(year, value) for year, value in points if value is not None]
     if not points:
         return _("No published results.")
     (first_year, first), (last_year, last) = points[0], points[-1]
@@ -141,6 +143,24 @@ def history_summary(unit: str, points: Sequence[tuple[int, Decimal]]) -> str:
         "last": number(last),
         "last_year": last_year,
     }
+
+
+def averages_summary(series: Sequence[tuple[str, Sequence[tuple[int, Decimal]]]]) -> str:
+    parts = [
+        _("%(series)s: from %(first)s in %(first_year)s to %(last)s in %(last_year)s")
+        % {
+            "series": label,
+            "first": number(points[0][1]),
+            "first_year": points[0][0],
+            "last": number(points[-1][1]),
+            "last_year": points[-1][0],
+        }
+        for label, points in series
+        if points
+    ]
+    if not parts:
+        return _("No published results.")
+    return "; ".join(parts) + "."
 
 
 def regions_summary(regions: Sequence[tuple[str, Decimal | None, list[Decimal]]]) -> str:
@@ -178,7 +198,7 @@ def distribution_summary(values: Sequence[Decimal], average: Decimal | None) -> 
 
 def ranking_chart(title: str, bars: Sequence[Bar], average: Decimal | None) -> Chart:
     """Horizontal bars, highest first, one per unit, with the national average as a line."""
-    bars = sorted(bars, key=lambda bar: -bar.value)  # stable: ties keep the given order
+    bars = sorted(_published(bars), key=lambda bar: -bar.value)  # stable: ties keep the given order
     with _rc():
         fig, ax = _figure(7.2, 0.8 + 0.24 * max(len(bars), 1))
         positions = range(len(bars))
@@ -224,7 +244,9 @@ def fields_chart(title: str, unit: str, region: str, fields: Sequence[FieldBars]
 
 
 def history_chart(title: str, unit: str, points: Sequence[tuple[int, Decimal]]) -> Chart:
-    """The unit's index over the published years, each point labelled with its value."""
+    """The unit's index over the published years, each point labelled with its value; a year
+    whose rank was published without its index has no point."""
+    points = [(year, value) for year, value in points if value is not None]
     with _rc():
         fig, ax = _figure(7.2, 3.2)
         years = [year for year, _value in points]
@@ -241,6 +263,38 @@ def history_chart(title: str, unit: str, points: Sequence[tuple[int, Decimal]]) 
         ax.set_ylabel(_("Index"))
         _localized_ticks(ax.yaxis)
         return _chart(fig, title, history_summary(unit, points))
+
+
+def averages_chart(
+    title: str, series: Sequence[tuple[str, Sequence[tuple[int, Decimal]]]]
+) -> Chart:
+    """One line per level: the national average as published each year, each point labelled; a
+    year without a published average has no point (the line joins the years around it)."""
+    colours = [BAR, NATIONAL]
+    with _rc():
+        fig, ax = _figure(7.2, 3.4)
+        values = []
+        # The first line's values above its points, the second's below, so that close values
+        # of the two do not print over each other.
+        for (label, points), colour, offset in zip(series, colours, (7, -12), strict=False):
+            if not points:
+                continue
+            years = [year for year, _value in points]
+            ax.plot(years, [float(v) for _y, v in points], color=colour, marker="o", label=label)
+            for year, value in points:
+                ax.annotate(
+                    number(value), (year, float(value)), textcoords="offset points",
+                    xytext=(0, offset), ha="center", fontsize=7, color=colour,
+                )  # fmt: skip
+            values += [float(v) for _y, v in points]
+        all_years = sorted({year for _label, points in series for year, _v in points})
+        ax.set_xticks(all_years, [str(year) for year in all_years])
+        ax.set_ylim(max(0.0, min(values, default=0.0) - 10), 100)
+        ax.set_ylabel(_("National average"))
+        _localized_ticks(ax.yaxis)
+        if values:
+            ax.legend(loc="lower right", frameon=False)
+        return _chart(fig, title, averages_summary(series))
 
 
 def regions_chart(
@@ -276,6 +330,12 @@ def distribution_chart(title: str, values: Sequence[Decimal], average: Decimal |
         ax.yaxis.get_major_locator().set_params(integer=True)
         _localized_ticks(ax.xaxis)
         return _chart(fig, title, distribution_summary(values, average))
+
+
+def _published(bars: Sequence[Bar]) -> list[Bar]:
+    """The bars of units whose index was published: a rank published without its index (the
+    public record) has no bar to draw, not one of 0."""
+    return [bar for bar in bars if bar.value is not None]
 
 
 # Drawing helpers.

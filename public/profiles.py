@@ -14,6 +14,8 @@ from provinces.localized import localized
 from provinces.models import Unit
 from public.contributions import field_contributions
 from public.corrections import Notice, unit_notices
+from public.disagreements import disagreements_in
+from public.notes import SourceNote, SourceNotes
 from scoring.models import (
     Average,
     CorrectedValue,
@@ -96,6 +98,9 @@ class HistoryLine:
     methodology_changed: bool | None
     previous_year: int | None
     shown: bool
+    # Where the figures were read (the public record), and their note under the history.
+    source: str = ""
+    note: SourceNote | None = None
 
 
 @dataclass
@@ -139,6 +144,13 @@ class Shown:
     fields: list[FieldLine]
     tree: list[Branch]
     change: Change
+    # The note of the shown year's published figures (the public record), and the sources and
+    # notes of the averages printed with them.
+    note: SourceNote | None = None
+    national_source: str = ""
+    regional_source: str = ""
+    national_note: SourceNote | None = None
+    regional_note: SourceNote | None = None
 
 
 @dataclass
@@ -150,6 +162,7 @@ class Profile:
     predecessors: list[Lineage]
     successor: UnitLink | None
     corrections: list[Notice] = field(default_factory=list)
+    notes: SourceNotes = field(default_factory=SourceNotes)
 
 
 def unit_profile(slug: str, year: str | None) -> Profile:
@@ -188,6 +201,7 @@ def unit_profile(slug: str, year: str | None) -> Profile:
     signatures = {pk: {(n.code, n.max_points) for n in nodes} for pk, nodes in criteria.items()}
     history = _history(own, editions, signatures, chosen)
     shown = _shown(unit, chosen, own, editions, criteria) if chosen else None
+    notes = _cite(unit, history, shown)
     return Profile(
         unit=unit,
         name=localized(unit, "name"),
@@ -196,7 +210,25 @@ def unit_profile(slug: str, year: str | None) -> Profile:
         predecessors=[_lineage(p, results) for p in predecessors],
         successor=_link(unit.successor) if unit.successor else None,
         corrections=unit_notices(unit.pk) if unit.corrected else [],
+        notes=notes,
     )
+
+
+def _cite(unit: Unit, history: list[HistoryLine], shown: Shown | None) -> SourceNotes:
+    """The source notes of the page in reading order: the shown year's figures and the averages
+    printed with them, then each year's figures, newest first as the history shows them; a note
+    says where the sources disagree on a figure."""
+    notes = SourceNotes()
+    lines = sorted(history, key=lambda line: not line.shown)
+    for line in lines:
+        if line.source:
+            disagreement = disagreements_in(line.edition.year, unit.level).get(unit.code, "")
+            line.note = notes.cite(line.source, disagreement)
+        if line.shown and shown is not None:
+            shown.note = line.note
+            shown.national_note = notes.cite(shown.national_source)
+            shown.regional_note = notes.cite(shown.regional_source)
+    return notes
 
 
 def _published_editions(level: str) -> list[Edition]:
@@ -263,6 +295,7 @@ def _history(own, editions, signatures, chosen) -> list[HistoryLine]:
                 methodology_changed=changed,
                 previous_year=previous.year if previous else None,
                 shown=result is chosen,
+                source=result.source,
             )
         )
     return lines
@@ -272,10 +305,10 @@ def _shown(unit, result, own, editions, criteria) -> Shown:
     edition = result.edition
     nodes = criteria.get(edition.pk, [])
     field_names = {n.code: localized(n, "name") for n in nodes if n.parent_id is None}
-    averages = {
-        (a.region_code, a.field_code): a.value for a in Average.objects.filter(edition=edition)
-    }
+    stored = list(Average.objects.filter(edition=edition))
+    averages = {(a.region_code, a.field_code): a.value for a in stored}
     region = unit.region.code if unit.region else ""
+    sources = {(a.region_code, a.field_code): a.source for a in stored if a.published}
     name_vi, name_en = unit.names_in(edition.year)
     return Shown(
         edition=edition,
@@ -289,6 +322,8 @@ def _shown(unit, result, own, editions, criteria) -> Shown:
         # published (index, rank, totals, component indices): what exists; it has no leaves.
         tree=[] if edition.summary_only else _tree(result, nodes),
         change=_change(result, own, editions, criteria, field_names),
+        national_source=sources.get(("", ""), ""),
+        regional_source=sources.get((region, ""), "") if region else "",
     )
 
 

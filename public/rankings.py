@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from provinces.localized import localized
 from provinces.models import Region
-from scoring.models import Edition, FieldResult, Result
+from public.disagreements import disagreements_in
+from public.notes import SourceNote, SourceNotes
+from scoring.models import Average, Edition, FieldResult, Result
 from scoring.publish import Computed
 
 
@@ -38,6 +40,28 @@ class RankingRow:
     url: str = ""
     # The component indices in the order of the edition's fields, for the table's columns.
     field_list: list[Decimal | None] = field(default_factory=list)
+    # Where a published figure of the public record was read ("" for computed results), and its
+    # numbered note on the page showing it.
+    source: str = ""
+    source_note: SourceNote | None = None
+
+
+@dataclass(frozen=True)
+class PublishedAverage:
+    """An average as its publisher printed it (never computed from a partial set)."""
+
+    scope: str  # the national average's label or a region's name
+    value: Decimal
+    note: SourceNote | None
+
+
+@dataclass(frozen=True)
+class PublishedFieldFigure:
+    unit: str
+    slug: str
+    field: str  # as the page names it, with the points or rank it gave where no index
+    index: Decimal | None
+    note: SourceNote | None
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,7 @@ def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingR
                 delta_index=result.delta_index,
                 delta_rank=result.delta_rank,
                 new_unit=result.is_new_unit,
+                source=result.source,
             )
             for result in results
         ]
@@ -126,6 +151,7 @@ def computed_rows(
                 delta_index=outcome.delta_index,
                 delta_rank=outcome.delta_rank,
                 new_unit=participant.unit_id in computed.new_units,
+                source=totals.get("source", ""),
             )
         )
     return _in_rank_order(rows)
@@ -177,6 +203,53 @@ def sorted_rows(rows: list[RankingRow], column: str, descending: bool) -> list[R
     blank = [row for row in rows if key(row) in (None, "")]
     # Ties keep the published order (rank, then code): Python's sort is stable.
     return sorted(present, key=key, reverse=descending) + blank
+
+
+def cite_sources(edition: Edition, rows: list[RankingRow], notes: SourceNotes) -> None:
+    """Number the source note of each row's published figures, in the order the rows are shown;
+    a unit whose figure the sources disagree on gets a note saying so."""
+    disagreements = disagreements_in(edition.year, edition.level)
+    for row in rows:
+        row.source_note = notes.cite(row.source, disagreements.get(row.code, ""))
+
+
+def published_averages(edition: Edition, notes: SourceNotes) -> list[PublishedAverage]:
+    """The national and regional averages printed with the edition, national first, each with
+    its note."""
+    regions = {region.code: region for region in Region.objects.all()}
+    averages = sorted(
+        Average.objects.filter(edition=edition, published=True, field_code=""),
+        key=lambda a: (a.region_code != "", regions[a.region_code].order if a.region_code else 0),
+    )
+    return [
+        PublishedAverage(
+            scope=localized(regions[a.region_code], "name")
+            if a.region_code
+            else _("National average"),
+            value=a.value,
+            note=notes.cite(a.source),
+        )
+        for a in averages
+    ]
+
+
+def published_field_figures(edition: Edition, notes: SourceNotes) -> list[PublishedFieldFigure]:
+    """The figures of single fields printed for some units, by unit code, each with its note."""
+    figures = []
+    for figure in edition.field_figures.select_related("unit").prefetch_related(
+        "unit__former_names"
+    ):
+        name_vi, name_en = figure.unit.names_in(edition.year)
+        figures.append(
+            PublishedFieldFigure(
+                unit=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                slug=figure.unit.slug,
+                field=figure.field,
+                index=figure.index,
+                note=notes.cite(figure.source),
+            )
+        )
+    return figures
 
 
 def regions_of(rows: list[RankingRow]) -> list[Region]:

@@ -48,6 +48,7 @@ urlpatterns = [
     ),
     path("charts/unit/<slug:slug>/history.svg", charts.unit_history, name="chart_unit_history"),
     path("charts/regions/<int:year>.svg", charts.regions, name="chart_regions"),
+    path("charts/averages.svg", charts.averages, name="chart_averages"),
     path("charts/field/<int:year>/<str:level>/<str:code>.svg", charts.field, name="chart_field"),
     # Every chart above, alone in a page made for other sites' iframes: the same parts, no .svg.
     path("embed/<path:chart>/", embeds.embed, name="embed"),

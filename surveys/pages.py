@@ -34,9 +34,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from provinces.models import Level, Unit
+from public.notes import SourceNote, SourceNotes
 from scoring.models import Edition
 from surveys.collation import vietnamese
-from surveys.models import ASPECTS, GovLevel, SipasResult
+from surveys.models import ASPECTS, GovLevel, SipasFigure, SipasResult
 
 ASPECT_LABELS = {
     "access": _("Access to services"),
@@ -284,3 +285,79 @@ def unit_years(unit: Unit) -> list[UnitYear]:
             )
         )
     return lines
+
+
+# The published headline figures (surveys.SipasFigure): what the portal shows for a year whose
+# respondents it does not hold, each figure with the page it was read on.
+
+
+@dataclass
+class PublishedFigure:
+    year: int
+    name: str  # "" for the whole country
+    slug: str
+    sipas: Decimal | None
+    rank: int | None
+    source: str
+    note: SourceNote | None = None
+
+
+@dataclass
+class PublishedYear:
+    year: int
+    national: PublishedFigure | None
+    provinces: list[PublishedFigure]
+    notes: SourceNotes
+
+
+def figure_years() -> list[int]:
+    """The years with published headline figures and no respondent results, newest first."""
+    held = set(sipas_years())
+    found = set(SipasFigure.objects.values_list("year", flat=True))
+    return sorted(found - held, reverse=True)
+
+
+def _published(figure: SipasFigure) -> PublishedFigure:
+    unit = figure.unit
+    return PublishedFigure(
+        year=figure.year,
+        name=unit.name_in(figure.year) if unit else "",
+        slug=unit.slug if unit else "",
+        sipas=figure.sipas,
+        rank=figure.rank,
+        source=figure.source,
+    )
+
+
+def published_year(year: int) -> PublishedYear:
+    """The country's and the provinces' headline figures of a year, provinces by rank (those
+    without one after, by code), each with its numbered source note; 404 without any."""
+    found = list(
+        SipasFigure.objects.filter(year=year)
+        .select_related("unit")
+        .prefetch_related("unit__former_names")
+    )
+    if not found:
+        raise Http404("no published SIPAS figures for this year")
+    national = next((_published(f) for f in found if f.unit_id is None), None)
+    provinces = sorted(
+        (_published(f) for f in found if f.unit_id is not None),
+        key=lambda f: (f.rank is None, f.rank or 0, f.slug),
+    )
+    notes = SourceNotes()
+    for figure in [national, *provinces] if national else provinces:
+        figure.note = notes.cite(figure.source)
+    return PublishedYear(year, national, provinces, notes)
+
+
+def national_trend(prefix: str = "sipas-source") -> tuple[list[PublishedFigure], SourceNotes]:
+    """The country's published SIPAS of every year, oldest first, with their notes (anchored
+    under `prefix`, apart from other notes of the page)."""
+    trend = [
+        _published(figure)
+        for figure in SipasFigure.objects.filter(unit__isnull=True).order_by("year")
+    ]
+    notes = SourceNotes(prefix=prefix)
+    for figure in trend:
+        figure.note = notes.cite(figure.source)
+    return trend, notes

@@ -199,6 +199,7 @@ CHARTS = {
     "public:chart_unit_fields": "/vi/charts/unit/ha-noi/fields/2019/province.svg",
     "public:chart_unit_history": "/vi/charts/unit/ha-noi/history.svg",
     "public:chart_regions": "/vi/charts/regions/2019.svg",
+    "public:chart_averages": "/vi/charts/averages.svg",
     "public:chart_field": "/vi/charts/field/2019/province/1.svg",
     "surveys:chart_ranking": "/vi/sipas/charts/2019/provinces.svg",
     "surveys:chart_aspects": "/vi/sipas/charts/2019/aspects.svg",

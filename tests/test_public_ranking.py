@@ -70,11 +70,11 @@ def test_the_download_holds_exactly_the_rows_and_columns_of_the_view(client, pub
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert rows == [
         ["rank", "unit_code", "unit_name", "region_code", "index", "group", "field_1", "field_2",
-         "appraised_points", "survey_points", "delta_index", "delta_rank", "ranked"],
+         "appraised_points", "survey_points", "delta_index", "delta_rank", "ranked", "source"],
         ["1", "01", "Ha Noi", "DBSH", "90.00", "A", "87.50", "93.75", "15.00", "3.00", "", "",
-         "yes"],
+         "yes", ""],
         ["2", "31", "Hai Phong", "DBSH", "75.00", "C", "75.00", "75.00", "12.00", "3.00", "", "",
-         "yes"],
+         "yes", ""],
     ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from provinces.localized import localized
 from provinces.models import Level, Region, Unit
-from public import charts
+from public import charts, story
 from public.editions import published_edition
 from public.rankings import ranking_rows
 from scoring import responses
@@ -110,6 +110,21 @@ def unit_history(request: HttpRequest, slug: str) -> HttpResponse:
         name = localized(unit, "name")
         title = _("%(unit)s: PAR Index over the years") % {"unit": name}
         return charts.history_chart(title, name, points)
+
+    return _svg(request.path, build)
+
+
+def averages(request: HttpRequest) -> HttpResponse:
+    """The published national average of each level over the years (the home page's story)."""
+
+    def build() -> charts.Chart:
+        by_level = story.national_averages(story.years(story.story_editions()))
+        series = [
+            (_("Provinces"), by_level[Level.PROVINCE]),
+            (_("Ministries"), by_level[Level.MINISTRY]),
+        ]
+        title = _("National average of the PAR Index over the years")
+        return charts.averages_chart(title, series)
 
     return _svg(request.path, build)
 

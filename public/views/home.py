@@ -2,6 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from provinces.models import Level
+from public import story
+from public.notes import SourceNotes
 from public.rankings import ranking_rows
 from scoring.models import Average, Edition
 
@@ -9,14 +11,31 @@ TOP = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The latest published edition of each level at a glance, and every edition listed."""
+    """The latest published edition of each level at a glance, the story over the years (national
+    averages, each year's first units, each figure with its source) and every edition listed."""
     editions = list(Edition.objects.published().order_by("-year", "level"))
     latest = []
     for level in Level.values:
         edition = next((e for e in editions if e.level == level), None)
         if edition is not None:
             latest.append(_glance(edition))
-    return render(request, "public/home.html", {"editions": editions, "latest": latest})
+    told = story.story_editions()
+    years = story.years(told)
+    notes = SourceNotes()
+    story.cite(years, notes)
+    return render(
+        request,
+        "public/home.html",
+        {
+            "editions": editions,
+            "latest": latest,
+            "years": years,
+            "story_demo": any(edition.is_demo for edition in told),
+            "has_averages": any(line.averages for line in years),
+            "has_firsts": any(line.firsts for line in years),
+            "notes": notes,
+        },
+    )
 
 
 def _glance(edition: Edition) -> dict:

@@ -3,7 +3,15 @@ from django.shortcuts import render
 
 from provinces.localized import localized
 from public.editions import published_edition, published_years
-from public.rankings import RankingRow, regions_of, sorted_rows
+from public.notes import SourceNotes
+from public.rankings import (
+    RankingRow,
+    cite_sources,
+    published_averages,
+    published_field_figures,
+    regions_of,
+    sorted_rows,
+)
 from public.rankings import columns as ranking_columns
 from public.rankings import ranking_rows as _ranking_rows
 from scoring.downloads import FORMATS
@@ -17,7 +25,14 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     edition = published_edition(year, level)
     fields = list(edition.fields())
     rows = _ranking_rows(edition, [field.code for field in fields])
+    record = any(row.source for row in rows)
     columns = ranking_columns(fields)
+    # The public record gives indices and ranks, never points: no columns of blanks for them.
+    no_points = record and all(
+        row.appraised_points is None and row.survey_points is None for row in rows
+    )
+    if no_points:
+        columns = [c for c in columns if c[0] not in {"appraised_points", "survey_points"}]
     sort = request.GET.get("sort", "rank")
     if sort not in {key for key, _label in columns}:
         sort = "rank"
@@ -33,6 +48,8 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
         if fmt not in FORMATS:
             raise Http404("unknown format")
         return _download(edition, columns, ranked + unranked, fmt)
+    notes = SourceNotes()
+    cite_sources(edition, ranked + unranked, notes)
     query = {
         "sort": sort,
         "order": "desc" if descending else "asc",
@@ -58,6 +75,10 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
             "query": {k: v for k, v in query.items() if v},
             "formats": FORMATS,
             "total": len(rows),
+            "notes": notes,
+            "no_points": no_points,
+            "averages": published_averages(edition, notes) if record else [],
+            "field_figures": published_field_figures(edition, notes) if record else [],
         },
     )
 
@@ -71,7 +92,7 @@ def _download(edition, columns, rows: list[RankingRow], fmt: str) -> HttpRespons
     """Exactly the rows and columns of the view, in machine-readable names and numbers."""
     names = ["rank", "unit_code", "unit_name", "region_code", "index", "group"]
     names += [key for key, _label in columns if key.startswith("field_")]
-    names += ["appraised_points", "survey_points", "delta_index", "delta_rank", "ranked"]
+    names += ["appraised_points", "survey_points", "delta_index", "delta_rank", "ranked", "source"]
     table = [
         {
             "rank": row.rank,
@@ -86,6 +107,7 @@ def _download(edition, columns, rows: list[RankingRow], fmt: str) -> HttpRespons
             "delta_index": row.delta_index,
             "delta_rank": row.delta_rank,
             "ranked": "yes" if row.ranked else "no",
+            "source": row.source,
         }
         for row in rows
     ]
