@@ -295,10 +295,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # over SMTP to EMAIL_HOST. Without it: printed on the console in development; in production
 # every send fails with a message saying so, and the messages wait in the outbox.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
-EMAIL_PORT = _env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", True)
+# STARTTLS (port 587) unless the server speaks TLS from the start (EMAIL_USE_SSL, port 465).
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+EMAIL_PORT = _env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
 EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
 # The portal's address (https://host), for the links in the messages; paths alone without it.

@@ -287,7 +287,7 @@ SHOW = """
 import json
 from django.conf import settings
 print(json.dumps([settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT,
-                  settings.EMAIL_USE_TLS, settings.DEFAULT_FROM_EMAIL]))
+                  settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL, settings.DEFAULT_FROM_EMAIL]))
 """
 KEY = "settings-tests-secret-key-long-enough-for-deploy-check"
 
@@ -312,7 +312,7 @@ def email_settings(**env: str) -> subprocess.CompletedProcess:
 def test_mail_goes_to_the_console_in_development_and_over_smtp_when_a_server_is_set():
     development = email_settings(DEBUG="1")
     production = email_settings(
-        EMAIL_HOST="smtp.example.vn", DEFAULT_FROM_EMAIL="chisocchc@example.vn", EMAIL_PORT="465"
+        EMAIL_HOST="smtp.example.vn", DEFAULT_FROM_EMAIL="chisocchc@example.vn", EMAIL_USE_SSL="1"
     )
     unset = email_settings()
 
@@ -321,12 +321,14 @@ def test_mail_goes_to_the_console_in_development_and_over_smtp_when_a_server_is_
         "",
         587,
         True,
+        False,
         "parindex@localhost",
     ]
     assert json.loads(production.stdout) == [
         "django.core.mail.backends.smtp.EmailBackend",
         "smtp.example.vn",
         465,
+        False,
         True,
         "chisocchc@example.vn",
     ]
@@ -340,6 +342,10 @@ def test_mail_goes_to_the_console_in_development_and_over_smtp_when_a_server_is_
         ({"EMAIL_HOST": "smtp.example.vn"}, "DEFAULT_FROM_EMAIL must be set with EMAIL_HOST"),
         ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not a whole number."),
         ({"EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS='sometimes' is not a boolean"),
+        (
+            {"EMAIL_USE_SSL": "1", "EMAIL_USE_TLS": "1"},
+            "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.",
+        ),
         ({"DEFAULT_FROM_EMAIL": "chisocchc"}, "DEFAULT_FROM_EMAIL='chisocchc' is not an address."),
         ({"EMAIL_HOST_USER": "guitin"}, "EMAIL_HOST_USER is set but EMAIL_HOST_PASSWORD is not."),
         ({"PORTAL_URL": "chisocchc.vn"}, "PORTAL_URL='chisocchc.vn' must start with https://"),
