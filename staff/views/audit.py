@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from provinces.models import Unit
 from scoring.models import Edition, Score
 from scoring.permissions import UNIT_OFFICER, unit_of
-from staff import audit
+from staff import audit, privacy
 from staff.access import staff_required
 
 
@@ -63,6 +63,10 @@ class ChangesFilter(forms.Form):
 @staff_required()
 def changes(request: HttpRequest) -> HttpResponse:
     form = ChangesFilter(request.GET or None)
+    # The Person filter lists (and accepts) only the accounts whose names the reader may see.
+    form.fields["person"].queryset = privacy.visible_accounts(
+        request, form.fields["person"].queryset
+    )
     chosen = form.cleaned_data if form.is_valid() else {}
     unit = chosen.get("unit")
     if request.staff_role == UNIT_OFFICER:
