@@ -12,6 +12,7 @@ would then be served to the public under that key.
 """
 
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -181,7 +182,7 @@ def publish_edition(edition: Edition, *, user=None) -> Edition:
         edition.published_at = timezone.now()
         edition.save(update_fields=["status", "published_at"])
         EditionEvent.objects.create(edition=edition, action=EditionEvent.Action.PUBLISH, user=user)
-        if reopening is not None:
+        if reopening is not None and before is not None:
             corrections.record_correction(edition, reopening, before, computed.outcomes, user=user)
         DataVersion.bump()
     return edition
@@ -223,8 +224,12 @@ def _region(participant: Participant) -> str | None:
 
 def _scored(edition, participants, leaves, final, thresholds, previous):
     field_max = {node.code: node.max_points for node in edition.fields()}
-    points = defaultdict(lambda: defaultdict(lambda: ZERO))
-    totals = defaultdict(lambda: {"appraised": ZERO, "survey": ZERO})
+    points: defaultdict[int, defaultdict[str, Decimal]] = defaultdict(
+        lambda: defaultdict(lambda: ZERO)
+    )
+    totals: defaultdict[int, dict[str, Decimal]] = defaultdict(
+        lambda: {"appraised": ZERO, "survey": ZERO}
+    )
     for leaf in leaves:
         column = "survey" if leaf.method == Criterion.Method.SURVEY else "appraised"
         for participant in participants:
@@ -288,7 +293,8 @@ def _store(edition: Edition, computed: Computed) -> None:
     # their scope.
     Average.objects.filter(edition=edition, published=False).delete()
     kept = set(Average.objects.filter(edition=edition).values_list("region_code", "field_code"))
-    by_unit = {p.unit_id: p for p in participants}
+    # An outcome's key is the unit's id (ranking.Entry.key).
+    by_unit: dict[Hashable, Participant] = {p.unit_id: p for p in participants}
     max_points = sum(field_max.values(), ZERO) if field_max else None
     results = []
     for outcome in outcomes:
@@ -318,7 +324,7 @@ def _store(edition: Edition, computed: Computed) -> None:
             )
         )
     Result.objects.bulk_create(results)
-    by_key = {result.participant.unit_id: result for result in results}
+    by_key: dict[Hashable, Result] = {result.participant.unit_id: result for result in results}
     FieldResult.objects.bulk_create(
         FieldResult(
             result=by_key[outcome.key],

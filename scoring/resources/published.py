@@ -200,6 +200,8 @@ class PublishedResource(SourceColumn, FileResource):
     def _same_on_every_row(checked: Checked, rows: list[dict], column: str) -> None:
         """An edition-level column may be blank on some rows, but never say two things."""
         first = next((row for row in rows if row[column] is not None), None)
+        if first is None:
+            return
         for row in rows:
             if row[column] is not None and row[column] != first[column]:
                 params = {
