@@ -11,7 +11,7 @@ class StaffConfig(AppConfig):
 
         # The audit trail's receivers (where each history record came from; no empty records for
         # saves of untracked fields) are connected in every process, commands included.
-        import staff.audit  # noqa: F401
+        import staff.audit.signals  # noqa: F401
         from scoring import signals
         from scoring.demo import demo_seeded
         from staff import notifications
