@@ -259,13 +259,14 @@ def _assemble(
         row.key: None if row.index_exact is None else round_half_up(row.index_exact) for row in rows
     }
     ranked = [row for row in rows if row.ranked]
-    national = {row.key: index[row.key] for row in ranked if index[row.key] is not None}
+    national = {row.key: value for row in ranked if (value := index[row.key]) is not None}
     ranks = competition_ranks(national) if given_ranks is None else given_ranks
     by_region: defaultdict[str, dict[Hashable, Decimal]] = defaultdict(dict)
     by_field: defaultdict[str, dict[Hashable, Decimal]] = defaultdict(dict)
     for row in ranked if among_rows else ():
-        if row.region is not None:
-            by_region[row.region][row.key] = index[row.key]
+        # As nationally, a row without an index is ranked in no region.
+        if row.region is not None and (value := index[row.key]) is not None:
+            by_region[row.region][row.key] = value
         for code, (_, exact) in row.fields.items():
             by_field[code][row.key] = round_half_up(exact)
     region_ranks: dict[Hashable, int] = {}
