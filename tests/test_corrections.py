@@ -142,7 +142,8 @@ def test_the_vietnamese_corrections_page_shows_the_reason_as_typed(client, corre
 
     assert REASON in html
     assert f'<a href="/vi/units/{slug("31")}/">Hải Phòng</a>' in html
-    assert '<td class="num">75.00</td><td class="num">80.00</td>' in html
+    # Before and after in the reader's language, as every number of a Vietnamese page.
+    assert '<td class="num">75,00</td><td class="num">80,00</td>' in html
 
 
 def test_an_affected_profile_announces_the_correction_and_links_the_log(client, correction):

@@ -174,7 +174,7 @@ def test_a_unit_from_before_2025_links_its_successor(client, published):
 
     assert unit_lines(response.text) == [
         "Hai Phong Province code 31 no published results",
-        "Hai Phong Province code 31 Published editions: 2019 last day 06/30/2025 · "
+        "Hai Phong Province code 31 Published editions: 2019 last day 30 June 2025 · "
         "Became part of Hai Phong",
     ]
     old = re.findall(r"<li>(.*?)</li>", section(response.text, "search-units"), re.S)[1]
