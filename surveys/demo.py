@@ -1,7 +1,9 @@
 """Illustrative SIPAS respondents for the demo editions of a first run (scoring.demo).
 
 Every answer here is invented, deterministically (a fixed random seed per year), for the
-provinces of each demo province edition, and imported through the same path as a real file.
+provinces of each published demo province edition (the open one has no survey yet), and imported
+through the same path as a real file. A province keeps its standing from year to year; one formed
+by the 2025 merger starts from the mean of its predecessors'.
 The pages say which years are illustrative by the rule of surveys.pages.demo: a SIPAS year is
 demo data when the province edition of that year is a demo edition.
 """
@@ -10,7 +12,7 @@ import csv
 import io
 import random
 
-from provinces.models import Level
+from provinces.models import Level, Unit
 from scoring.demo import DemoRefused
 from scoring.imports import import_file
 from scoring.models import Edition
@@ -48,21 +50,28 @@ def seed_demo_sipas(**_signal) -> list[str]:
     """Import the respondents of each demo province edition's year that has none yet; returns
     what it imported (nothing when every year is there, so seed_demo stays idempotent)."""
     log = []
-    editions = Edition.objects.filter(level=Level.PROVINCE, is_demo=True).order_by("year")
-    for edition in editions:
+    editions = Edition.objects.published().filter(level=Level.PROVINCE, is_demo=True)
+    for edition in editions.order_by("year"):
         if SipasRespondent.objects.filter(year=edition.year).exists():
             continue
-        codes = sorted(edition.participants.values_list("unit__code", flat=True))
+        units = Unit.objects.filter(participations__edition=edition).prefetch_related(
+            "predecessors"
+        )
+        lineage = {unit.code: sorted(p.code for p in unit.predecessors.all()) for unit in units}
+        data = respondents_csv(edition.year, sorted(lineage), lineage)
         name = f"demo-sipas-{edition.year}.csv"
-        report = import_file("sipas", respondents_csv(edition.year, codes), name, user=None)
+        report = import_file("sipas", data, name, user=None)
         if not report.ok:
             raise DemoRefused("\n".join(str(problem) for problem in report.problems))
         log.extend(str(note) for note in report.notes)
     return log
 
 
-def respondents_csv(year: int, codes: list[str]) -> bytes:
-    """An invented SIPAS file of `year` for the provinces of these codes, always the same."""
+def respondents_csv(
+    year: int, codes: list[str], lineage: dict[str, list[str]] | None = None
+) -> bytes:
+    """An invented SIPAS file of `year` for the provinces of these codes, always the same.
+    `lineage` gives the codes of the predecessors of a province formed by a merger."""
     rng = random.Random(f"sipas-{year}")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -71,7 +80,7 @@ def respondents_csv(year: int, codes: list[str]) -> bytes:
     sectors = _weighted(SECTORS)
     for code in codes:
         # A province keeps its standing from year to year (its own seed), give or take a little.
-        satisfied = random.Random(f"sipas-{code}").uniform(0.62, 0.93) + rng.gauss(0, 0.025)
+        satisfied = _standing((lineage or {}).get(code) or [code]) + rng.gauss(0, 0.025)
         for number in range(1, rng.randint(*RESPONDENTS) + 1):
             level, sector = rng.choice(levels), rng.choice(sectors)
             # A respondent's own mood moves all five answers together, as in real surveys.
@@ -81,6 +90,10 @@ def respondents_csv(year: int, codes: list[str]) -> bytes:
             ]
             writer.writerow([year, code, f"D{year}-{code}-{number:04d}", level, sector, *answers])
     return buffer.getvalue().encode("utf-8")
+
+
+def _standing(codes: list[str]) -> float:
+    return sum(random.Random(f"sipas-{code}").uniform(0.62, 0.93) for code in codes) / len(codes)
 
 
 def _weighted(choices: dict[str, tuple[int, float]]) -> list[str]:
