@@ -1,0 +1,221 @@
+"""The self-assessment form: a unit officer's points, note and evidence per `self` leaf, read
+from a post, checked, turned into the entries scoring.points.set_self_points writes, and the
+refusals it answers put back beside their leaves. The page itself is
+staff/views/self_assessment.py.
+
+Uploaded evidence of a refused post is kept in the private storage and carried by a signed
+token, so the person is not asked for it again.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core import signing
+from django.http import QueryDict
+from django.utils import formats
+from django.utils.datastructures import MultiValueDict
+
+from scoring.models import Criterion, Participant, Score
+from scoring.points import KEEP, EvidenceFile, SelfAssessment, parse_points, url_problem
+from scoring.problems import Refused
+from scoring.tree import Tree
+from staff.evidence import evidence_problem, store_evidence
+
+PENDING_SALT = "staff.self_assessment.pending_evidence"
+PENDING_MAX_AGE = 24 * 60 * 60
+
+
+@dataclass
+class SelfLeaf:
+    """One leaf as the form shows it: stored values, or what was posted."""
+
+    node: Criterion
+    depth: int
+    score: Score | None
+    points: str = ""
+    note: str = ""
+    url: str = ""
+    version: int = 0
+    remove: bool = False
+    pending: EvidenceFile | None = None
+    pending_token: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    is_leaf: bool = True
+
+    @property
+    def is_self(self) -> bool:
+        return self.node.method == Criterion.Method.SELF
+
+
+@dataclass
+class Heading:
+    node: Criterion
+    depth: int
+    is_leaf: bool = False
+
+
+def leaf_sections(participant: Participant, tree: Tree) -> list[dict]:
+    """The tree as sections, one per field: its headings and leaf forms in tree order."""
+    scores = {
+        score.criterion_id: score
+        for score in Score.objects.filter(participant=participant).select_related("criterion")
+    }
+    sections = []
+    for node in tree.nodes:
+        depth = node.code.count(".")
+        if depth == 0:
+            sections.append({"node": node, "items": []})
+        if tree.is_leaf(node):
+            score = scores.get(node.pk)
+            item = SelfLeaf(node=node, depth=depth, score=score)
+            if score is not None:
+                item.points = points_text(score.self_points)
+                item.note, item.url, item.version = (
+                    score.self_note,
+                    score.evidence_url,
+                    score.version,
+                )
+            sections[-1]["items"].append(item)
+        elif depth:
+            sections[-1]["items"].append(Heading(node=node, depth=depth))
+    return sections
+
+
+def leaves_of(sections) -> list[SelfLeaf]:
+    return [item for section in sections for item in section["items"] if item.is_leaf]
+
+
+def read_post(data: QueryDict, leaves: list[SelfLeaf]) -> dict[int, Decimal | None]:
+    """Puts the posted values into the leaf forms; returns the points that parse, by leaf."""
+    parsed = {}
+    for leaf in leaves:
+        if not leaf.is_self:
+            continue
+        pk = leaf.node.pk
+        if f"points-{pk}" not in data:
+            # Not in this form (a leaf added since it was shown): left as stored.
+            parsed[pk] = leaf.score.self_points if leaf.score else None
+            continue
+        leaf.points = data.get(f"points-{pk}", "")
+        leaf.note = data.get(f"note-{pk}", "")
+        leaf.url = data.get(f"url-{pk}", "").strip()
+        leaf.remove = data.get(f"remove-{pk}") == "1"
+        try:
+            leaf.version = int(data.get(f"version-{pk}", ""))
+        except ValueError:
+            leaf.version = leaf.score.version if leaf.score else 0
+        if leaf.url and (problem := url_problem(leaf.url)):
+            leaf.errors.setdefault("url", []).append(problem.text())
+        value, problem = parse_points(leaf.points, leaf.node.max_points)
+        if problem:
+            leaf.errors.setdefault("points", []).append(problem.text())
+        else:
+            parsed[pk] = value
+    return parsed
+
+
+def points_by_code(leaves: list[SelfLeaf], parsed: dict | None) -> dict[str, Decimal | None]:
+    points = {}
+    for leaf in leaves:
+        if not leaf.is_self:
+            points[leaf.node.code] = leaf.score.survey_points if leaf.score else None
+        elif parsed is None:
+            points[leaf.node.code] = leaf.score.self_points if leaf.score else None
+        else:
+            points[leaf.node.code] = parsed.get(leaf.node.pk)
+    return points
+
+
+def _pending(data: QueryDict, leaf: SelfLeaf, participant: Participant) -> None:
+    """A file uploaded with an earlier, refused post of this form: kept, not asked for again."""
+    token = data.get(f"pending-{leaf.node.pk}", "")
+    if not token:
+        return
+    try:
+        pending = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:
+        return
+    if pending.get("participant") == participant.pk and pending.get("leaf") == leaf.node.pk:
+        leaf.pending = EvidenceFile(**pending["file"])
+        leaf.pending_token = token
+
+
+def _hold(leaf: SelfLeaf, participant: Participant, evidence: EvidenceFile) -> None:
+    leaf.pending = evidence
+    leaf.pending_token = signing.dumps(
+        {"participant": participant.pk, "leaf": leaf.node.pk, "file": evidence.__dict__},
+        salt=PENDING_SALT,
+    )
+
+
+def store_uploads(
+    data: QueryDict, files: MultiValueDict, leaves: list[SelfLeaf], participant: Participant
+) -> None:
+    for leaf in leaves:
+        if not leaf.is_self:
+            continue
+        _pending(data, leaf, participant)
+        upload = files.get(f"file-{leaf.node.pk}")
+        if upload is None:
+            continue
+        problem = evidence_problem(upload)
+        if problem:
+            leaf.errors.setdefault("file", []).append(problem.text())
+        else:
+            _hold(leaf, participant, store_evidence(upload, participant))
+
+
+def entries_of(leaves: list[SelfLeaf], parsed: dict, participant: Participant) -> list:
+    """Entries for the leaves whose posted values differ from the stored ones."""
+    entries = []
+    for leaf in leaves:
+        if not leaf.is_self:
+            continue
+        score = leaf.score
+        stored = (
+            score.self_points if score else None,
+            score.self_note if score else "",
+            score.evidence_url if score else "",
+        )
+        posted = (parsed.get(leaf.node.pk), leaf.note, leaf.url)
+        evidence = leaf.pending or (None if leaf.remove and score and score.evidence_file else KEEP)
+        if posted == stored and evidence is KEEP:
+            continue
+        entries.append(
+            SelfAssessment(
+                participant,
+                leaf.node,
+                points=posted[0],
+                evidence_url=leaf.url,
+                note=leaf.note,
+                evidence_file=evidence,
+                version=leaf.version,
+            )
+        )
+    return entries
+
+
+def place_refusal(refusal: Refused, leaves: list[SelfLeaf], participant: Participant) -> list[str]:
+    """Puts each message about one leaf beside it; returns those about the whole form."""
+    by_code = {leaf.node.code: leaf for leaf in leaves}
+    general = []
+    current = {
+        score.criterion_id: score.version for score in Score.objects.filter(participant=participant)
+    }
+    for problem in refusal.problems:
+        leaf = by_code.get(problem.params.get("code")) if problem.params else None
+        if leaf is None:
+            general.append(problem.text())
+            continue
+        key = "conflict" if problem.code == "changed_meanwhile" else "points"
+        leaf.errors.setdefault(key, []).append(problem.text())
+        if problem.code == "changed_meanwhile":
+            # The person has now seen the other's value: saving again is their decision.
+            leaf.version = current.get(leaf.node.pk, 0)
+    return general
+
+
+def points_text(value: Decimal | None) -> str:
+    """Points as this page writes them in the reader's language (7,50 in Vietnamese), which
+    parse_points reads back."""
+    return "" if value is None else formats.number_format(value, 2)
