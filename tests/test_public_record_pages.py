@@ -15,15 +15,27 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from scoring.models import Result
 
 RECORD = Path(settings.BASE_DIR) / "fixtures" / "public_record"
 
 
+@pytest.fixture(scope="module")
+def record(django_db_setup, django_db_blocker):
+    """The record loaded once for the module (it publishes 25 editions), in a transaction rolled
+    back after the module's tests, each of which runs in a savepoint of it (as Django's
+    TestCase.setUpTestData)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_public_record", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def loaded(db):
-    call_command("load_public_record", stdout=io.StringIO())
+def loaded(record, db):
+    return record
 
 
 def par_files() -> list[Path]:
