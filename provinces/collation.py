@@ -1,4 +1,5 @@
-"""Vietnamese alphabetical order for texts the pages list, such as the survey's sectors.
+"""Vietnamese alphabetical order for every list of names the portal shows (the survey's sectors,
+the units of the comparison's picker, the map's table), the one collation of the portal.
 
 Sorting by code point puts "đất đai" after "xây dựng" (đ is U+0111) and "ấ" after "z"; the
 name-matching fold of provinces.names files "đ" under "d". The Vietnamese alphabet has its own

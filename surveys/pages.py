@@ -33,10 +33,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from provinces.collation import vietnamese
 from provinces.models import Level, Unit
 from public.notes import SourceNote, SourceNotes
 from scoring.models import Edition
-from surveys.collation import vietnamese
 from surveys.models import ASPECTS, GovLevel, SipasFigure, SipasResult
 
 ASPECT_LABELS = {

@@ -7,6 +7,7 @@ Hải Phòng 75.00 (rank 2=) in DBSH; Lào Cai 75.00 (rank 2=) in TDMNPB.
 
 import re
 
+from provinces.models import Unit
 from public.compare import chosen_codes, query
 from scoring.models import Edition
 from scoring.publish import publish_edition
@@ -64,6 +65,15 @@ def test_numbers_follow_the_readers_language(client, published):
     rows = compared(client.get("/vi/compare/province/?year=2019&units=01&units=31").text)
 
     assert rows[2][1:] == ["90,00", "75,00"]
+
+
+def test_the_picker_lists_units_in_vietnamese_alphabetical_order(client, published):
+    # Renamed for the test: by code point Đ (U+0110) would come after every plain letter.
+    Unit.objects.filter(level="province", code="10").update(name_vi="Đắk Lắk")
+    html = client.get("/vi/compare/province/", {"year": 2019}).text
+
+    picker = re.search(r'<ul class="compare-units">(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r"> ([^<]+)</label>", picker) == ["Đắk Lắk", "Hà Nội", "Hải Phòng"]
 
 
 def test_the_latest_published_edition_is_the_default(client, published):

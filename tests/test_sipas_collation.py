@@ -1,10 +1,10 @@
-"""Vietnamese alphabetical order (surveys/collation.py), as the SIPAS pages list sectors."""
+"""Vietnamese alphabetical order (provinces/collation.py), as the SIPAS pages list sectors."""
 
 import unicodedata
 
 import pytest
 
-from surveys.collation import vietnamese
+from provinces.collation import vietnamese
 
 
 def test_d_with_stroke_comes_after_d_and_before_e_not_after_z():

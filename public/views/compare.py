@@ -1,6 +1,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from provinces.collation import vietnamese
 from provinces.localized import localized
 from provinces.models import Level
 from public.compare import MAX_UNITS, MIN_UNITS, chosen_codes, peers, query
@@ -40,7 +41,7 @@ def compare(request: HttpRequest, level: str) -> HttpResponse:
             "edition": edition,
             "level": level,
             "years": years,
-            "rows": sorted(rows, key=lambda row: row.name),
+            "rows": sorted(rows, key=lambda row: vietnamese(row.name)),
             "chosen": chosen if len(chosen) >= MIN_UNITS else [],
             "codes": codes,
             "too_few": len(chosen) < MIN_UNITS,

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from provinces.collation import vietnamese
 from provinces.localized import localized
 from provinces.models import Level
 from public.editions import published_edition, published_years
@@ -29,7 +30,9 @@ def map_page(request: HttpRequest, year: int) -> HttpResponse:
             "field_name": dict(fields).get(field, ""),
             "tiles": tiles,
             "bands": bands,
-            "table": sorted(units, key=lambda t: (t.value is None, -(t.value or 0), t.name)),
+            "table": sorted(
+                units, key=lambda t: (t.value is None, -(t.value or 0), vietnamese(t.name))
+            ),
             "years": published_years(Level.PROVINCE),
             "total": len(rows),
         },
