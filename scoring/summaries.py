@@ -145,6 +145,18 @@ def set_published_results(
     return edition, written, is_new
 
 
+def summary_edition(year: int, level: str, *, user, source: str) -> tuple[Edition, bool]:
+    """The year and level's edition, a new summary-only one if there is none; whether it is new.
+    (A full edition is refused by the writer that locks it.)"""
+    edition = Edition.objects.filter(year=year, level=level).first()
+    if edition is not None:
+        return edition, False
+    created = create_edition(
+        year, level, summary_only=True, status=Edition.Status.REVIEW, user=user, source=source
+    )
+    return created, True
+
+
 @dataclass(frozen=True)
 class PublishedAverage:
     """An average as the publisher printed it: national (region_code "") or one region's."""

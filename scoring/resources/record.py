@@ -1,7 +1,8 @@
 """The summary kinds of the public record beside `published`: `averages` (national and regional
 averages as published) and `field_figures` (a unit's figure on one field as a page gave it),
-written by scoring.summaries. Both go into an existing summary-only edition, never a full one,
-and each row says where it was read."""
+written by scoring.summaries. Both go into a summary-only edition (created, as `published`
+creates it, when the year and level have none yet), never a full one, and each row says where it
+was read."""
 
 from collections import defaultdict
 from typing import Any
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_noop
 from provinces.models import Level, Region
 from provinces.names import normalize
 from scoring.editions import Change, Written
-from scoring.models import Average, FieldFigure
+from scoring.models import Average, Edition, FieldFigure
 from scoring.problems import Message, register
 from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
 from scoring.resources.published import HUNDRED, SourceColumn
@@ -20,6 +21,7 @@ from scoring.summaries import (
     PublishedFieldFigure,
     set_field_figures,
     set_published_averages,
+    summary_edition,
 )
 from scoring.tabular import Row
 
@@ -45,17 +47,32 @@ class _RecordResource(SourceColumn, FileResource):
     class Meta(ImportOptions):
         fields = ()
 
-    def by_edition(self, checked: Checked) -> dict[int, list[dict]]:
+    def by_edition(self, checked: Checked) -> dict[tuple[int, str], list[dict]]:
         rows = defaultdict(list)
         for clean in checked.rows:
-            rows[clean["edition"].pk].append(clean)
+            rows[(clean["year"], clean["level"])].append(clean)
         return rows
+
+    def edition_of(self, row: Row) -> dict[str, Any]:
+        """The row's year, level and edition (None while the year and level have none)."""
+        return {"year": self.year(row), "level": self.level(row), "edition": self.edition(row)}
+
+    def target(self, rows: list[dict], checked: Checked) -> Edition:
+        """The rows' edition, the summary-only one created for them if there was none."""
+        edition = rows[0]["edition"]
+        if edition is not None:
+            return edition
+        year, level = rows[0]["year"], rows[0]["level"]
+        edition, is_new = summary_edition(year, level, user=self.user, source=self.source)
+        if is_new:
+            checked.notes.append(Message("summary_edition_created", {"year": year, "level": level}))
+        return edition
 
     def published_changes(self, checked: Checked, same) -> None:
         """A row that would change a published edition is refused at its row."""
         for clean in checked.rows:
             edition = clean["edition"]
-            if edition.is_published and not same(clean):
+            if edition is not None and edition.is_published and not same(clean):
                 params = {"year": edition.year, "level": edition.level}
                 message = Message("published_edition_differs", params)
                 checked.problems.add(message.at(clean["_row"], "year"))
@@ -77,13 +94,13 @@ class AveragesResource(_RecordResource):
         model = Average
 
     def check_row(self, row: Row) -> dict[str, Any]:
-        edition = self.existing_edition(row)
+        where = self.edition_of(row)
         scope = self.cell(self.scope, row)
         value = self.cell(self.points, row, "average", maximum=HUNDRED, required=True)
         source = self.cell(self.source_cell, row)
-        if scope and self.level(row) == Level.MINISTRY:
+        if scope and where["level"] == Level.MINISTRY:
             raise RowProblem("scope", Message("ministry_scope_national"))
-        return {"edition": edition, "scope": scope, "value": value, "source": source}
+        return {**where, "scope": scope, "value": value, "source": source}
 
     def scope(self, row: Row) -> str:
         """ "" for the national average, else the region's code (its code or Vietnamese name)."""
@@ -104,8 +121,8 @@ class AveragesResource(_RecordResource):
 
     def check_file(self, checked: Checked) -> None:
         for clean in checked.rows:
-            clean["edition_id"] = clean["edition"].pk
-        self.duplicates(checked, ("edition_id", "scope"), "scope", "this_scope")
+            clean["edition_id"] = getattr(clean["edition"], "pk", None)
+        self.duplicates(checked, ("year", "level", "scope"), "scope", "this_scope")
         if checked.problems:
             return
         stored = {
@@ -124,7 +141,7 @@ class AveragesResource(_RecordResource):
         for rows in self.by_edition(checked).values():
             entries = [PublishedAverage(row["scope"], row["value"], row["source"]) for row in rows]
             written |= set_published_averages(
-                rows[0]["edition"], entries, user=self.user, source=self.source
+                self.target(rows, checked), entries, user=self.user, source=self.source
             )
         return written
 
@@ -139,7 +156,7 @@ class FieldFiguresResource(_RecordResource):
         model = FieldFigure
 
     def check_row(self, row: Row) -> dict[str, Any]:
-        edition = self.existing_edition(row)
+        where = self.edition_of(row)
         unit = self.cell(self.unit, row)
         name = self.cell(self.text, row, "field", FIELD_LIMIT)
         if name is not None and not name.strip():
@@ -147,7 +164,7 @@ class FieldFiguresResource(_RecordResource):
         index = self.cell(self.points, row, "index", maximum=HUNDRED)
         source = self.cell(self.source_cell, row)
         return {
-            "edition": edition,
+            **where,
             "unit": unit,
             "field": (name or "").strip(),
             "index": index,
@@ -156,8 +173,11 @@ class FieldFiguresResource(_RecordResource):
 
     def check_file(self, checked: Checked) -> None:
         for clean in checked.rows:
-            clean["edition_id"], clean["unit_id"] = clean["edition"].pk, clean["unit"].pk
-        self.duplicates(checked, ("edition_id", "unit_id", "field"), "field", "this_unit_and_field")
+            clean["edition_id"] = getattr(clean["edition"], "pk", None)
+            clean["unit_id"] = clean["unit"].pk
+        self.duplicates(
+            checked, ("year", "level", "unit_id", "field"), "field", "this_unit_and_field"
+        )
         if checked.problems:
             return
         stored = {
@@ -181,6 +201,6 @@ class FieldFiguresResource(_RecordResource):
                 for row in rows
             ]
             written |= set_field_figures(
-                rows[0]["edition"], entries, user=self.user, source=self.source
+                self.target(rows, checked), entries, user=self.user, source=self.source
             )
         return written
