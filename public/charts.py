@@ -300,7 +300,11 @@ def averages_chart(
 def regions_chart(
     title: str, regions: Sequence[tuple[str, Decimal | None, list[Decimal]]]
 ) -> Chart:
-    """One row per region: its average index as a bar, each of its units as a dot."""
+    """One row per region: its average index as a bar, each of its units as a dot (a unit whose
+    index was not published has none)."""
+    regions = [
+        (name, average, [v for v in dots if v is not None]) for name, average, dots in regions
+    ]
     with _rc():
         fig, ax = _figure(7.2, 1.2 + 0.6 * max(len(regions), 1))
         for row, (_name, average, dots) in enumerate(regions):

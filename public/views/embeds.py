@@ -63,6 +63,8 @@ def _belongs_to(name: str, kwargs: dict, query: str) -> tuple[str, Edition | Non
         return reverse("public:regions", args=[kwargs["year"]]), _edition(
             kwargs["year"], Level.PROVINCE
         )
+    if name == "chart_averages":
+        return reverse("public:home"), None
     if name == "chart_field":
         args = [kwargs["year"], kwargs["level"], kwargs["code"]]
         return reverse("public:criterion", args=args), _edition(kwargs["year"], kwargs["level"])

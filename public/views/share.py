@@ -47,7 +47,9 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     edition = published_edition(year, level)
 
     def draw() -> bytes:
-        rows = [row for row in ranking_rows(edition) if row.rank is not None][:TOP]
+        # A rank published without its index (the public record) has no bar to draw.
+        rows = [r for r in ranking_rows(edition) if r.rank is not None and r.index is not None]
+        rows = rows[:TOP]
         return share.ranking_card(
             _edition_title(edition),
             [share.Line(row.rank, row.name, row.index) for row in rows],
