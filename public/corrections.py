@@ -2,9 +2,10 @@
 first, with its reason as the admin wrote it and each unit's figures before and after; the
 editions reopened now and why; and, for a unit's profile, the corrections of its results.
 
-While an edition is reopened its results are withdrawn from every public page until it is
-published again (a profile's criteria tree reads the live points, which a correction is changing):
-this log says so and shows only the date and reason of the reopening.
+While an edition is reopened its last published results stay on the pages built from them
+(public/editions.py, shown_edition) under a notice; the pages reading live points, which a
+correction is changing (a profile's criteria tree), leave it out until it is published again.
+This log says it is under correction and shows only the date and reason of the reopening.
 """
 
 from collections import defaultdict

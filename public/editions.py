@@ -1,9 +1,17 @@
-"""The published editions the public pages may show: never a draft, whoever asks."""
+"""The editions the public pages may show: never a draft, whoever asks.
 
+An edition reopened for a correction keeps its last published results public (issue 15): its
+Result rows are written only by publishing (scoring/publish.py), so until it is published again
+they are the figures as they stood. Pages built from those rows (rankings, regions, the map, the
+comparison, their charts) show it with a notice; pages reading the live points a correction is
+changing (criteria, the points of a profile, bulk downloads of points) keep to published editions.
+"""
+
+from django.db.models import Q
 from django.http import Http404
 
 from provinces.models import Level
-from scoring.models import Edition
+from scoring.models import Edition, EditionEvent
 
 
 def published_edition(year: int, level: str) -> Edition:
@@ -15,10 +23,40 @@ def published_edition(year: int, level: str) -> Edition:
     return edition
 
 
+def shown_edition(year: int, level: str) -> Edition:
+    """A published edition, or one reopened for a correction after its publication, with
+    `reopening` set to the reopening event (its date and reason) for the page's notice, None
+    when the edition is published."""
+    if level not in Level.values:
+        raise Http404("unknown level")
+    edition = _shown().filter(year=year, level=level).first()
+    if edition is None:
+        raise Http404("no such published edition")
+    edition.reopening = None
+    if not edition.is_published:
+        edition.reopening = (
+            EditionEvent.objects.filter(edition=edition, action=EditionEvent.Action.REOPEN)
+            .order_by("-at", "-id")
+            .first()
+        )
+    return edition
+
+
 def published_years(level: str) -> list[int]:
     return list(
         Edition.objects.published()
         .filter(level=level)
         .order_by("-year")
         .values_list("year", flat=True)
+    )
+
+
+def shown_years(level: str) -> list[int]:
+    """The years of shown_edition: published, or under correction after a publication."""
+    return list(_shown().filter(level=level).order_by("-year").values_list("year", flat=True))
+
+
+def _shown():
+    return Edition.objects.filter(
+        Q(status=Edition.Status.PUBLISHED) | Q(published_at__isnull=False)
     )

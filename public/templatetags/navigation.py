@@ -57,19 +57,14 @@ def site_sections(context) -> list[dict]:
 def _latest_province_year() -> int | None:
     """Read once per data version (a publish or a reopening changes it), so that the frame adds
     no query to a page; None while the database cannot be asked (an error page still draws)."""
-    from scoring.models import Edition
+    from public.editions import shown_years
 
     try:
         key = f"nav:latest-province-year:{data_version_number()}"
         found = safe_get(key)
         if found is None:
-            year = (
-                Edition.objects.published()
-                .filter(level=Level.PROVINCE)
-                .order_by("-year")
-                .values_list("year", flat=True)
-                .first()
-            )
+            # Under a correction the latest edition stays shown (public/editions.py).
+            year = next(iter(shown_years(Level.PROVINCE)), None)
             # 0 stands for "none published", which the cache cannot tell from a miss as None.
             found = year or 0
             safe_set(key, found, None)

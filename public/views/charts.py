@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from provinces.localized import localized
 from provinces.models import Level, Region, Unit
 from public import charts, story
-from public.editions import published_edition
+from public.editions import published_edition, shown_edition
 from public.rankings import ranking_rows
 from scoring import responses
 from scoring.models import Average, Edition, FieldResult, Result
@@ -36,7 +36,7 @@ def _svg(path: str, build: Callable[[], charts.Chart]) -> HttpResponse:
 def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     """The ranked units by index, optionally one region's or one group's, as the ranking page
     filters them."""
-    edition = published_edition(year, level)
+    edition = shown_edition(year, level)
     region = request.GET.get("region", "")
     group = request.GET.get("group", "")
     if group not in GROUPS:
@@ -131,7 +131,7 @@ def averages(request: HttpRequest) -> HttpResponse:
 
 def regions(request: HttpRequest, year: int) -> HttpResponse:
     """Each region's average index, with every ranked province of it as a dot."""
-    edition = published_edition(year, Level.PROVINCE)
+    edition = shown_edition(year, Level.PROVINCE)
 
     def build() -> charts.Chart:
         averages = {

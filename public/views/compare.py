@@ -5,7 +5,7 @@ from provinces.collation import vietnamese
 from provinces.localized import localized
 from provinces.models import Level
 from public.compare import MAX_UNITS, MIN_UNITS, chosen_codes, peers, query
-from public.editions import published_edition, published_years
+from public.editions import shown_edition, shown_years
 from public.rankings import ranking_rows
 
 
@@ -14,12 +14,12 @@ def compare(request: HttpRequest, level: str) -> HttpResponse:
     comparison (GET form, permalink)."""
     if level not in Level.values:
         raise Http404("unknown level")
-    years = published_years(level)
+    years = shown_years(level)
     try:
         year = int(request.GET.get("year") or (years[0] if years else 0))
     except ValueError:
         raise Http404("no such year") from None
-    edition = published_edition(year, level)
+    edition = shown_edition(year, level)
     rows = ranking_rows(edition)
     by_code = {row.code: row for row in rows}
     asked = chosen_codes(request.GET.getlist("units"))

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from provinces.collation import vietnamese
 from provinces.localized import localized
 from provinces.models import Level
-from public.editions import published_edition, published_years
+from public.editions import shown_edition, shown_years
 from public.map import map_tiles
 from public.rankings import ranking_rows
 
@@ -12,7 +12,7 @@ from public.rankings import ranking_rows
 def map_page(request: HttpRequest, year: int) -> HttpResponse:
     """The provinces of a published edition as a tile-grid map, coloured by the index or by one
     field's component index (?field=2), with the same values as a table."""
-    edition = published_edition(year, Level.PROVINCE)
+    edition = shown_edition(year, Level.PROVINCE)
     fields = [(field.code, localized(field, "name")) for field in edition.fields()]
     field = request.GET.get("field", "")
     if field not in {code for code, _name in fields}:
@@ -33,7 +33,7 @@ def map_page(request: HttpRequest, year: int) -> HttpResponse:
             "table": sorted(
                 units, key=lambda t: (t.value is None, -(t.value or 0), vietnamese(t.name))
             ),
-            "years": published_years(Level.PROVINCE),
+            "years": shown_years(Level.PROVINCE),
             "total": len(rows),
         },
     )

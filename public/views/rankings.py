@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from provinces.localized import localized
-from public.editions import published_edition, published_years
+from public.editions import shown_edition, shown_years
 from public.notes import SourceNotes
 from public.rankings import (
     RankingRow,
@@ -22,7 +22,7 @@ _GROUPS = ("A", "B", "C", "D")
 
 def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     """An edition's ranking, sorted and filtered by query parameters, as a page or a file."""
-    edition = published_edition(year, level)
+    edition = shown_edition(year, level)  # under a correction: as last published
     fields = list(edition.fields())
     rows = _ranking_rows(edition, [field.code for field in fields])
     record = any(row.source for row in rows)
@@ -71,7 +71,7 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
             "group": group,
             "regions": regions_of(rows),
             "groups": _GROUPS,
-            "years": published_years(level),
+            "years": shown_years(level),
             "query": {k: v for k, v in query.items() if v},
             "formats": FORMATS,
             "total": len(rows),

@@ -3,14 +3,14 @@ from django.shortcuts import render
 
 from provinces.localized import localized
 from provinces.models import Level
-from public.editions import published_edition, published_years
+from public.editions import shown_edition, shown_years
 from public.rankings import ranking_rows
 from public.regions import FIRST_MERGED_YEAR, national, region_blocks
 
 
 def regions(request: HttpRequest, year: int) -> HttpResponse:
     """A province edition region by region: averages, spread and every rank in its region."""
-    edition = published_edition(year, Level.PROVINCE)
+    edition = shown_edition(year, Level.PROVINCE)
     fields = list(edition.fields())
     codes = [field.code for field in fields]
     partial = edition.is_partial
@@ -28,6 +28,6 @@ def regions(request: HttpRequest, year: int) -> HttpResponse:
             "national_average": average,
             "national_fields": field_averages,
             "shows_basis": edition.year >= FIRST_MERGED_YEAR,
-            "years": published_years(Level.PROVINCE),
+            "years": shown_years(Level.PROVINCE),
         },
     )
