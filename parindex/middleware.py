@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
@@ -214,3 +215,21 @@ class PlainHttpPolicyMiddleware:
 
 _POLICY = "Content-Security-Policy"
 _REPORT_ONLY = "Content-Security-Policy-Report-Only"
+
+
+class SignInThrottleMiddleware:
+    """A sign-in that staff.backends.AddressThrottleBackend refused for its address's recent
+    failures: a 429 saying to wait, with Retry-After, instead of the form's "wrong password"."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(request, "sign_in_throttled", False):
+            return response
+        minutes = max(1, settings.SIGN_IN_THROTTLE_SECONDS // 60)
+        response = render(request, "staff/sign_in_throttled.html", {"minutes": minutes}, status=429)
+        response["Retry-After"] = str(settings.SIGN_IN_THROTTLE_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response

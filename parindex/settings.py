@@ -4,6 +4,7 @@ Every variable is parsed by a small helper that refuses a value it does not unde
 typo in production fails at start-up instead of silently running with a default.
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -119,6 +120,23 @@ elif not SECRET_KEY:
 elif len(SECRET_KEY) < 16:
     raise ImproperlyConfigured("SECRET_KEY is too short (at least 16 characters).")
 
+
+def _networks(name: str) -> list[str]:
+    networks = _env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {network!r} is not an address or a network (e.g. 10.0.0.0/8)."
+            ) from None
+    return networks
+
+
+# The reverse proxies in front of the portal (addresses or networks, comma-separated): only a
+# connection from one of them may name the client in X-Forwarded-For (parindex/clients.py).
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
+
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
 _database_url = os.environ.get("DATABASE_URL", "").strip()
@@ -183,9 +201,6 @@ MIDDLEWARE = [
     # The JSON API read from any origin (CORS), its preflight answered before the refusal of
     # methods other than GET and HEAD on public pages.
     "public.cors.CrossOriginApiMiddleware",
-    # The JSON API read from any origin (CORS), its preflight answered before the refusal of
-    # methods other than GET and HEAD on public pages.
-    "public.cors.CrossOriginApiMiddleware",
     # Control characters (400) and writes to public pages (405) refused before any cache,
     # session or view reads them.
     "parindex.middleware.HostileInputMiddleware",
@@ -207,12 +222,16 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A sign-in refused for its address's failures (staff/backends.py) answered as a 429.
+    "parindex.middleware.SignInThrottleMiddleware",
     # Last, as django-axes asks: it answers a locked-out login before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
 
 # django-axes first: a locked-out user and address are refused before the password is checked.
 AUTHENTICATION_BACKENDS = [
+    # Before any password is hashed: an address with too many failures is refused (429).
+    "staff.backends.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "staff.backends.StaffBackend",
 ]
@@ -222,6 +241,14 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = _env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
+# The address counted is the client's: behind a reverse proxy, the one the proxy names in
+# X-Forwarded-For, believed only from TRUSTED_PROXIES (parindex/clients.py), so that a lockout
+# never lands on the proxy's address, which every reader shares.
+AXES_CLIENT_IP_CALLABLE = "parindex.clients.client_address"
+# Failed sign-ins from one address, whatever the user names (unknown ones too), before that
+# address's next tries are refused without checking a password (staff/backends.py).
+SIGN_IN_FAILURES_PER_ADDRESS = _env_int("SIGN_IN_FAILURES_PER_ADDRESS", 20)
+SIGN_IN_THROTTLE_SECONDS = _env_int("SIGN_IN_THROTTLE_MINUTES", 15) * 60
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_VERBOSE = False
