@@ -59,7 +59,7 @@ class _RecordResource(SourceColumn, FileResource):
 
     def target(self, rows: list[dict], checked: Checked) -> Edition:
         """The rows' edition, the summary-only one created for them if there was none."""
-        edition = rows[0]["edition"]
+        edition: Edition | None = rows[0]["edition"]
         if edition is not None:
             return edition
         year, level = rows[0]["year"], rows[0]["level"]
