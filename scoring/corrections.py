@@ -76,9 +76,10 @@ def record_correction(
     return correction
 
 
-def _figures(index: Decimal, rank, rank_in_region, group: str) -> Figures:
+def _figures(index: Decimal | None, rank, rank_in_region, group: str) -> Figures:
     return {
-        CorrectedValue.Figure.INDEX: f"{index:.2f}",
+        # A published rank may have no published index (the public record).
+        CorrectedValue.Figure.INDEX: "" if index is None else f"{index:.2f}",
         CorrectedValue.Figure.RANK: "" if rank is None else str(rank),
         CorrectedValue.Figure.RANK_IN_REGION: "" if rank_in_region is None else str(rank_in_region),
         CorrectedValue.Figure.GROUP: group,

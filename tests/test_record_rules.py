@@ -13,10 +13,20 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from scoring.models import Average, Edition, EditionChange, FieldFigure, Result, SummaryScore
+from scoring.lifecycle import reopen_edition
+from scoring.models import (
+    Average,
+    CorrectedValue,
+    Edition,
+    EditionChange,
+    FieldFigure,
+    Result,
+    SummaryScore,
+)
 from scoring.publish import publish_edition
 from surveys.models import SipasFigure
 from tests.conftest import imported, lines, run_import
+from tests.staff_fixtures import staff_user
 
 RECORD = Path(settings.BASE_DIR) / "fixtures" / "public_record"
 
@@ -246,3 +256,20 @@ def test_a_bad_file_in_the_record_folder_leaves_nothing_of_the_record(db, tmp_pa
 
     assert err.getvalue().startswith("par_2023_province.csv: row 31, column unit_code: ")
     assert _snapshot()[:5] == (0, 0, 0, 0, 0)
+
+
+def test_a_corrected_record_edition_names_an_index_published_where_there_was_none(db):
+    imported("published", SUMMARY + "2019,province,01,,2\n2019,province,31,85.00,1\n")
+    edition = publish_edition(Edition.objects.get(year=2019))
+    reopen_edition(edition, user=staff_user("admin"), reason="The full table was obtained")
+    imported("published", SUMMARY + "2019,province,01,84.00,2\n2019,province,31,85.00,1\n")
+
+    publish_edition(edition)
+
+    corrected = CorrectedValue.objects.filter(correction__edition=edition, unit__code="01")
+    assert dict(corrected.values_list("figure", "old_value")) == {
+        "group": "",
+        "index": "",
+        "rank_in_region": "",
+    }
+    assert dict(corrected.values_list("figure", "new_value"))["index"] == "84.00"
