@@ -24,10 +24,13 @@ def chosen_codes(values: Iterable[str]) -> list[str]:
 def peers(first: RankingRow, rows: list[RankingRow], chosen: list[str]) -> list[RankingRow]:
     """Up to three ranked units not yet chosen, nearest to the first unit's index: in its
     region when it has one (provinces), among all units otherwise (ministries)."""
+    if first.index is None:
+        return []  # a published rank without its index: no index to be near to
     candidates = [
         row
         for row in rows
         if row.ranked
+        and row.index is not None
         and row.code not in chosen
         and (not first.region_code or row.region_code == first.region_code)
     ]

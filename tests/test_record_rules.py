@@ -273,3 +273,13 @@ def test_a_corrected_record_edition_names_an_index_published_where_there_was_non
         "rank_in_region": "",
     }
     assert dict(corrected.values_list("figure", "new_value"))["index"] == "84.00"
+
+
+def test_units_with_a_rank_and_no_index_can_be_compared(client, db):
+    imported("published", SUMMARY + "2019,province,01,,2\n2019,province,31,85.00,1\n")
+    publish_edition(Edition.objects.get(year=2019))
+
+    for first in ("01", "31"):
+        other = "31" if first == "01" else "01"
+        response = client.get(f"/en/compare/province/?year=2019&units={first}&units={other}")
+        assert response.status_code == 200, first
