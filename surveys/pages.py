@@ -361,3 +361,19 @@ def national_trend(prefix: str = "sipas-source") -> tuple[list[PublishedFigure],
     for figure in trend:
         figure.note = notes.cite(figure.source)
     return trend, notes
+
+
+def unit_figures(unit: Unit) -> tuple[list[PublishedFigure], SourceNotes]:
+    """A province's published headline figures of the years whose respondents the portal does not
+    hold, newest first, with their notes (anchored apart from the profile's other notes). One
+    query; the unit's names come from the unit given (the profile has read them)."""
+    notes = SourceNotes(prefix="sipas-source")
+    if unit.level != Level.PROVINCE:
+        return [], notes
+    held = SipasResult.objects.filter(year=OuterRef("year"), unit__isnull=True, breakdown=_ALL)
+    found = []
+    for figure in SipasFigure.objects.filter(unit=unit).exclude(Exists(held)).order_by("-year"):
+        figure.unit = unit
+        found.append(_published(figure))
+        found[-1].note = notes.cite(figure.source)
+    return found, notes

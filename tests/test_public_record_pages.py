@@ -281,3 +281,15 @@ def test_the_sipas_pages_show_the_headline_figures_of_years_without_respondents(
         ["2", "Hai Phong", "not published"],
     ]
     assert client.get("/en/sipas/2021/provinces/").status_code == 302
+
+
+def test_a_province_profile_shows_its_published_sipas_figures_with_their_sources(client, loaded):
+    page = client.get("/en/units/quang-ninh/").text
+
+    published = table(page, "unit-sipas-published")
+    years = {row["cells"][0]: row for row in published}
+
+    assert years["2021"]["cells"][1:3] == ["94.07", "1"]
+    assert '<a href="https://hatinh.gov.vn/index.php/tuyen-truyen/tin-bai/12624/rss-feed"' in (
+        note(page, years["2021"]["html"], prefix="sipas-source")
+    )

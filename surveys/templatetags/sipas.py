@@ -5,7 +5,7 @@ Renders nothing for a ministry (SIPAS surveys provinces only) or a province with
 
 from django import template
 
-from surveys.pages import unit_years
+from surveys.pages import unit_figures, unit_years
 
 register = template.Library()
 
@@ -13,4 +13,11 @@ register = template.Library()
 @register.inclusion_tag("surveys/_unit_sipas.html")
 def unit_sipas(unit) -> dict:
     years = unit_years(unit)
-    return {"years": years, "latest": years[0] if years else None, "unit": unit}
+    published, notes = unit_figures(unit)
+    return {
+        "years": years,
+        "latest": years[0] if years else None,
+        "unit": unit,
+        "published": published,
+        "notes": notes,
+    }
