@@ -1,10 +1,16 @@
-"""Units of one edition side by side: which units the reader chose, and the peers suggested
-for the first of them (same region, nearest index)."""
+"""Units of one edition side by side: which units the reader chose, the peers suggested for the
+first of them (same region, nearest index), their history over the years, the bars of the
+comparison's chart and its download."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.db.models import Q
+
 from public.rankings import RankingRow
+from scoring.models import Edition, Result
 
 MIN_UNITS = 2
 MAX_UNITS = 5
@@ -41,3 +47,78 @@ def peers(first: RankingRow, rows: list[RankingRow], chosen: list[str]) -> list[
 def query(year: int, codes: list[str]) -> str:
     """The permalink query of a comparison: the year, then the units in their order."""
     return "?" + urlencode({"year": year, "units": codes}, doseq=True)
+
+
+@dataclass
+class HistoryLine:
+    """One year of the chosen units' history: (index, rank) of each unit, None where it took no
+    part or its edition is not shown."""
+
+    year: int
+    cells: list[tuple[Decimal | None, int | None] | None]
+
+
+def history(level: str, chosen: list[RankingRow]) -> list[HistoryLine]:
+    """The chosen units' index and rank in every shown edition of the level, newest first (one
+    query). An edition under correction counts with its last published results."""
+    slugs = [row.slug for row in chosen]
+    found: dict[int, dict[str, tuple[Decimal | None, int | None]]] = {}
+    for year, slug, index, rank in (
+        Result.objects.filter(
+            Q(edition__status=Edition.Status.PUBLISHED) | Q(edition__published_at__isnull=False),
+            edition__level=level,
+            participant__unit__slug__in=slugs,
+        )
+        .values_list("edition__year", "participant__unit__slug", "index", "rank")
+        .order_by("-edition__year")
+    ):
+        found.setdefault(year, {})[slug] = (index, rank)
+    return [
+        HistoryLine(year, [found[year].get(slug) for slug in slugs])
+        for year in sorted(found, reverse=True)
+    ]
+
+
+def bar_rows(chosen: list[RankingRow], field_rows: list[tuple[str, str, list]]) -> list[dict]:
+    """The comparison's chart: for the index and each field (code "" for the index), one bar per
+    unit on the scale 0 to 100, as (unit name, value)."""
+    names = [row.name for row in chosen]
+    rows = [{"code": "", "name": "", "bars": list(zip(names, [r.index for r in chosen]))}]
+    rows += [
+        {"code": code, "name": name, "bars": list(zip(names, values, strict=True))}
+        for code, name, values in field_rows
+    ]
+    return rows
+
+
+# The comparison as a file: its context first (docs/formats.md: year, level and the demo flag),
+# then what the table shows.
+DOWNLOAD_COLUMNS = [
+    "year", "level", "demo", "unit_code", "unit_name", "region_code", "index", "rank",
+    "rank_in_region", "group", "delta_index", "delta_rank", "ranked",
+]  # fmt: skip
+
+
+def download_rows(edition: Edition, chosen: list[RankingRow], field_codes: list[str]):
+    """(columns, rows) of the comparison's download: one row per unit in the page's order."""
+    columns = DOWNLOAD_COLUMNS + [f"field_{code}" for code in field_codes]
+    rows = [
+        {
+            "year": edition.year,
+            "level": edition.level,
+            "demo": "yes" if edition.is_demo else "no",
+            "unit_code": row.code,
+            "unit_name": row.name,
+            "region_code": row.region_code,
+            "index": row.index,
+            "rank": row.rank,
+            "rank_in_region": row.rank_in_region,
+            "group": row.group,
+            "delta_index": row.delta_index,
+            "delta_rank": row.delta_rank,
+            "ranked": "yes" if row.ranked else "no",
+            **{f"field_{code}": row.fields.get(code) for code in field_codes},
+        }
+        for row in chosen
+    ]
+    return columns, rows

@@ -7,10 +7,13 @@ Hải Phòng 75.00 (rank 2=) in DBSH; Lào Cai 75.00 (rank 2=) in TDMNPB.
 
 import re
 
+import pytest
+
 from provinces.models import Unit
 from public.compare import chosen_codes, query
 from scoring.models import Edition
 from scoring.publish import publish_edition
+from tests import test_public_criteria
 from tests.conftest import imported
 
 URL = "/en/compare/province/"
@@ -155,3 +158,75 @@ def test_the_compare_page_runs_a_bounded_number_of_queries(
 ):
     with django_assert_max_num_queries(12):
         assert client.get(URL, {"year": 2019, "units": ["01", "31", "10"]}).status_code == 200
+
+
+def test_the_comparison_is_drawn_as_bars_with_their_values(client, published):
+    html = client.get(URL, {"year": 2019, "units": ["01", "31"]}).text
+
+    chart = re.search(r'<figure class="compare-chart".*?</figure>', html, re.S).group(0)
+    bars = re.findall(
+        r'<dd class="series-(\d)"><span class="compare-bar-unit">([^<]+)</span> '
+        r'<meter min="0" max="100" value="([\d.]+)" aria-hidden="true"></meter> '
+        r'<span class="num">([^<]+)</span></dd>',
+        chart,
+    )
+    # The index, then fields 1 and 2, each with a bar for Ha Noi and one for Hai Phong.
+    assert bars == [
+        ("1", "Ha Noi", "90.00", "90.00"), ("2", "Hai Phong", "75.00", "75.00"),
+        ("1", "Ha Noi", "87.50", "87.50"), ("2", "Hai Phong", "75.00", "75.00"),
+        ("1", "Ha Noi", "93.75", "93.75"), ("2", "Hai Phong", "75.00", "75.00"),
+    ]  # fmt: skip
+
+
+def test_a_vietnamese_chart_writes_decimal_commas_beside_machine_readable_bars(client, published):
+    html = client.get("/vi/compare/province/", {"year": 2019, "units": ["01", "31"]}).text
+
+    assert '<meter min="0" max="100" value="90.00" aria-hidden="true"></meter> ' in html
+    assert '<span class="num">90,00</span>' in html
+
+
+@pytest.mark.usefixtures("published_2020")
+def test_the_units_history_is_shown_side_by_side_by_year(client, published):
+    html = client.get(URL, {"year": 2020, "units": ["01", "31"]}).text
+
+    body = re.search(r'<table class="compare-history">.*?<tbody>(.*?)</tbody>', html, re.S)
+    lines = [text(line) for line in body.group(1).split("</tr>") if line.strip()]
+    assert len(lines) == 2 and lines[1].startswith("2019 90.00 (rank 1) 75.00 (rank 2)")
+
+
+def test_one_year_has_no_history_table(client, published):
+    assert "compare-history" not in client.get(URL, {"year": 2019, "units": ["01", "31"]}).text
+
+
+def test_the_comparison_downloads_with_its_context(client, published):
+    Edition.objects.filter(pk=published.pk).update(is_demo=True)
+    response = client.get(URL, {"year": 2019, "units": ["31", "01"], "format": "csv"})
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert response["Content-Disposition"] == (
+        'attachment; filename="par-index-2019-province-comparison.csv"'
+    )
+    assert lines[0] == (
+        "year,level,demo,unit_code,unit_name,region_code,index,rank,rank_in_region,group,"
+        "delta_index,delta_rank,ranked,field_1,field_2"
+    )
+    assert [line.split(",")[:8] for line in lines[1:]] == [
+        ["2019", "province", "yes", "31", "Hai Phong", "DBSH", "75.00", "2"],
+        ["2019", "province", "yes", "01", "Ha Noi", "DBSH", "90.00", "1"],
+    ]
+
+
+def test_the_page_links_the_downloads_of_this_comparison(client, published):
+    html = client.get(URL, {"year": 2019, "units": ["01", "31"]}).text
+
+    assert 'href="?year=2019&amp;units=01&amp;units=31&amp;format=xlsx" download' in html
+
+
+def test_no_comparison_no_download(client, published):
+    assert client.get(URL, {"year": 2019, "units": ["01"], "format": "csv"}).status_code == 404
+    assert (
+        client.get(URL, {"year": 2019, "units": ["01", "31"], "format": "pdf"}).status_code == 404
+    )
+
+
+published_2020 = test_public_criteria.published_2020  # a second year of the same provinces

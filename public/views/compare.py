@@ -4,9 +4,20 @@ from django.shortcuts import render
 from provinces.collation import vietnamese
 from provinces.localized import localized
 from provinces.models import Level
-from public.compare import MAX_UNITS, MIN_UNITS, chosen_codes, peers, query
+from public.compare import (
+    MAX_UNITS,
+    MIN_UNITS,
+    bar_rows,
+    chosen_codes,
+    download_rows,
+    history,
+    peers,
+    query,
+)
 from public.editions import shown_edition, shown_years
 from public.rankings import ranking_rows
+from scoring.downloads import FORMATS
+from scoring.responses import table_download
 
 
 def compare(request: HttpRequest, level: str) -> HttpResponse:
@@ -34,6 +45,18 @@ def compare(request: HttpRequest, level: str) -> HttpResponse:
             (row, query(year, codes + [row.code])) for row in peers(chosen[0], rows, codes)
         ]
     fields = list(edition.fields())
+    compared = chosen if len(chosen) >= MIN_UNITS else []
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in FORMATS or not compared:
+            raise Http404("unknown format or no comparison")
+        columns, table = download_rows(edition, compared, [field.code for field in fields])
+        filename = f"par-index-{edition.year}-{level}-comparison.{fmt}"
+        return table_download(columns, table, fmt, filename)
+    field_rows = [
+        (field.code, localized(field, "name"), [row.fields.get(field.code) for row in compared])
+        for field in fields
+    ]
     return render(
         request,
         "public/compare.html",
@@ -42,7 +65,7 @@ def compare(request: HttpRequest, level: str) -> HttpResponse:
             "level": level,
             "years": years,
             "rows": sorted(rows, key=lambda row: vietnamese(row.name)),
-            "chosen": chosen if len(chosen) >= MIN_UNITS else [],
+            "chosen": compared,
             "codes": codes,
             "too_few": len(chosen) < MIN_UNITS,
             "too_many": too_many,
@@ -50,14 +73,11 @@ def compare(request: HttpRequest, level: str) -> HttpResponse:
             "unknown": unknown,
             "first": chosen[0] if chosen else None,
             "suggested": suggested,
-            "field_rows": [
-                (
-                    field.code,
-                    localized(field, "name"),
-                    [row.fields.get(field.code) for row in chosen],
-                )
-                for field in fields
-            ],
+            "field_rows": field_rows,
+            "bars": bar_rows(compared, field_rows),
+            "history": history(level, compared) if compared else [],
+            "download_query": query(year, codes)[1:],
+            "formats": FORMATS,
             "min_units": MIN_UNITS,
             "max_units": MAX_UNITS,
         },
