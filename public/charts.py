@@ -199,7 +199,7 @@ def distribution_summary(values: Sequence[Decimal], average: Decimal | None) -> 
 def ranking_chart(title: str, bars: Sequence[Bar], average: Decimal | None) -> Chart:
     """Horizontal bars, highest first, one per unit, with the national average as a line."""
     bars = sorted(_published(bars), key=lambda bar: -bar.value)  # stable: ties keep the given order
-    with _rc():
+    with matplotlib_settings():
         fig, ax = _figure(7.2, 0.8 + 0.24 * max(len(bars), 1))
         positions = range(len(bars))
         ax.barh(positions, [float(bar.value) for bar in bars], color=BAR, height=0.7)
@@ -223,7 +223,7 @@ def fields_chart(title: str, unit: str, region: str, fields: Sequence[FieldBars]
         (_("National average"), NATIONAL, [f.national for f in fields]),
     ]
     series = [s for s in series if any(v is not None for v in s[2])]
-    with _rc():
+    with matplotlib_settings():
         fig, ax = _figure(7.2, 1.4 + 0.75 * max(len(fields), 1))
         height = 0.8 / max(len(series), 1)
         for offset, (label, colour, values) in enumerate(series):
@@ -247,7 +247,7 @@ def history_chart(title: str, unit: str, points: Sequence[tuple[int, Decimal]]) 
     """The unit's index over the published years, each point labelled with its value; a year
     whose rank was published without its index has no point."""
     points = [(year, value) for year, value in points if value is not None]
-    with _rc():
+    with matplotlib_settings():
         fig, ax = _figure(7.2, 3.2)
         years = [year for year, _value in points]
         values = [float(value) for _year, value in points]
@@ -271,7 +271,7 @@ def averages_chart(
     """One line per level: the national average as published each year, each point labelled; a
     year without a published average has no point (the line joins the years around it)."""
     colours = [BAR, NATIONAL]
-    with _rc():
+    with matplotlib_settings():
         fig, ax = _figure(7.2, 3.4)
         values = []
         # The first line's values above its points, the second's below, so that close values
@@ -305,7 +305,7 @@ def regions_chart(
     regions = [
         (name, average, [v for v in dots if v is not None]) for name, average, dots in regions
     ]
-    with _rc():
+    with matplotlib_settings():
         fig, ax = _figure(7.2, 1.2 + 0.6 * max(len(regions), 1))
         for row, (_name, average, dots) in enumerate(regions):
             if average is not None:
@@ -322,7 +322,7 @@ def regions_chart(
 
 def distribution_chart(title: str, values: Sequence[Decimal], average: Decimal | None) -> Chart:
     """How many units fall in each band of 5 points of a field's component index."""
-    with _rc():
+    with matplotlib_settings():
         fig, ax = _figure(7.2, 3.2)
         low = min((float(v) for v in values), default=0.0)
         start = int(low // 5 * 5)
@@ -345,7 +345,7 @@ def _published(bars: Sequence[Bar]) -> list[Bar]:
 # Drawing helpers.
 
 
-class _rc:
+class matplotlib_settings:
     """matplotlib imported on first use, its settings applied only while a chart is drawn."""
 
     def __enter__(self):

@@ -16,7 +16,7 @@ TOP = Decimal(100)
 
 
 @dataclass(frozen=True)
-class Band:
+class DistributionBand:
     low: int
     high: int  # exclusive, except the last band which holds 100
     count: int
@@ -30,7 +30,7 @@ class NodeRow:
     percent: Decimal
 
 
-def bands(percents: Iterable[Decimal]) -> list[Band]:
+def bands(percents: Iterable[Decimal]) -> list[DistributionBand]:
     """Counts per 10-point band of a percentage: [0, 10), [10, 20), … [90, 100]; 100 falls in
     the last band."""
     counts = [0] * (100 // BAND_WIDTH)
@@ -38,7 +38,7 @@ def bands(percents: Iterable[Decimal]) -> list[Band]:
         position = min(int(value // BAND_WIDTH), len(counts) - 1)
         counts[position] += 1
     return [
-        Band(i * BAND_WIDTH, (i + 1) * BAND_WIDTH, count, i == len(counts) - 1)
+        DistributionBand(i * BAND_WIDTH, (i + 1) * BAND_WIDTH, count, i == len(counts) - 1)
         for i, count in enumerate(counts)
     ]
 

@@ -76,7 +76,7 @@ def region_blocks(
     return blocks
 
 
-def national(edition: Edition, field_codes: list[str]) -> tuple[Decimal | None, list]:
+def national_comparison(edition: Edition, field_codes: list[str]) -> tuple[Decimal | None, list]:
     """The stored national average and per-field national averages, for comparison."""
     stored = {
         a.field_code: a.value for a in Average.objects.filter(edition=edition, region_code="")

@@ -78,7 +78,7 @@ def tier(spellings: tuple[Spelling, ...], query: tuple[Spelling, ...]) -> int | 
 
 
 @dataclass(frozen=True)
-class UnitLink:
+class NamedLink:
     slug: str
     name_vi: str
     name_en: str
@@ -91,9 +91,9 @@ class UnitEntry:
     code: str
     name_vi: str
     name_en: str
-    former_names: tuple[UnitLink, ...]  # slug repeated: the former names are this unit's
+    former_names: tuple[NamedLink, ...]  # slug repeated: the former names are this unit's
     valid_until: datetime.date | None
-    successor: UnitLink | None
+    successor: NamedLink | None
     years: tuple[int, ...]  # of the published editions it took part in
     spellings: tuple[Spelling, ...]
 
@@ -131,7 +131,7 @@ class UnitHit:
     years: tuple[int, ...]
     former_names: list[str]
     valid_until: datetime.date | None
-    successor: UnitLink | None
+    successor: NamedLink | None
     tier: int
 
 
@@ -204,9 +204,9 @@ def _build(editions: tuple[tuple[int, int, str], ...]) -> Index:
                 code=unit.code,
                 name_vi=unit.name_vi,
                 name_en=unit.name_en,
-                former_names=tuple(UnitLink(unit.slug, vi, en) for vi, en in former),
+                former_names=tuple(NamedLink(unit.slug, vi, en) for vi, en in former),
                 valid_until=unit.valid_until,
-                successor=UnitLink(successor.slug, successor.name_vi, successor.name_en)
+                successor=NamedLink(successor.slug, successor.name_vi, successor.name_en)
                 if successor
                 else None,
                 years=tuple(sorted(years.get(unit.pk, ()))),
@@ -254,7 +254,7 @@ def search(text: str) -> Results:
         )
     )
     # Whole words for criteria: "bo tai chinh" names a ministry, not every criterion on finance.
-    criteria = _criteria(found.criteria, _spellings([text], strip_prefixes=False))
+    criteria = _criterion_hits(found.criteria, _spellings([text], strip_prefixes=False))
     return Results(
         query=text,
         units=[_unit_hit(entry, fit) for fit, entry in units[:UNIT_LIMIT]],
@@ -279,7 +279,7 @@ def _unit_hit(entry: UnitEntry, fit: int) -> UnitHit:
     )
 
 
-def _criteria(entries: tuple[CriterionEntry, ...], query: tuple[Spelling, ...]) -> list:
+def _criterion_hits(entries: tuple[CriterionEntry, ...], query: tuple[Spelling, ...]) -> list:
     """Criteria that fit, one hit per level, code and name across the years that have them."""
     hits: dict[tuple[str, str, str], tuple[CriterionHit, str]] = {}
     for entry in sorted(entries, key=lambda e: -e.year):  # the newest name is the one shown

@@ -193,7 +193,7 @@ class SurveyResult:
 
 
 @dataclass(frozen=True)
-class _Columns:
+class _ScoreColumns:
     """How one writer maps its entries onto Score columns."""
 
     change: str
@@ -207,21 +207,21 @@ class _Columns:
 
 # The self-assessment's note and evidence are what the appraiser judges the points by, so a
 # change to them is kept in the audit trail as a change to the points is.
-_SELF = _Columns(
+_SELF = _ScoreColumns(
     Change.SELF_POINTS,
     Criterion.Method.SELF,
     "self_points",
     (("evidence_url", "evidence_url"), ("note", "self_note"), ("evidence_file", "evidence_file")),
     audited=frozenset({"evidence_url", "self_note", "evidence_file"}),
 )
-_APPRAISAL = _Columns(
+_APPRAISAL = _ScoreColumns(
     Change.APPRAISED_POINTS,
     Criterion.Method.SELF,
     "appraised_points",
     (("reason", "appraisal_reason"),),
     reason="reason",
 )
-_SURVEY = _Columns(
+_SURVEY = _ScoreColumns(
     Change.SURVEY_POINTS,
     Criterion.Method.SURVEY,
     "survey_points",
@@ -233,22 +233,22 @@ def set_self_points(
     edition: Edition, entries: Iterable[SelfAssessment], *, user, source: str
 ) -> Written:
     """A unit's self-assessed points (and evidence) on `self` leaves."""
-    return _write(edition, list(entries), _SELF, user=user, source=source)
+    return _write_scores(edition, list(entries), _SELF, user=user, source=source)
 
 
 def appraise(edition: Edition, entries: Iterable[Appraisal], *, user, source: str) -> Written:
     """MoHA's appraised points on `self` leaves, with the reason where they differ."""
-    return _write(edition, list(entries), _APPRAISAL, user=user, source=source)
+    return _write_scores(edition, list(entries), _APPRAISAL, user=user, source=source)
 
 
 def set_survey_points(
     edition: Edition, entries: Iterable[SurveyResult], *, user, source: str
 ) -> Written:
     """Points from the sociological survey on `survey` leaves."""
-    return _write(edition, list(entries), _SURVEY, user=user, source=source)
+    return _write_scores(edition, list(entries), _SURVEY, user=user, source=source)
 
 
-def entry_problems(edition: Edition, tree: Tree, entry, columns: _Columns) -> list[Message]:
+def entry_problems(edition: Edition, tree: Tree, entry, columns: _ScoreColumns) -> list[Message]:
     problems = []
     unit = entry.participant.unit
     problem = participant_problem(edition, entry.participant, unit)
@@ -272,7 +272,9 @@ def entry_problems(edition: Edition, tree: Tree, entry, columns: _Columns) -> li
     return problems
 
 
-def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: str) -> Written:
+def _write_scores(
+    edition: Edition, entries: list, columns: _ScoreColumns, *, user, source: str
+) -> Written:
     """Check every entry, then write all of them with their audit rows, or nothing."""
     with transaction.atomic():
         units = {entry.participant.unit_id for entry in entries}
@@ -312,7 +314,7 @@ def _write(edition: Edition, entries: list, columns: _Columns, *, user, source: 
     )
 
 
-def _checked_scores(edition: Edition, entries: list, columns: _Columns, user) -> dict:
+def _checked_scores(edition: Edition, entries: list, columns: _ScoreColumns, user) -> dict:
     """The stored scores of the entries by (participant, leaf), once every entry is known to be
     writable; raises Refused with every problem otherwise."""
     tree = Tree.of(edition)
@@ -336,7 +338,7 @@ def _checked_scores(edition: Edition, entries: list, columns: _Columns, user) ->
     return existing
 
 
-def _apply(entry, score: Score, mapping: tuple, columns: _Columns) -> tuple[bool, list[dict]]:
+def _apply(entry, score: Score, mapping: tuple, columns: _ScoreColumns) -> tuple[bool, list[dict]]:
     """Sets the entry's values on the score: whether any changed, and the audit rows' values of
     those that are audited (the points, with their reason, and the `audited` columns)."""
     changed = False
@@ -345,9 +347,9 @@ def _apply(entry, score: Score, mapping: tuple, columns: _Columns) -> tuple[bool
         value = getattr(entry, attribute)
         if value is None and column in _TEXT_COLUMNS:
             value = ""
-        if value is KEEP or _stored(score, column) == _comparable(value):
+        if value is KEEP or _stored_value(score, column) == _comparable(value):
             continue
-        old = _stored(score, column)
+        old = _stored_value(score, column)
         _set(score, column, value)
         changed = True
         if column == columns.points:
@@ -372,7 +374,7 @@ def _apply(entry, score: Score, mapping: tuple, columns: _Columns) -> tuple[bool
 _TEXT_COLUMNS = {"evidence_url", "appraisal_reason", "self_note", "evidence_file"}
 
 
-def _stored(score: Score, column: str):
+def _stored_value(score: Score, column: str):
     # A FileField reads as a FieldFile; its stored name is what is compared and audited.
     return score.evidence_file.name or "" if column == "evidence_file" else getattr(score, column)
 
@@ -421,7 +423,7 @@ def submitted_message(participant: Participant) -> Message:
     )
 
 
-def _conflicts(entries: list, existing: dict, columns: _Columns) -> list[Message]:
+def _conflicts(entries: list, existing: dict, columns: _ScoreColumns) -> list[Message]:
     """The entries whose score changed since their form showed it (another person's save)."""
     stale = []
     for entry in entries:

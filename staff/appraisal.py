@@ -24,12 +24,12 @@ from scoring.tree import Tree
 CENT = Decimal("0.01")
 
 
-def _text(value: str) -> str:
+def _typed_text(value: str) -> str:
     # Browsers send a textarea's line breaks as CRLF; a hidden input's as they were.
     return value.replace("\r\n", "\n").strip()
 
 
-def _shown(value: Decimal | None) -> str:
+def _stored_text(value: Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
@@ -55,10 +55,10 @@ class LeafForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
-                "points": _shown(stored_points),
+                "points": _stored_text(stored_points),
                 "reason": stored_reason,
                 "version": score.version if score else 0,
-                "shown_points": _shown(stored_points),
+                "shown_points": _stored_text(stored_points),
                 "shown_reason": stored_reason,
             },
         )
@@ -84,12 +84,12 @@ class LeafForm(forms.Form):
     def clean(self):
         data = super().clean()
         if "points" in data and self.is_changed():
-            points, reason = data["points"], _text(data.get("reason", ""))
+            points, reason = data["points"], _typed_text(data.get("reason", ""))
             if points is not None and points != self.self_points and not reason:
                 self.add_error(
                     "reason",
                     _("Give a reason: the appraised points differ from the self-assessed %(self)s.")
-                    % {"self": _shown(self.self_points) or "—"},
+                    % {"self": _stored_text(self.self_points) or "—"},
                 )
         return data
 
@@ -97,7 +97,7 @@ class LeafForm(forms.Form):
         """Whether the appraiser changed the points or the reason the page showed."""
         data = self.cleaned_data
         shown, _problem = parse_points(data.get("shown_points", ""))
-        return data.get("points") != shown or _text(data.get("reason", "")) != _text(
+        return data.get("points") != shown or _typed_text(data.get("reason", "")) != _typed_text(
             data.get("shown_reason", "")
         )
 
@@ -109,7 +109,7 @@ class LeafForm(forms.Form):
             participant,
             self.leaf,
             points=self.cleaned_data["points"],
-            reason=_text(self.cleaned_data["reason"]),
+            reason=_typed_text(self.cleaned_data["reason"]),
             version=self.cleaned_data["version"],
         )
 
@@ -139,7 +139,7 @@ class LeafForm(forms.Form):
 
 
 @dataclass
-class Row:
+class AppraisalRow:
     leaf: Criterion
     score: Score | None
     form: LeafForm | None  # None for survey leaves: read-only here
@@ -160,7 +160,7 @@ class Total:
     appraised: Decimal
 
 
-def appraisal_totals(tree: Tree, rows: list[Row]) -> tuple[list[Total], Total]:
+def appraisal_totals(tree: Tree, rows: list[AppraisalRow]) -> tuple[list[Total], Total]:
     """Self-assessed against appraised points of the `self` leaves, per field and overall, with
     what the appraiser has typed (survey leaves are not in either): scoring.totals adds up both."""
     forms = [row.form for row in rows if row.form is not None]

@@ -38,23 +38,25 @@ register(
 
 
 @dataclass(frozen=True)
-class Kind:
+class FileKind:
     content_type: str
     extension: str
 
 
-PDF = Kind("application/pdf", ".pdf")
-PNG = Kind("image/png", ".png")
-JPEG = Kind("image/jpeg", ".jpg")
-DOCX = Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
-XLSX = Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
-PPTX = Kind("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx")
-DOC = Kind("application/msword", ".doc")
-XLS = Kind("application/vnd.ms-excel", ".xls")
-PPT = Kind("application/vnd.ms-powerpoint", ".ppt")
-ODT = Kind("application/vnd.oasis.opendocument.text", ".odt")
-ODS = Kind("application/vnd.oasis.opendocument.spreadsheet", ".ods")
-ODP = Kind("application/vnd.oasis.opendocument.presentation", ".odp")
+PDF = FileKind("application/pdf", ".pdf")
+PNG = FileKind("image/png", ".png")
+JPEG = FileKind("image/jpeg", ".jpg")
+DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+XLSX = FileKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
+PPTX = FileKind(
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"
+)
+DOC = FileKind("application/msword", ".doc")
+XLS = FileKind("application/vnd.ms-excel", ".xls")
+PPT = FileKind("application/vnd.ms-powerpoint", ".ppt")
+ODT = FileKind("application/vnd.oasis.opendocument.text", ".odt")
+ODS = FileKind("application/vnd.oasis.opendocument.spreadsheet", ".ods")
+ODP = FileKind("application/vnd.oasis.opendocument.presentation", ".odp")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An OOXML package says what its main part is in [Content_Types].xml; the macro-enabled
@@ -78,7 +80,7 @@ _SMALL_PART = 1024 * 1024
 _NAME_LIMIT = 255
 
 
-def detect(content: bytes) -> Kind | None:
+def detect(content: bytes) -> FileKind | None:
     """The kind of file these bytes are, or None when it is none the portal keeps."""
     if content.startswith(b"%PDF-"):
         return PDF
@@ -99,7 +101,7 @@ def _names_stream(content: bytes, name: str) -> bool:
     return (name.encode("utf-16-le") + b"\x00\x00") in content
 
 
-def _zipped(content: bytes) -> Kind | None:
+def _zipped(content: bytes) -> FileKind | None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = {info.filename: info for info in archive.infolist()}

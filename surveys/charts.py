@@ -5,7 +5,6 @@ Drawn like public/charts.py (its settings and colours; its SVG without CSS and w
 <title>/<desc>): matplotlib's Figure() with the SVG canvas, never pyplot, imported on first use.
 """
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +14,7 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from public.charts import BAR, NATIONAL, RC, Chart, number, svg_of
+from public.charts import BAR, NATIONAL, Chart, matplotlib_settings, number, svg_of
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def interval(dot: Dot) -> str:
     }
 
 
-def ranking_summary(dots: Sequence[Dot], national: Decimal | None) -> str:
+def sipas_ranking_summary(dots: Sequence[Dot], national: Decimal | None) -> str:
     """The top and bottom provinces with their intervals, and the national SIPAS."""
     if not dots:
         return _("No SIPAS results.")
@@ -84,7 +83,7 @@ def dots_chart(
     """One row per dot, in the given order from the top: the value as a dot, its interval as a
     horizontal whisker, the national SIPAS as a dashed line when given. A chart of demo data
     says so in the picture itself, since an image travels without its page."""
-    with _rc():
+    with matplotlib_settings():
         from matplotlib.figure import Figure
         from matplotlib.ticker import FuncFormatter
 
@@ -136,17 +135,3 @@ def _start(dots: Sequence[Dot], national: Decimal | None) -> int:
         values.append(national)
     lowest = float(min(values, default=0))
     return max(0, int(lowest - 2) // 10 * 10)
-
-
-class _rc:
-    """matplotlib's settings of public/charts.py, applied only while a chart is drawn."""
-
-    def __enter__(self):
-        os.environ.setdefault("MPLBACKEND", "svg")
-        import matplotlib
-
-        self._context = matplotlib.rc_context(RC)
-        return self._context.__enter__()
-
-    def __exit__(self, *exc):
-        return self._context.__exit__(*exc)

@@ -338,7 +338,7 @@ def _check_year(
     texts: np.ndarray, rows: np.ndarray, found: _Found, checked: Checked
 ) -> tuple[np.ndarray, np.ndarray]:
     """year: one per file, the first row's. Returns the years and the positions of good ones."""
-    years = _mapped(texts, _year)
+    years = _mapped(texts, _parse_year)
     bad_year = pd.isna(years)
     found.add(bad_year, "year", lambda i: Message("not_a_year", {"text": texts[i].strip()}))
     good = np.flatnonzero(~bad_year)
@@ -393,7 +393,7 @@ def _check_respondent_id(texts: np.ndarray, found: _Found) -> tuple[np.ndarray, 
 
 
 def _check_gov_level(texts: np.ndarray, found: _Found) -> np.ndarray:
-    gov_levels = _mapped(texts, _gov_level)
+    gov_levels = _mapped(texts, _parse_gov_level)
     found.add(
         pd.isna(gov_levels),
         "gov_level",
@@ -403,14 +403,14 @@ def _check_gov_level(texts: np.ndarray, found: _Found) -> np.ndarray:
 
 
 def _check_sector(texts: np.ndarray, found: _Found) -> np.ndarray:
-    sectors = _mapped(texts, _sector)
+    sectors = _mapped(texts, _parse_sector)
     too_long = np.fromiter(map(len, sectors), dtype=np.int64, count=len(sectors)) > SECTOR_LIMIT
     found.add(too_long, "sector", lambda i: text_problem(sectors[i], SECTOR_LIMIT))
     return sectors
 
 
 def _check_answer(aspect: str, texts: np.ndarray, found: _Found) -> np.ndarray:
-    values = _mapped(texts, _answer)
+    values = _mapped(texts, _parse_answer)
     found.add(
         pd.isna(values), aspect, lambda i: Message("not_an_answer", {"text": texts[i].strip()})
     )
@@ -463,25 +463,25 @@ def _answers(values: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(numbers, mask=numbers == 0)
 
 
-def _year(text: str) -> object:
+def _parse_year(text: str) -> object:
     if not _YEAR.fullmatch(text) or not 2000 <= int(float(text)) <= 2100:
         return _NA
     return int(float(text))
 
 
-def _gov_level(text: str) -> object:
+def _parse_gov_level(text: str) -> object:
     if not text:
         return ""
     level = _GOV_LEVELS.get(normalize(text))
     return _NA if level is None else str(level)
 
 
-def _sector(text: str) -> str:
+def _parse_sector(text: str) -> str:
     # NFC so that the same sector typed on two keyboards is one category.
     return unicodedata.normalize("NFC", text)
 
 
-def _answer(text: str) -> object:
+def _parse_answer(text: str) -> object:
     if text in _ANSWERS:
         return _ANSWERS[text] or 0
     try:

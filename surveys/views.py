@@ -139,7 +139,7 @@ def ranking_chart_text(found: pages.Ranking) -> tuple[str, str]:
     """The ranking chart's title and summary: the SVG's <title>/<desc> and the page's alt."""
     dots = [charts.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
     title = _("SIPAS %(year)s: provinces by SIPAS") % {"year": found.year}
-    return title, _demo_said(charts.ranking_summary(dots, found.national), found.is_demo)
+    return title, _demo_said(charts.sipas_ranking_summary(dots, found.national), found.is_demo)
 
 
 def _demo_said(summary: str, demo: bool) -> str:

@@ -5,7 +5,7 @@ from provinces.localized import localized
 from provinces.models import Level
 from public.editions import shown_edition, shown_years
 from public.rankings import ranking_rows
-from public.regions import FIRST_MERGED_YEAR, national, region_blocks
+from public.regions import FIRST_MERGED_YEAR, national_comparison, region_blocks
 
 
 def regions(request: HttpRequest, year: int) -> HttpResponse:
@@ -16,7 +16,7 @@ def regions(request: HttpRequest, year: int) -> HttpResponse:
     partial = edition.is_partial
     # A partial edition ranks nobody within a region and averages nothing (docs/rules.md).
     blocks = [] if partial else region_blocks(edition, ranking_rows(edition), codes)
-    average, field_averages = national(edition, codes)
+    average, field_averages = national_comparison(edition, codes)
     return render(
         request,
         "public/regions.html",

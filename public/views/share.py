@@ -27,13 +27,13 @@ def cache_key(path: str) -> str:
     return responses.cache_key("share", path)
 
 
-def _png(path: str, draw: Callable[[], bytes]) -> HttpResponse:
+def _cached_card(path: str, draw: Callable[[], bytes]) -> HttpResponse:
     return responses.cached_response("share", path, draw, "image/png")
 
 
 def site(request: HttpRequest) -> HttpResponse:
     """The portal's card, for pages that are about no one edition or unit."""
-    return _png(
+    return _cached_card(
         request.path,
         lambda: share.site_card(
             _("Public Administration Reform Index"),
@@ -56,7 +56,7 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
             demo=edition.is_demo,
         )
 
-    return _png(request.path, draw)
+    return _cached_card(request.path, draw)
 
 
 def unit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -82,7 +82,7 @@ def unit(request: HttpRequest, slug: str) -> HttpResponse:
             demo=edition.is_demo,
         )
 
-    return _png(request.path, draw)
+    return _cached_card(request.path, draw)
 
 
 def _edition_title(edition: Edition) -> str:

@@ -1,4 +1,4 @@
-"""What the audit trail lists: the kinds of change, one recorded change (Entry), the filters a
+"""What the audit trail lists: the kinds of change, one recorded change (AuditEntry), the filters a
 page applies, and a source of changes (one table) that turns its rows into entries.
 """
 
@@ -31,7 +31,7 @@ WEB, ADMIN, COMMAND = "web", "admin", "command"
 
 
 @dataclass(frozen=True)
-class Entry:
+class AuditEntry:
     """One recorded change. `old` and `new` are display text; a record that changed several
     fields at once lists them one per line, as `field: value`."""
 
@@ -91,7 +91,7 @@ class Source:
             rows = rows.filter(**{self.user_lookup: filters.user})
         return rows
 
-    def entries(self, rows: list) -> list[Entry]:
+    def entries(self, rows: list) -> list[AuditEntry]:
         raise NotImplementedError
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from provinces.models import Region, Unit
 from scoring.models import Edition, UnitAssignment
 from staff.accounts import role_name
-from staff.audit.entries import Entry, Kind, Source, inferred_source
+from staff.audit.entries import AuditEntry, Kind, Source, inferred_source
 
 User = get_user_model()
 
@@ -63,7 +63,7 @@ class History(Source):
         }
         names = _related_names(fields, changes.values())
         return [
-            Entry(
+            AuditEntry(
                 when=record.history_date,
                 who=record.history_user,
                 kind=self.kind,
@@ -248,8 +248,8 @@ def _group_names(history_model, history_ids) -> dict[int, tuple[str, ...]]:
     return {history: tuple(sorted(groups)) for history, groups in held.items()}
 
 
-def _with_line(entry: Entry, old: str, new: str) -> Entry:
-    return Entry(
+def _with_line(entry: AuditEntry, old: str, new: str) -> AuditEntry:
+    return AuditEntry(
         **{
             **entry.__dict__,
             "old": "\n".join(filter(None, [entry.old, old])),

@@ -18,7 +18,7 @@ from scoring.models import (
     ScoreChange,
 )
 from staff.accounts import role_name
-from staff.audit.entries import WEB, Entry, Kind, Source, inferred_source
+from staff.audit.entries import WEB, AuditEntry, Kind, Source, inferred_source
 
 _SCORE_KINDS = {
     "self_points": Kind.SELF_POINTS,
@@ -44,7 +44,7 @@ class ScoreChanges(Source):
 
     def entries(self, rows):
         return [
-            Entry(
+            AuditEntry(
                 when=change.changed_at,
                 who=change.user,
                 kind=_SCORE_KINDS.get(change.column, Kind.SELF_POINTS),
@@ -73,7 +73,7 @@ class Replies(Source):
 
     def entries(self, rows):
         return [
-            Entry(
+            AuditEntry(
                 when=reply.at,
                 who=reply.user,
                 kind=Kind.REPLY,
@@ -133,7 +133,7 @@ class EditionChanges(Source):
         return [
             _submission(change, units.get((change.edition_id, change.key)))
             if _is_submission(change)
-            else Entry(
+            else AuditEntry(
                 when=change.at,
                 who=change.user,
                 kind=Kind.SETUP,
@@ -158,10 +158,10 @@ def _is_submission(change: EditionChange) -> bool:
     )
 
 
-def _submission(change: EditionChange, unit) -> Entry:
+def _submission(change: EditionChange, unit) -> AuditEntry:
     """A self-assessment submitted (new value: when) or given back (new value: None, a reason)."""
     submitted, reason = change.new_value["submitted"], change.new_value.get("reason", "")
-    return Entry(
+    return AuditEntry(
         when=change.at,
         who=change.user,
         kind=Kind.SUBMISSION,
@@ -224,7 +224,7 @@ class EditionEvents(Source):
         for event in rows:
             old, new = _STAGES.get(event.action, (None, None))
             entries.append(
-                Entry(
+                AuditEntry(
                     when=event.at,
                     who=event.user,
                     kind=_EVENT_KINDS.get(event.action, Kind.STAGE),
@@ -261,7 +261,7 @@ class Corrections(Source):
         for correction in rows:
             values = list(correction.values.all())
             entries.append(
-                Entry(
+                AuditEntry(
                     when=correction.published_at,
                     who=correction.user,
                     kind=Kind.CORRECTION,

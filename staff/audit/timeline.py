@@ -10,7 +10,7 @@ is the sum of one COUNT per source. Sources that a filter rules out are not quer
 import heapq
 import itertools
 
-from staff.audit.entries import Entry, Filters, Source
+from staff.audit.entries import AuditEntry, Filters, Source
 from staff.audit.history import (
     AssignmentHistory,
     EditionHistory,
@@ -74,7 +74,7 @@ class Timeline:
         return list(itertools.islice(merged, start, stop))
 
 
-def leaf_history(score) -> list[Entry]:
+def leaf_history(score) -> list[AuditEntry]:
     """Every points change and reply of one score, newest first."""
     changes = ScoreChanges().entries(ScoreChanges().queryset().filter(score=score))
     replies = Replies().entries(Replies().queryset().filter(score=score))

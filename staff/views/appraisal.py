@@ -20,13 +20,13 @@ from scoring.problems import Refused
 from scoring.replies import reply
 from scoring.tree import Tree
 from staff.access import staff_required
-from staff.appraisal import LeafForm, Row, appraisal_totals
+from staff.appraisal import AppraisalRow, LeafForm, appraisal_totals
 from staff.progress import self_leaf_count, with_progress
 
 _APPRAISAL_STAGES = (Edition.Status.APPRAISAL, Edition.Status.REVIEW)
 
 
-def _chosen(editions: list[Edition], wanted: str | None) -> Edition | None:
+def _chosen_edition(editions: list[Edition], wanted: str | None) -> Edition | None:
     """The edition asked for by ?edition=, else the first one listed."""
     by_id = {str(edition.pk): edition for edition in editions}
     return by_id.get(wanted or "") or (editions[0] if editions else None)
@@ -36,7 +36,7 @@ def _chosen(editions: list[Edition], wanted: str | None) -> Edition | None:
 def appraisal(request: HttpRequest) -> HttpResponse:
     """The editions under appraisal or review, and for the chosen one every unit's progress."""
     editions = list(Edition.objects.filter(status__in=_APPRAISAL_STAGES, summary_only=False))
-    edition = _chosen(editions, request.GET.get("edition"))
+    edition = _chosen_edition(editions, request.GET.get("edition"))
     only_open = request.GET.get("open") == "1"
     participants = []
     if edition is not None:
@@ -61,7 +61,9 @@ def appraisal(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rows(participant: Participant, leaves: list[Criterion], data=None) -> list[Row]:
+def _appraisal_rows(
+    participant: Participant, leaves: list[Criterion], data=None
+) -> list[AppraisalRow]:
     scores = {score.criterion_id: score for score in participant.scores.all()}
     threads = defaultdict(list)
     for item in Reply.objects.filter(score__participant=participant).select_related("user"):
@@ -73,11 +75,11 @@ def _rows(participant: Participant, leaves: list[Criterion], data=None) -> list[
         if leaf.method == Criterion.Method.SELF:
             form = LeafForm(data, leaf=leaf, score=score)
         thread = threads.get(score.pk, []) if score else []
-        rows.append(Row(leaf, score, form, thread, localized(leaf, "name")))
+        rows.append(AppraisalRow(leaf, score, form, thread, localized(leaf, "name")))
     return rows
 
 
-def _refreshed(data, rows: list[Row]):
+def _refreshed(data, rows: list[AppraisalRow]):
     """The posted data with each changed-meanwhile leaf's version and shown values set to what
     is stored now: what the appraiser typed stays, and saving again is a deliberate choice."""
     data = data.copy()
@@ -94,7 +96,9 @@ def _refreshed(data, rows: list[Row]):
     return data
 
 
-def _save(request, edition: Edition, participant: Participant, rows: list[Row], action: str):
+def _save(
+    request, edition: Edition, participant: Participant, rows: list[AppraisalRow], action: str
+):
     """Writes the changed leaves (and on "accept", the remaining self points) and the answers to
     the unit's replies, all or nothing; returns how many leaves and answers were written."""
     forms = [row.form for row in rows if row.form is not None]
@@ -128,22 +132,22 @@ def appraise_unit(request: HttpRequest, edition_id: int, unit_code: str) -> Http
     problems = []
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        rows = _rows(participant, leaves, request.POST)
+        rows = _appraisal_rows(participant, leaves, request.POST)
         valid = [row.form.is_valid() for row in rows if row.form is not None]
         if all(valid) and action in {"save", "accept"}:
             try:
                 written, answered = _save(request, edition, participant, rows, action)
             except Refused as refused:
                 problems = refused.problems
-                rows = _rows(participant, leaves)
-                rows = _rows(participant, leaves, _refreshed(request.POST, rows))
+                rows = _appraisal_rows(participant, leaves)
+                rows = _appraisal_rows(participant, leaves, _refreshed(request.POST, rows))
             else:
                 messages.success(request, _saved_message(written, answered))
                 return redirect(request.get_full_path())
         elif action != "recalculate":
             problems = [_("Correct the marked leaves and save again.")]
     else:
-        rows = _rows(participant, leaves)
+        rows = _appraisal_rows(participant, leaves)
     field_totals, overall = appraisal_totals(tree, rows)
     return render(
         request,
@@ -193,7 +197,7 @@ def replies(request: HttpRequest) -> HttpResponse:
             status=Edition.Status.REVIEW, summary_only=False, participants__unit=unit
         )
     )
-    edition = _chosen(editions, request.GET.get("edition"))
+    edition = _chosen_edition(editions, request.GET.get("edition"))
     problems, typed = [], {}
     if request.method == "POST":
         score = get_object_or_404(

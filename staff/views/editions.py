@@ -112,7 +112,7 @@ def editions(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/editions.html", {"rows": rows})
 
 
-def _participants(edition: Edition) -> list[Participant]:
+def _listed_participants(edition: Edition) -> list[Participant]:
     """The edition's participants by unit code, each with `appraised`: its self-assessed leaves
     that have appraised points."""
     participants = list(
@@ -158,7 +158,7 @@ def _edition_page(
             "step_label": _STEP_BUTTONS[step[0]] if step else "",
             "note": note,
             "problems": [str(problem) for problem in problems],
-            "participants": _participants(edition),
+            "participants": _listed_participants(edition),
             "leaves": leaves,
             "give_back": give_back,
         },

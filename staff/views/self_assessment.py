@@ -48,7 +48,7 @@ def _open_participants(user):
     )
 
 
-def _chosen(request: HttpRequest):
+def _chosen_participation(request: HttpRequest):
     """(the participant shown, every open participation of the officer's unit)."""
     choices = list(_open_participants(request.user))
     wanted = request.GET.get("edition") or request.POST.get("edition")
@@ -60,7 +60,7 @@ def _chosen(request: HttpRequest):
 
 @staff_required(UNIT_OFFICER)
 def self_assessment(request: HttpRequest) -> HttpResponse:
-    participant, choices = _chosen(request)
+    participant, choices = _chosen_participation(request)
     if participant is None:
         return render(request, "staff/self_assessment_choose.html", {"choices": choices})
     tree = Tree.of(participant.edition)
@@ -88,7 +88,7 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("Draft saved: %(changes)s.") % {"changes": saved_count(changed)}
                 )
-                return redirect(_address(participant))
+                return redirect(_page_address(participant))
         elif request.POST.get("action") == "save":
             problems = [_("Nothing was saved: correct the values marked below.")]
     elif request.method == "POST":
@@ -119,7 +119,7 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
 def self_assessment_totals(request: HttpRequest) -> JsonResponse:
     """The totals of the posted (unsaved) points, for the page's script: the same sums as the
     "Recalculate totals" button, so the server stays the one that adds up."""
-    participant, _choices = _chosen(request)
+    participant, _choices = _chosen_participation(request)
     if participant is None:
         raise Http404
     tree = Tree.of(participant.edition)
@@ -139,7 +139,7 @@ def self_assessment_totals(request: HttpRequest) -> JsonResponse:
 @staff_required(UNIT_OFFICER)
 def submit(request: HttpRequest) -> HttpResponse:
     """Submitting asks once more on a page of its own; the confirming post submits."""
-    participant, _choices = _chosen(request)
+    participant, _choices = _chosen_participation(request)
     if participant is None:
         raise Http404
     problems: list[str] = []
@@ -150,7 +150,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             problems = [problem.text() for problem in refusal.problems]
         else:
             messages.success(request, _("Self-assessment submitted."))
-            return redirect(_address(participant))
+            return redirect(_page_address(participant))
     context = {
         "participant": participant,
         "unit_name": participant.unit.name_in(participant.edition.year),
@@ -183,7 +183,7 @@ def evidence(request: HttpRequest, score_id: int) -> FileResponse:
     return response
 
 
-def _address(participant: Participant) -> str:
+def _page_address(participant: Participant) -> str:
     return f"{reverse('staff:self_assessment')}?edition={participant.edition_id}"
 
 
