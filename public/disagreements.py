@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from provinces.localized import localized
 from provinces.models import Unit
 
 
@@ -57,8 +56,7 @@ def disagreements_in(year: int, level: str) -> dict[str, str]:
         for unit in Unit.objects.filter(level=level, code__in=others).prefetch_related(
             "former_names"
         ):
-            name_vi, name_en = unit.names_in(year)
-            names[unit.code] = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+            names[unit.code] = unit.name_in(year)
     return {d.unit_code: _text(d, names) for d in found}
 
 

@@ -309,10 +309,9 @@ def _shown(unit, result, own, editions, criteria) -> Shown:
     averages = {(a.region_code, a.field_code): a.value for a in stored}
     region = unit.region.code if unit.region else ""
     sources = {(a.region_code, a.field_code): a.source for a in stored if a.published}
-    name_vi, name_en = unit.names_in(edition.year)
     return Shown(
         edition=edition,
-        name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+        name=unit.name_in(edition.year),
         result=result,
         ranked_count=edition.ranked_total or edition.ranked_results or None,
         national_average=averages.get(("", "")),
@@ -488,7 +487,4 @@ def _link(unit: Unit, year: int | None = None) -> UnitLink:
     """A link to a unit's profile under the name it had in `year` (its present name without)."""
     if year is None:
         return UnitLink(slug=unit.slug, name=localized(unit, "name"))
-    name_vi, name_en = unit.names_in(year)
-    return UnitLink(
-        slug=unit.slug, name=localized({"name_vi": name_vi, "name_en": name_en}, "name")
-    )
+    return UnitLink(slug=unit.slug, name=unit.name_in(year))

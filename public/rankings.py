@@ -160,12 +160,11 @@ def computed_rows(
 def _row(edition: Edition, participant, field_codes, *, fields: dict, **figures) -> RankingRow:
     """One row: the unit as named in the edition's year, its participation and its figures."""
     unit = participant.unit
-    name_vi, name_en = unit.names_in(edition.year)
     region = unit.region
     return RankingRow(
         code=unit.code,
         slug=unit.slug,
-        name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+        name=unit.name_in(edition.year),
         region_code=region.code if region else "",
         region_name=localized(region, "name") if region else "",
         ranked=participant.ranked,
@@ -239,10 +238,9 @@ def published_field_figures(edition: Edition, notes: SourceNotes) -> list[Publis
     for figure in edition.field_figures.select_related("unit").prefetch_related(
         "unit__former_names"
     ):
-        name_vi, name_en = figure.unit.names_in(edition.year)
         figures.append(
             PublishedFieldFigure(
-                unit=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                unit=figure.unit.name_in(edition.year),
                 slug=figure.unit.slug,
                 field=figure.field,
                 index=figure.index,

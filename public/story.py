@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from provinces.localized import localized
 from provinces.models import Level
 from public.notes import SourceNote, SourceNotes
 from scoring.models import Average, Edition, Result
@@ -67,10 +66,9 @@ def years(editions: list[Edition]) -> list[Year]:
     ):
         edition = by_id[result.edition_id]
         unit = result.participant.unit
-        name_vi, name_en = unit.names_in(edition.year)
         firsts[(edition.year, edition.level)].append(
             First(
-                name=localized({"name_vi": name_vi, "name_en": name_en}, "name"),
+                name=unit.name_in(edition.year),
                 slug=unit.slug,
                 index=result.index,
                 source=result.source,
