@@ -38,6 +38,7 @@ from provinces.models import Level, Unit
 from public.notes import SourceNote, SourceNotes
 from scoring.models import Edition
 from surveys.models import ASPECTS, GovLevel, SipasFigure, SipasResult
+from surveys.sectors import sector_name
 
 ASPECT_LABELS = {
     "access": _("Access to services"),
@@ -126,7 +127,7 @@ def national(year: int) -> National:
     levels = {row.category: row for row in rows if row.breakdown == SipasResult.Breakdown.GOV_LEVEL}
     sectors = sorted(
         (row for row in rows if row.breakdown == SipasResult.Breakdown.SECTOR),
-        key=lambda row: vietnamese(row.category),
+        key=lambda row: vietnamese(sector_name(row.category)),
     )
     return National(
         year=year,
@@ -137,7 +138,7 @@ def national(year: int) -> National:
             for value, label in GovLevel.choices
             if value in levels
         ],
-        by_sector=[figures(row, row.category) for row in sectors],
+        by_sector=[figures(row, sector_name(row.category)) for row in sectors],
         is_demo=overall.is_demo,
     )
 

@@ -102,8 +102,12 @@ def test_the_breakdowns_by_level_and_sector_list_each_category(client, surveyed)
         ["District", "2", "50.00", "0.00–100.00"],
         ["Commune", "1", "100.00", "– no interval"],
     ]
-    # In Vietnamese alphabetical order: đ comes after d and before t (not after z, its code point).
-    assert [row[:3] for row in sectors] == [["đất đai", "2", "70.00"], ["tư pháp", "2", "50.00"]]
+    # The sectors' English names on an English page (surveys/sectors.py), in alphabetical order.
+    assert [row[:3] for row in sectors] == [["Justice", "2", "50.00"], ["Land", "2", "70.00"]]
+    # As written on a Vietnamese page, in Vietnamese alphabetical order: đ comes after d and
+    # before t (not after z, its code point).
+    vietnamese = table(client.get(NATIONAL.replace("/en/", "/vi/", 1)).text, "sipas-breakdown", 1)
+    assert [row[:3] for row in vietnamese] == [["đất đai", "2", "70,00"], ["tư pháp", "2", "50,00"]]
 
 
 def test_the_latest_year_is_the_sipas_home_and_other_years_are_linked(client, surveyed):
