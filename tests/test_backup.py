@@ -76,6 +76,10 @@ def test_a_restored_backup_exports_every_published_edition_byte_for_byte(tmp_pat
         ("2018", "province"),
         ("2019", "ministry"),
         ("2019", "province"),
+        ("2024", "ministry"),
+        ("2024", "province"),
+        ("2025", "ministry"),
+        ("2025", "province"),
     ]
     assert sorted({fmt for _year, _level, fmt in before}) == sorted(FORMATS)
     assert after.keys() == before.keys()

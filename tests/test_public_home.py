@@ -75,12 +75,17 @@ def test_demo_editions_are_labelled_as_illustrative_on_the_home_page(client):
     response = client.get("/en/")
 
     assert listed_editions(response.text) == [
+        f"2025 · Ministry {banner(BANNER_EN)}",
+        f"2025 · Province {banner(BANNER_EN)}",
+        f"2024 · Ministry {banner(BANNER_EN)}",
+        f"2024 · Province {banner(BANNER_EN)}",
         f"2019 · Ministry {banner(BANNER_EN)}",
         f"2019 · Province {banner(BANNER_EN)}",
         f"2018 · Province {banner(BANNER_EN)}",
     ]
-    # One banner per listed edition, and one in each level's summary of its latest edition.
-    assert response.text.count(BANNER_EN) == 5
+    # One banner per listed edition, one in each level's summary of its latest edition, and one
+    # note over the story of the years.
+    assert response.text.count(BANNER_EN) == 10
 
 
 @pytest.mark.django_db

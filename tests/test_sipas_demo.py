@@ -37,7 +37,7 @@ def _export(year: int) -> str:
 
 
 @pytest.mark.django_db
-def test_seed_demo_imports_respondents_for_each_demo_province_year_once_and_the_same_each_time():
+def test_seed_demo_imports_respondents_for_each_published_demo_province_year_once_and_the_same():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     first = _respondents_by_year(), _export(2019)
@@ -46,13 +46,15 @@ def test_seed_demo_imports_respondents_for_each_demo_province_year_once_and_the_
     call_command("seed_demo", stdout=again)
 
     # Pinned: a change to the generator shows up here.
-    assert first[0] == {2018: 28812, 2019: 28085}
+    # Not 2026: its edition is open, not published.
+    assert first[0] == {2018: 28812, 2019: 28085, 2024: 28889, 2025: 15307}
     assert "SIPAS 2019 computed for 63 provinces from 28085 respondents" in out.getvalue()
     assert again.getvalue() == "the demo data is already loaded\n"
     assert (_respondents_by_year(), _export(2019)) == first
-    assert list(
-        ImportBatch.objects.filter(kind="sipas").order_by("pk").values_list("filename", flat=True)
-    ) == ["demo-sipas-2018.csv", "demo-sipas-2019.csv"]
+    batches = ImportBatch.objects.filter(kind="sipas").order_by("pk")
+    assert list(batches.values_list("filename", flat=True)) == [
+        f"demo-sipas-{year}.csv" for year in (2018, 2019, 2024, 2025)
+    ]
     # Every province of the year, each with an interval a few points wide.
     provinces = SipasResult.objects.filter(year=2019, breakdown="all", unit__isnull=False)
     assert provinces.count() == 63
@@ -69,6 +71,14 @@ def test_the_invented_file_is_the_same_for_the_same_year_and_differs_between_yea
         "year,unit,respondent_id,gov_level,sector,access,procedures,civil_servants,results,feedback"
     )
     assert lines[1].startswith("2019,01,D2019-01-0001,")
+
+
+def test_a_province_formed_by_the_merger_starts_from_its_predecessors_standing():
+    alone = respondents_csv(2025, ["08"])
+    merged = respondents_csv(2025, ["08"], {"08": ["02", "08"]})
+
+    assert merged != alone
+    assert merged == respondents_csv(2025, ["08"], {"08": ["02", "08"]})
 
 
 # -- the pages say which years are demo data ---------------------------------------------------
