@@ -1,6 +1,6 @@
 """The staff screens, under /vi/staff/ and /en/staff/: each area keeps its own addresses."""
 
-from staff.views import accounts, appraisal, audit, editions, moves, self_assessment
+from staff.views import accounts, appraisal, audit, bulk, editions, moves, self_assessment
 
 app_name = "staff"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *editions.urlpatterns,
     *moves.urlpatterns,
     *audit.urlpatterns,
+    *bulk.urlpatterns,
 ]
