@@ -33,10 +33,23 @@ def text(html: str) -> str:
 
 
 def tree(html: str) -> list[list[str]]:
-    table = re.search(r'<table class="methodology-tree">(.*?)</table>', html, re.S).group(1)
-    return [
+    tables = re.findall(r'<table class="methodology-tree">(.*?)</table>', html, re.S)
+    rows = [
         [text(cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        for table in tables
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+    # Each field is a table of its own under the same header: the header once.
+    return rows[:1] + [row for row in rows[1:] if row != rows[0]]
+
+
+def test_each_field_folds_and_the_first_is_open(client, published):
+    html = client.get(URL).text
+
+    summaries = re.findall(r'<details class="tree-field"( open)?>\s*<summary>(.*?)</summary>', html)
+    assert [(is_open, text(summary)) for is_open, summary in summaries] == [
+        (" open", "1 Field one (maximum 12.00 points)"),
+        ("", "2 Field two (maximum 8.00 points)"),
     ]
 
 
