@@ -779,11 +779,7 @@ class _Workbook:
                 with contextlib.suppress(ValueError):
                     custom[int(element.get("numFmtId", ""))] = element.get("formatCode", "")
             elif tag == namespace + "xf" and cell_xfs is not None and depth == 2:
-                try:
-                    format_id = int(element.get("numFmtId", "0"))
-                except ValueError:
-                    format_id = 0
-                code = custom.get(format_id, BUILTIN_FORMATS.get(format_id))
+                code = _format_code(element, custom, BUILTIN_FORMATS)
                 if is_date_format(code):
                     dates.add(index)
                 if is_timedelta_format(code):
@@ -798,7 +794,9 @@ class _Workbook:
                 element.clear()
         return dates, durations
 
-    def rows(self, path: str) -> Iterator[tuple[int, list[tuple[int, str, bool]]]]:
+    # One streaming loop over every element of the sheet, its states kept in locals on purpose:
+    # a call or an attribute per element is what bench/reading.py measures the reader by.
+    def rows(self, path: str) -> Iterator[tuple[int, list[tuple[int, str, bool]]]]:  # noqa: C901
         """(row number, [(0-based column, text, formula without a saved value)]) of each row.
 
         Streams the sheet's XML and drops each row once read, so memory stays flat however many
@@ -969,6 +967,15 @@ def _column_index(reference: str | None, previous: int, row: int) -> int:
     return index
 
 
+def _format_code(xf, custom: dict[int, str], builtin: dict[int, str]) -> str | None:
+    """The number format of a cell style (`<xf>`): a custom one of the file, or a built-in."""
+    try:
+        format_id = int(xf.get("numFmtId", "0"))
+    except ValueError:
+        format_id = 0
+    return custom.get(format_id, builtin.get(format_id))
+
+
 def _cell(element, tags, strings, dates, durations, epoch) -> tuple[str, bool] | None:
     """(text, formula without a saved value) of one `<c>` element, None when it is empty."""
     kind = element.get("t", "n")
@@ -993,21 +1000,27 @@ def _cell(element, tags, strings, dates, durations, epoch) -> tuple[str, bool] |
         return None
     if kind == "n":
         return _number(value, element.get("s"), dates, durations, epoch), False
+    return _typed_text(kind, value, element, strings), False
+
+
+def _typed_text(kind: str, value: str, element, strings) -> str:
+    """The text of a saved value of a cell that is not a number: a shared string, a boolean, an
+    ISO date, or a formula's text or an error as written."""
     if kind == "s":
         try:
-            return strings[int(value)], False
+            return strings[int(value)]
         except (ValueError, IndexError):
             raise _damaged(f"cell {element.get('r')}: no shared string {value[:20]!r}") from None
     if kind == "b":
-        return ("yes" if value.strip() not in {"0", "false"} else "no"), False
+        return "yes" if value.strip() not in {"0", "false"} else "no"
     if kind == "d":
         from openpyxl.utils.datetime import from_ISO8601
 
         try:
-            return str(from_ISO8601(value)), False
+            return str(from_ISO8601(value))
         except ValueError:
             raise _damaged(f"cell {element.get('r')}: {value[:20]!r} is not a date") from None
-    return _unescape(value), False  # "str" (a formula's text), "e" (#N/A...), anything else
+    return _unescape(value)  # "str" (a formula's text), "e" (#N/A...), anything else
 
 
 def _number(text: str, style: str | None, dates, durations, epoch) -> str:

@@ -154,6 +154,24 @@ class FileResource(resources.ModelResource):
         # The header's own problems (a quote left open, a column twice) come first: a header
         # that could not be read would otherwise look like missing columns.
         checked.problems.extend(table.problems)
+        if not self._headers_usable(table, checked, known):
+            return checked
+        seen_rows = False
+        edition_problems: set[str] = set()
+        for row in table.rows:
+            seen_rows = True
+            clean = self._checked_row(row, checked, known, edition_problems)
+            if clean is not None:
+                clean["_row"] = row.number
+                checked.rows.append(clean)
+        if not seen_rows:
+            checked.problems.add(Message("no_data_rows", {"row": 2}))
+        if not checked.problems:
+            self.check_file(checked)
+        return checked
+
+    def _headers_usable(self, table: Table, checked: Checked, known: set[str]) -> bool:
+        """Adds the missing columns as a problem (then False) and unknown ones as warnings."""
         missing = [column for column in self.required if column not in table.headers]
         if missing:
             if not table.problems:
@@ -163,43 +181,40 @@ class FileResource(resources.ModelResource):
                     "required": ", ".join(self.required),
                 }
                 checked.problems.add(Message("missing_columns", params).at(1, missing[0]))
-            return checked
+            return False
         for header in table.headers:
             if header and header not in known:
                 params = {"header": header, "kind": self.kind}
                 checked.warnings.append(Message("unknown_column", params))
-        edition_problems: set[str] = set()
-        seen_rows = False
-        for row in table.rows:
-            seen_rows = True
-            if row.problems:
-                checked.problems.extend(row.problems)
-                continue
-            formulas = sorted(row.formula_without_value & known)
-            for column in formulas:
-                checked.problems.add(Message("formula_without_value").at(row.number, column))
-            if formulas:
-                continue
-            self._noted: list[RowProblem] = []
-            try:
-                clean = self.check_row(row)
-            except RowProblem as problem:
-                self._noted.append(problem)
-            if self._noted:
-                for noted in self._noted:
-                    if noted.per_edition:
-                        if str(noted.message) in edition_problems:
-                            continue
-                        edition_problems.add(str(noted.message))
-                    checked.problems.add(noted.message.at(row.number, noted.column))
-                continue
-            clean["_row"] = row.number
-            checked.rows.append(clean)
-        if not seen_rows:
-            checked.problems.add(Message("no_data_rows", {"row": 2}))
-        if not checked.problems:
-            self.check_file(checked)
-        return checked
+        return True
+
+    def _checked_row(
+        self, row: Row, checked: Checked, known: set[str], edition_problems: set[str]
+    ) -> dict | None:
+        """The row's clean values, or None with its problems added (a problem of the whole
+        edition only once per file)."""
+        if row.problems:
+            checked.problems.extend(row.problems)
+            return None
+        formulas = sorted(row.formula_without_value & known)
+        for column in formulas:
+            checked.problems.add(Message("formula_without_value").at(row.number, column))
+        if formulas:
+            return None
+        self._noted: list[RowProblem] = []
+        try:
+            clean = self.check_row(row)
+        except RowProblem as problem:
+            self._noted.append(problem)
+        if not self._noted:
+            return clean
+        for noted in self._noted:
+            if noted.per_edition:
+                if str(noted.message) in edition_problems:
+                    continue
+                edition_problems.add(str(noted.message))
+            checked.problems.add(noted.message.at(row.number, noted.column))
+        return None
 
     def _aliased(self, table: Table) -> tuple[Table, dict[str, str]]:
         """The table with aliased headers under the kind's own names (a column the file also

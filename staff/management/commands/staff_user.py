@@ -77,17 +77,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if created:
                     user = new_user(username)
-                changed = created or password is not None
-                if options["email"] is not None and options["email"] != user.email:
-                    user.email, changed = options["email"], True
-                if (options["deactivate"] or options["activate"]) and (
-                    user.is_active != options["activate"]
-                ):
-                    user.is_active, changed = options["activate"], True
-                if password is not None:
-                    set_password(user, password)
-                if changed:  # an unchanged account gets no row of history
-                    save_user(user, reason=COMMAND)
+                if self._details(user, options, password) or created:
+                    save_user(user, reason=COMMAND)  # an unchanged account gets no history row
                 if options["role"] is not None or options["unit"] is not None:
                     assign_role(user, role, unit=unit, reason=COMMAND)
         except Refused as refusal:
@@ -95,6 +86,19 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from None
         self.stdout.write(("created " if created else "updated ") + describe(user))
+
+    def _details(self, user, options, password: str | None) -> bool:
+        """Sets the e-mail, the active flag and the password asked for; whether any changed."""
+        changed = password is not None
+        if options["email"] is not None and options["email"] != user.email:
+            user.email, changed = options["email"], True
+        if (options["deactivate"] or options["activate"]) and (
+            user.is_active != options["activate"]
+        ):
+            user.is_active, changed = options["activate"], True
+        if password is not None:
+            set_password(user, password)
+        return changed
 
     def _unit(self, text: str) -> Unit:
         try:
