@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from django.utils.functional import Promise
 
 import provinces
@@ -399,6 +400,16 @@ def test_hue_is_thua_thien_hue_until_2024_and_hue_from_2025(year, names):
 
     assert hue.names_in(year) == names
     assert hue.names_in(year) == names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "year", "name"),
+    [("vi", 2024, "Thừa Thiên Huế"), ("en", 2024, "Thua Thien Hue"), ("en", 2025, "Hue")],
+)
+def test_a_units_name_in_a_year_is_in_the_readers_language(language, year, name):
+    with translation.override(language):
+        assert province("46", year).name_in(year) == name
 
 
 @pytest.mark.django_db
