@@ -83,7 +83,7 @@ def bar_rows(chosen: list[RankingRow], field_rows: list[tuple[str, str, list]]) 
     """The comparison's chart: for the index and each field (code "" for the index), one bar per
     unit on the scale 0 to 100, as (unit name, value)."""
     names = [row.name for row in chosen]
-    rows = [{"code": "", "name": "", "bars": list(zip(names, [r.index for r in chosen]))}]
+    rows = [{"code": "", "name": "", "bars": [(row.name, row.index) for row in chosen]}]
     rows += [
         {"code": code, "name": name, "bars": list(zip(names, values, strict=True))}
         for code, name, values in field_rows
@@ -91,22 +91,21 @@ def bar_rows(chosen: list[RankingRow], field_rows: list[tuple[str, str, list]]) 
     return rows
 
 
-# The comparison as a file: its context first (docs/formats.md: year, level and the demo flag),
-# then what the table shows.
+# The comparison as a file (docs/formats.md): its context first, year and level, then what the
+# table shows, and `illustrative` (demo data) as every download names it.
 DOWNLOAD_COLUMNS = [
-    "year", "level", "demo", "unit_code", "unit_name", "region_code", "index", "rank",
+    "year", "level", "unit_code", "unit_name", "region_code", "index", "rank",
     "rank_in_region", "group", "delta_index", "delta_rank", "ranked",
 ]  # fmt: skip
 
 
 def download_rows(edition: Edition, chosen: list[RankingRow], field_codes: list[str]):
     """(columns, rows) of the comparison's download: one row per unit in the page's order."""
-    columns = DOWNLOAD_COLUMNS + [f"field_{code}" for code in field_codes]
+    columns = DOWNLOAD_COLUMNS + [f"field_{code}" for code in field_codes] + ["illustrative"]
     rows = [
         {
             "year": edition.year,
             "level": edition.level,
-            "demo": "yes" if edition.is_demo else "no",
             "unit_code": row.code,
             "unit_name": row.name,
             "region_code": row.region_code,
@@ -118,6 +117,7 @@ def download_rows(edition: Edition, chosen: list[RankingRow], field_codes: list[
             "delta_rank": row.delta_rank,
             "ranked": "yes" if row.ranked else "no",
             **{f"field_{code}": row.fields.get(code) for code in field_codes},
+            "illustrative": "yes" if edition.is_demo else "no",
         }
         for row in chosen
     ]

@@ -207,12 +207,12 @@ def test_the_comparison_downloads_with_its_context(client, published):
         'attachment; filename="par-index-2019-province-comparison.csv"'
     )
     assert lines[0] == (
-        "year,level,demo,unit_code,unit_name,region_code,index,rank,rank_in_region,group,"
-        "delta_index,delta_rank,ranked,field_1,field_2"
+        "year,level,unit_code,unit_name,region_code,index,rank,rank_in_region,group,"
+        "delta_index,delta_rank,ranked,field_1,field_2,illustrative"
     )
-    assert [line.split(",")[:8] for line in lines[1:]] == [
-        ["2019", "province", "yes", "31", "Hai Phong", "DBSH", "75.00", "2"],
-        ["2019", "province", "yes", "01", "Ha Noi", "DBSH", "90.00", "1"],
+    assert [line.split(",")[:7] + line.split(",")[-1:] for line in lines[1:]] == [
+        ["2019", "province", "31", "Hai Phong", "DBSH", "75.00", "2", "yes"],
+        ["2019", "province", "01", "Ha Noi", "DBSH", "90.00", "1", "yes"],
     ]
 
 
