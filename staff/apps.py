@@ -14,7 +14,7 @@ class StaffConfig(AppConfig):
         import staff.audit.signals  # noqa: F401
         from scoring import signals
         from scoring.demo import demo_seeded
-        from staff import notifications
+        from staff import assignments, notifications
         from staff.accounts import record_last_login
         from staff.demo import seed_demo_accounts
 
@@ -26,6 +26,11 @@ class StaffConfig(AppConfig):
             notifications.on_self_assessment_returned, dispatch_uid="staff.mail"
         )
         signals.reply_added.connect(notifications.on_reply_added, dispatch_uid="staff.mail")
+        # With a work split, the review opens only once every unit's appraisal is checked; the
+        # receiver refuses inside the move's transaction, which undoes it.
+        signals.stage_moved.connect(
+            assignments.refuse_unchecked_review, dispatch_uid="staff.second_check"
+        )
         # Django saves the whole user at each login to set last_login, which would add a row to
         # the account's history (staff/models.py) per login; an update writes the field alone.
         user_logged_in.disconnect(dispatch_uid="update_last_login")

@@ -55,3 +55,79 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.to}"
+
+
+class AppraisalAssignment(models.Model):
+    """One field of one participating unit given to one appraiser (issue 16, item 4). Once an
+    edition has any, an appraiser may appraise only what is given to them (staff.assignments);
+    an edition without any keeps every appraiser free to appraise every unit."""
+
+    participant = models.ForeignKey(
+        "scoring.Participant",
+        on_delete=models.CASCADE,
+        related_name="appraisal_assignments",
+        verbose_name=_("participating unit"),
+    )
+    field_code = models.CharField(_("field"), max_length=8)
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appraisal_assignments",
+        verbose_name=_("appraiser"),
+    )
+
+    class Meta:
+        verbose_name = _("appraisal assignment")
+        verbose_name_plural = _("appraisal assignments")
+        ordering = ["participant", "field_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "field_code"], name="one_appraiser_per_field_and_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} / {self.field_code} → {self.appraiser}"
+
+
+class AppraisalCheck(models.Model):
+    """A unit's appraisal marked done by its appraiser, then checked by a second one: with
+    assignments, the review opens only once every unit is checked (staff.assignments)."""
+
+    participant = models.OneToOneField(
+        "scoring.Participant",
+        on_delete=models.CASCADE,
+        related_name="appraisal_check",
+        verbose_name=_("participating unit"),
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("marked done by"),
+    )
+    done_at = models.DateTimeField(_("marked done at"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appraisal check")
+        verbose_name_plural = _("appraisal checks")
+        constraints = [
+            # The second check is a second person's: the database refuses the same one twice.
+            models.CheckConstraint(
+                condition=models.Q(checked_by__isnull=True)
+                | ~models.Q(checked_by=models.F("done_by")),
+                name="checked_by_a_second_appraiser",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.participant)

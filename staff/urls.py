@@ -1,6 +1,16 @@
 """The staff screens, under /vi/staff/ and /en/staff/: each area keeps its own addresses."""
 
-from staff.views import accounts, appraisal, audit, bulk, editions, moves, self_assessment
+from staff.views import (
+    accounts,
+    appraisal,
+    assignments,
+    audit,
+    bulk,
+    by_criterion,
+    editions,
+    moves,
+    self_assessment,
+)
 
 app_name = "staff"
 
@@ -12,4 +22,6 @@ urlpatterns = [
     *moves.urlpatterns,
     *audit.urlpatterns,
     *bulk.urlpatterns,
+    *by_criterion.urlpatterns,
+    *assignments.urlpatterns,
 ]

@@ -19,6 +19,8 @@ from tests.staff_fixtures import staff_client, staff_user, verified_client
 from tests.test_progress import appraisal_under_way, score, unit
 
 LIST = "/en/staff/appraisal/"
+# "Accept all remaining" writes on the post of its confirmation page (tests/test_assignments.py).
+CONFIRMED = {"confirmed": "yes"}
 REPLIES = "/en/staff/replies/"
 
 
@@ -216,7 +218,7 @@ def test_accept_all_sets_exactly_the_untouched_leaves_to_their_self_points(clien
     appraiser = staff_user("appraiser")
 
     response = verified_client(client, appraiser).post(
-        unit_page(under_way, "01"), form_data(under_way, "01", action="accept")
+        unit_page(under_way, "01"), form_data(under_way, "01", action="accept") | CONFIRMED
     )
 
     assert response.status_code == 302
@@ -238,7 +240,7 @@ def test_accept_all_saves_what_was_typed_and_accepts_only_the_rest(client, under
     typed = {"2.1": ("4", "Chưa đủ văn bản")}
 
     staff_client(client, "appraiser").post(
-        unit_page(under_way, "01"), form_data(under_way, "01", action="accept", **typed)
+        unit_page(under_way, "01"), form_data(under_way, "01", action="accept", **typed) | CONFIRMED
     )
 
     assert appraised(under_way, "01") == {
@@ -251,7 +253,7 @@ def test_accept_all_saves_what_was_typed_and_accepts_only_the_rest(client, under
 
 def test_accept_all_leaves_a_leaf_without_self_points_alone(client, under_way):
     staff_client(client, "appraiser").post(
-        unit_page(under_way, "31"), form_data(under_way, "31", action="accept")
+        unit_page(under_way, "31"), form_data(under_way, "31", action="accept") | CONFIRMED
     )
 
     assert appraised(under_way, "31") == {"1.1": Decimal("7.00"), "2.1": Decimal("4.00")}

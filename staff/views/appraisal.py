@@ -21,7 +21,9 @@ from scoring.replies import reply
 from scoring.tree import Tree
 from staff.access import staff_required
 from staff.appraisal import AppraisalRow, LeafForm, appraisal_totals
+from staff.assignments import require_assigned
 from staff.progress import self_leaf_count, with_progress
+from staff.views.by_criterion import accept_count, confirm_accept, needs_confirmation
 
 _APPRAISAL_STAGES = (Edition.Status.APPRAISAL, Edition.Status.REVIEW)
 
@@ -110,6 +112,8 @@ def _save(
         for row in rows
         if row.form is not None and row.score is not None and row.form.cleaned_data["answer"]
     ]
+    # With a work split, an appraiser writes only the fields given to them (staff.assignments).
+    require_assigned(request.user, participant, [entry.leaf for entry in entries])
     with transaction.atomic():
         if entries:
             appraise(edition, entries, user=request.user, source="web")
@@ -135,6 +139,14 @@ def appraise_unit(request: HttpRequest, edition_id: int, unit_code: str) -> Http
         rows = _appraisal_rows(participant, leaves, request.POST)
         valid = [row.form.is_valid() for row in rows if row.form is not None]
         if all(valid) and action in {"save", "accept"}:
+            if needs_confirmation(request, action):
+                forms = [row.form for row in rows if row.form is not None]
+                accepted, typed = accept_count(forms, lambda form: participant)
+                title = participant.unit.name_in(edition.year)
+                back = request.get_full_path()
+                return confirm_accept(
+                    request, accepted=accepted, typed=typed, back=back, title=title
+                )
             try:
                 written, answered = _save(request, edition, participant, rows, action)
             except Refused as refused:

@@ -1,0 +1,42 @@
+"""The work split on the screens that existed before it (staff.assignments): an appraiser's own
+share on the appraisal list, the done and checked marks on a unit's appraisal, and the progress
+per appraiser on an edition's screen; each screen's template includes it in one line."""
+
+from django import template
+
+from scoring.permissions import APPRAISER, role_of
+from staff import assignments
+from staff.models import AppraisalCheck
+
+register = template.Library()
+
+
+@register.inclusion_tag("staff/_appraiser_progress.html")
+def appraiser_progress(edition):
+    return {
+        "edition": edition,
+        "progress": assignments.progress_per_appraiser(edition),
+    }
+
+
+@register.inclusion_tag("staff/_my_assignments.html", takes_context=True)
+def my_assignments(context, edition):
+    user = context["request"].user
+    mine = []
+    if edition is not None and role_of(user) == APPRAISER:
+        mine = assignments.my_assignments(edition, user)
+    return {"edition": edition, "mine": mine}
+
+
+@register.inclusion_tag("staff/_unit_check.html", takes_context=True)
+def unit_check(context, edition, participant):
+    return {
+        "edition": edition,
+        "participant": participant,
+        "check": AppraisalCheck.objects.filter(participant=participant)
+        .select_related("done_by", "checked_by")
+        .first(),
+        "open": edition.status == edition.Status.APPRAISAL,
+        "user": context["request"].user,
+        "csrf_token": context.get("csrf_token"),
+    }
