@@ -52,8 +52,7 @@ def differences(
     return units, edition_level
 
 
-# Complexity 14: to be cut by its owner (issue 18), the one function over 12 left.
-def set_published_results(  # noqa: C901
+def set_published_results(
     year: int,
     level: str,
     entries: Iterable[PublishedResult],
@@ -67,83 +66,80 @@ def set_published_results(  # noqa: C901
     results name) as needed. Returns the edition, the counts and whether it was created."""
     entries = list(entries)
     with transaction.atomic():
-        edition = Edition.objects.filter(year=year, level=level).first()
-        if edition is not None and edition.is_published and edition.summary_only:
-            changed, edition_changed = differences(
-                edition, entries, ranked_total=ranked_total, average=average
-            )
-            if not changed and not edition_changed:
-                unchanged = frozenset((edition.pk, entry.unit.pk) for entry in entries)
-                return edition, Written(frozenset(), frozenset(), unchanged), False
-        is_new = edition is None
-        if is_new:
-            edition = create_edition(
-                year,
-                level,
-                summary_only=True,
-                status=Edition.Status.REVIEW,
-                user=user,
-                source=source,
-            )
+        edition, is_new = summary_edition(year, level, user=user, source=source)
+        repeat = _unchanged_repeat(edition, entries, ranked_total, average)
+        if repeat is not None:
+            return edition, repeat, False
         edition = lock_edition(edition, Change.PUBLISHED_RESULTS, user=user)
         problems = [p for entry in entries if (p := unit_problem(edition, entry.unit))]
         if problems:
             raise Refused(problems)
         participants = {p.unit_id: p for p in edition.participants.select_related("summary")}
-        audit = []
-        created, updated, unchanged = set(), set(), set()
+        audit: list[tuple] = []
+        outcomes: dict[str, set] = {"created": set(), "updated": set(), "unchanged": set()}
         for entry in entries:
-            participant = participants.get(entry.unit.pk)
-            if participant is None:
-                participant = Participant.objects.create(
-                    edition=edition, unit=entry.unit, ranked=entry.ranked
-                )
-                audit.append((EditionChange.Action.ADDED, entry.unit.code, None, _state(entry)))
-                SummaryScore.objects.create(participant=participant, **_values(entry))
-                created.add((edition.pk, entry.unit.pk))
-                continue
-            summary = getattr(participant, "summary", None)
-            old = _stored(participant, summary)
-            if old == _state(entry):
-                unchanged.add((edition.pk, entry.unit.pk))
-                continue
-            if participant.ranked != entry.ranked:
-                participant.ranked = entry.ranked
-                participant.save(update_fields=["ranked"])
-            if summary is None:
-                SummaryScore.objects.create(participant=participant, **_values(entry))
-            else:
-                for name, value in _values(entry).items():
-                    setattr(summary, name, value)
-                summary.save()
-            action = EditionChange.Action.CHANGED if summary else EditionChange.Action.ADDED
-            audit.append((action, entry.unit.code, old if summary else None, _state(entry)))
-            (updated if summary else created).add((edition.pk, entry.unit.pk))
-        edition_old = {"ranked_total": edition.ranked_total, "average": edition.published_average}
-        if ranked_total is not KEEP:
-            edition.ranked_total = ranked_total
-        if average is not KEEP:
-            edition.published_average = average
-        edition_new = {"ranked_total": edition.ranked_total, "average": edition.published_average}
-        if edition_new != edition_old:
-            edition.save(update_fields=["ranked_total", "published_average"])
-            record_changes(
-                edition,
-                EditionChange.Subject.EDITION,
-                [
-                    (
-                        EditionChange.Action.CHANGED,
-                        str(edition),
-                        _str(edition_old),
-                        _str(edition_new),
-                    )
-                ],
-                user=user,
-                source=source,
-            )
+            outcome = _store_result(edition, participants.get(entry.unit.pk), entry, audit)
+            outcomes[outcome].add((edition.pk, entry.unit.pk))
+        _set_edition_figures(edition, ranked_total, average, user=user, source=source)
         record_changes(edition, EditionChange.Subject.SUMMARY, audit, user=user, source=source)
-    written = Written(frozenset(created), frozenset(updated), frozenset(unchanged))
+    written = Written(*(frozenset(outcomes[name]) for name in ("created", "updated", "unchanged")))
     return edition, written, is_new
+
+
+def _unchanged_repeat(edition: Edition, entries, ranked_total, average) -> Written | None:
+    """All unchanged, for a published edition that the entries would not change; else None."""
+    if not (edition.is_published and edition.summary_only):
+        return None
+    changed, edition_changed = differences(
+        edition, entries, ranked_total=ranked_total, average=average
+    )
+    if changed or edition_changed:
+        return None  # refused by lock_edition: nothing changes a published edition
+    return Written(unchanged=frozenset((edition.pk, entry.unit.pk) for entry in entries))
+
+
+def _store_result(
+    edition: Edition, participant: Participant | None, entry: PublishedResult, audit: list
+) -> str:
+    """Write one unit's published result; "created", "updated" or "unchanged"."""
+    if participant is None:
+        participant = Participant.objects.create(
+            edition=edition, unit=entry.unit, ranked=entry.ranked
+        )
+        SummaryScore.objects.create(participant=participant, **_values(entry))
+        audit.append((EditionChange.Action.ADDED, entry.unit.code, None, _state(entry)))
+        return "created"
+    summary = getattr(participant, "summary", None)
+    old = _stored(participant, summary)
+    if old == _state(entry):
+        return "unchanged"
+    if participant.ranked != entry.ranked:
+        participant.ranked = entry.ranked
+        participant.save(update_fields=["ranked"])
+    if summary is None:
+        SummaryScore.objects.create(participant=participant, **_values(entry))
+        audit.append((EditionChange.Action.ADDED, entry.unit.code, None, _state(entry)))
+        return "created"
+    for name, value in _values(entry).items():
+        setattr(summary, name, value)
+    summary.save()
+    audit.append((EditionChange.Action.CHANGED, entry.unit.code, old, _state(entry)))
+    return "updated"
+
+
+def _set_edition_figures(edition: Edition, ranked_total, average, *, user, source: str) -> None:
+    """The edition's ranked total and published average, where the file gives them."""
+    old = {"ranked_total": edition.ranked_total, "average": edition.published_average}
+    if ranked_total is not KEEP:
+        edition.ranked_total = ranked_total
+    if average is not KEEP:
+        edition.published_average = average
+    new = {"ranked_total": edition.ranked_total, "average": edition.published_average}
+    if new == old:
+        return
+    edition.save(update_fields=["ranked_total", "published_average"])
+    change = (EditionChange.Action.CHANGED, str(edition), _str(old), _str(new))
+    record_changes(edition, EditionChange.Subject.EDITION, [change], user=user, source=source)
 
 
 def summary_edition(year: int, level: str, *, user, source: str) -> tuple[Edition, bool]:
