@@ -1,7 +1,8 @@
 """The bulk downloads of a published edition beside the results table of scoring.downloads: one
 row per unit and field, and one row per unit and leaf with its final points, so that anyone can
-recompute every index and rank with docs/rules.md. Read from what scoring.publish stored and
-from the scores it published from; never recomputed here."""
+recompute every index and rank with docs/rules.md; and two tables across all editions: every
+published figure of every year and level with its source, and every unit's lineage. Read from
+what scoring.publish stored and from the scores it published from; never recomputed here."""
 
 import datetime
 
