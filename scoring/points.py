@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -29,7 +30,8 @@ COUNT_LIMIT = 2_147_483_647
 _BATCH = 500
 # ASCII digits only: Decimal() would also take other scripts' digits, "1e3" and "NaN".
 _POINTS_TEXT = re.compile(r"[0-9]{1,7}(\.[0-9]+)?|\.[0-9]+")
-URL_MAX_LENGTH = Score._meta.get_field("evidence_url").max_length
+# A URLField always has a maximum length; the stubs type any field's as Optional.
+URL_MAX_LENGTH = cast(int, Score._meta.get_field("evidence_url").max_length)
 
 register(
     too_many_decimals=gettext_noop("%(text)s has more than 2 decimals"),
@@ -281,13 +283,15 @@ def _write_scores(
         edition = lock_edition(edition, columns.change, user=user, unit_ids=units)
         existing = _checked_scores(edition, entries, columns, user)
         mapping = (("points", columns.points), *columns.extra)
-        created, updated, changes = [], [], []
+        created: list[Score] = []
+        updated: list[Score] = []
+        changes: list[ScoreChange] = []
         unchanged = set()
         for entry in entries:
             key = (entry.participant.pk, entry.leaf.pk)
             score = existing.get(key)
             is_new = score is None
-            if is_new:
+            if score is None:
                 score = Score(participant=entry.participant, criterion=entry.leaf)
                 existing[key] = score
             changed, audited = _apply(entry, score, mapping, columns)
@@ -434,11 +438,11 @@ def _conflicts(entries: list, existing: dict, columns: _ScoreColumns) -> list[Me
             stale.append((entry, score))
     if not stale:
         return []
-    last = {}
-    for change in ScoreChange.objects.filter(
+    last: dict[int, ScoreChange] = {}
+    for recorded in ScoreChange.objects.filter(
         score__in=[score for _entry, score in stale if score is not None]
     ).select_related("user"):
-        last.setdefault(change.score_id, change)  # newest first (Meta.ordering)
+        last.setdefault(recorded.score_id, recorded)  # newest first (Meta.ordering)
     problems = []
     for entry, score in stale:
         change = last.get(score.pk) if score else None
