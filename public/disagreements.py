@@ -20,7 +20,7 @@ class Disagreement:
     year: int
     level: str
     unit_code: str
-    figure: str  # "index" or "rank"
+    figure: str  # "index", "rank", or "tie" (a unit shown tied because of another's rank)
     kept: Decimal | int
     other: Decimal | int
     # What else the other page says, as figures: the total of its field indices, or the unit it
@@ -43,6 +43,8 @@ DISAGREEMENTS = [
     ),
     Disagreement(2023, "province", "96", "rank", 34, 32),
     Disagreement(2023, "province", "80", "rank", 7, 8, other_unit="10"),
+    # The same disagreement seen from the unit the other page puts 7th: both are shown 7th.
+    Disagreement(2023, "province", "10", "tie", 7, 7, other_unit="80"),
 ]
 
 
@@ -61,6 +63,11 @@ def disagreements_in(year: int, level: str) -> dict[str, str]:
 
 
 def _text(d: Disagreement, names: dict[str, str]) -> str:
+    if d.figure == "tie":
+        return _(
+            "Shown tied at rank %(kept)s with %(unit)s, as published: the pages disagree on which "
+            "of the two is at rank %(kept)s."
+        ) % {"kept": d.kept, "unit": names.get(d.other_unit, d.other_unit)}
     if d.figure == "rank":
         if d.other_unit:
             return _(

@@ -3,6 +3,7 @@ table that links the page(s) it was read on (or says where, when no address was 
 the sources disagree, says so. Figures read on the same pages share one note."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from scoring.sources import SourcePart, parts
 
@@ -17,6 +18,14 @@ class SourceNote:
     @property
     def anchor(self) -> str:
         return f"{self.prefix}-{self.number}"
+
+    @property
+    def sites(self) -> list[tuple[SourcePart, str]]:
+        """Each part with a short name for it: an address's host (news.gov.vn), else its text;
+        where the note itself is not on the page (a printed profile)."""
+        return [
+            (part, urlsplit(part.url).hostname if part.url else part.text) for part in self.parts
+        ]
 
 
 @dataclass

@@ -293,3 +293,24 @@ def test_a_province_profile_shows_its_published_sipas_figures_with_their_sources
     assert '<a href="https://hatinh.gov.vn/index.php/tuyen-truyen/tin-bai/12624/rss-feed"' in (
         note(page, years["2021"]["html"], prefix="sipas-source")
     )
+
+
+def test_the_unit_tied_because_of_anothers_rank_says_why(client, loaded):
+    page = client.get("/en/rankings/2023/province/").text
+    lao_cai = next(row for row in table(page) if row["cells"][1] == "Lao Cai")
+
+    assert text_of(note(page, lao_cai["html"])).endswith(
+        "Shown tied at rank 7 with Long An, as published: the pages disagree on which of the two "
+        "is at rank 7."
+    )
+
+
+def test_a_profile_names_the_sites_of_the_shown_years_figures(client, loaded):
+    page = client.get("/en/units/quang-ninh/?year=2019").text
+
+    summary = page.split('<dl class="unit-summary">')[1].split("</dl>")[0]
+
+    assert (
+        '<a href="http://news.gov.vn/Utilities/PrintView.aspx?ID=40168" rel="nofollow noopener">'
+        "news.gov.vn</a>"
+    ) in summary
