@@ -23,10 +23,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from provinces.models import Unit
-from scoring.models import UnitAssignment
+from scoring.models import Participant, UnitAssignment
 from scoring.permissions import ADMIN, unit_of
+from scoring.tree import Tree
 from staff.access import needs_second_factor, staff_role
 from staff.accounts import ADMIN_SITE, ROLE_NAMES, assign_role, role_in_groups, role_problems
+from staff.assignments import appraisers
+from staff.models import AppraisalAssignment, AppraisalCheck
 
 User = get_user_model()
 
@@ -203,3 +206,80 @@ class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return _is_admin(request)
+
+
+class AppraisalAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = AppraisalAssignment
+        fields = ("participant", "field_code", "appraiser")
+
+    def clean(self):
+        cleaned = super().clean()
+        participant, code = cleaned.get("participant"), cleaned.get("field_code")
+        if participant is not None and code:
+            fields = {node.code for node in Tree.of(participant.edition).fields}
+            if code not in fields:
+                self.add_error(
+                    "field_code",
+                    _("Not a field of this edition; its fields are %(codes)s.")
+                    % {"codes": ", ".join(sorted(fields, key=int)) or "—"},
+                )
+        return cleaned
+
+
+@admin.register(AppraisalAssignment)
+class AppraisalAssignmentAdmin(admin.ModelAdmin):
+    """The work split, as the staff screen of an edition edits it (staff:assignments)."""
+
+    form = AppraisalAssignmentForm
+    list_display = ("participant", "field_code", "appraiser")
+    list_filter = ("participant__edition", "field_code", "appraiser")
+    list_select_related = ("participant__unit", "participant__edition", "appraiser")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "appraiser":
+            kwargs["queryset"] = appraisers()
+        if db_field.name == "participant":
+            kwargs["queryset"] = Participant.objects.filter(
+                edition__summary_only=False
+            ).select_related("unit", "edition")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request) -> bool:
+        return _is_admin(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _is_admin(request)
+
+    def has_add_permission(self, request) -> bool:
+        return _is_admin(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _is_admin(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _is_admin(request)
+
+
+@admin.register(AppraisalCheck)
+class AppraisalCheckAdmin(admin.ModelAdmin):
+    """Read only: a unit's appraisal is marked done and checked on the appraisal screen."""
+
+    list_display = ("participant", "done_by", "done_at", "checked_by", "checked_at")
+    list_filter = ("participant__edition",)
+    list_select_related = ("participant__unit", "participant__edition", "done_by", "checked_by")
+
+    def has_module_permission(self, request) -> bool:
+        return _is_admin(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _is_admin(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

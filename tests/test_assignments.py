@@ -405,3 +405,27 @@ def test_the_database_refuses_a_check_by_the_appraiser_who_marked_it_done(under_
             checked_by=first,
             checked_at=timezone.now(),
         )
+
+
+def test_the_django_admin_lists_and_adds_assignments_of_fields_of_the_edition(
+    client, under_way, first
+):
+    admin = verified_client(client, staff_user("admin"))
+    hanoi = under_way.participants.get(unit__code="01")
+
+    wrong = admin.post(
+        "/admin/staff/appraisalassignment/add/",
+        {"participant": hanoi.pk, "field_code": "7", "appraiser": first.pk},
+    )
+    assert "Not a field of this edition; its fields are 1, 2." in page_text(wrong)
+    added = admin.post(
+        "/admin/staff/appraisalassignment/add/",
+        {"participant": hanoi.pk, "field_code": "2", "appraiser": first.pk},
+    )
+
+    assert added.status_code == 302
+    assert list(AppraisalAssignment.objects.values_list("field_code", "appraiser")) == [
+        ("2", first.pk)
+    ]
+    assert admin.get("/admin/staff/appraisalcheck/").status_code == 200
+    assert admin.get("/admin/staff/appraisalcheck/add/").status_code == 403
