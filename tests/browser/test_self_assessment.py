@@ -4,7 +4,8 @@ saved, the whole submitted; axe-core finds nothing serious and nothing sticks ou
 
 An edition of 2031 with the shared small tree is opened for self-assessment beside the demo data
 (it is never published, so no public page shows it); each test signs in its own unit's officer by
-putting a session cookie into the browser.
+putting a session cookie into the browser. The demo's own 2026 edition is open for self-assessment
+too, on the same provinces, so each page is asked for the 2031 edition by its address.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -89,7 +90,7 @@ def test_an_officer_enters_evidence_sees_totals_follow_saves_and_submits(
     page, site, django_db_blocker, edition
 ):
     participant, leaves = sign_in(page, site, django_db_blocker, edition, 0)
-    page.goto(PAGE)
+    page.goto(f"{PAGE}?edition={edition.pk}")
 
     page.fill(f"#points-{leaves['1.1']}", "7,5")
     page.fill(f"#url-{leaves['1.1']}", "https://example.gov.vn/bao-cao.pdf")
@@ -133,7 +134,7 @@ def test_without_javascript_the_button_recalculates_and_the_draft_saves(
     plain_page, site, django_db_blocker, edition
 ):
     participant, leaves = sign_in(plain_page, site, django_db_blocker, edition, 1)
-    plain_page.goto(PAGE)
+    plain_page.goto(f"{PAGE}?edition={edition.pk}")
 
     plain_page.fill(f"#points-{leaves['1.1']}", "6,25")
     plain_page.fill(f"#points-{leaves['2.2']}", "2.5")
@@ -168,7 +169,7 @@ def test_the_screen_and_its_confirmation_pass_axe_and_fit_a_phone(
 ):
     width = audited_page.viewport_size["width"]
     sign_in(audited_page, site, django_db_blocker, edition, 2 if width == PHONE else 3)
-    audited_page.goto(PAGE)
+    audited_page.goto(f"{PAGE}?edition={edition.pk}")
 
     assert serious_violations(audited_page) == []
     assert sideways_overflow(audited_page) == []
