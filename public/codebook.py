@@ -280,6 +280,94 @@ FIGURES = Table(
     ),
 )
 
+AVERAGES = Table(
+    "averages",
+    _("Every average"),
+    _(
+        "One row per average of every published edition: national (no region, no field), per "
+        "region or per field. An average the publisher printed is kept as printed, with its "
+        "source, and never recomputed from a partial edition."
+    ),
+    (
+        YEAR,
+        LEVEL,
+        Column(
+            "region_code",
+            "code",
+            _("The region of a regional average; empty for the national and field averages."),
+            rule=_("Glossary: region"),
+        ),
+        Column(
+            "field_code",
+            "code",
+            _("The field of a field average; empty for the national and regional averages."),
+            rule=_("Glossary: field"),
+        ),
+        Column(
+            "average",
+            "decimal",
+            _(
+                "The mean of the rounded indices of the ranked units, or the figure the "
+                "publisher printed."
+            ),
+            INDEX,
+            _("Scoring rules: averages"),
+        ),
+        Column(
+            "published",
+            "yes/no",
+            _("yes for an average as the publisher printed it (the public record)."),
+            rule=_("The public record"),
+        ),
+        SOURCE,
+        ILLUSTRATIVE,
+    ),
+)
+
+SIPAS = Table(
+    "sipas",
+    _("SIPAS as published"),
+    _(
+        "One row per published SIPAS headline figure: the country (VN) and the provinces whose "
+        "figure or rank was made public, each with its source."
+    ),
+    (
+        YEAR,
+        Column(
+            "unit_code",
+            "code",
+            _("The province's 2-digit code, or VN for the whole country."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "unit_name_vi",
+            "text",
+            _("The province's Vietnamese name in that year; empty for the country."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "unit_name_en",
+            "text",
+            _("The province's English name in that year; empty for the country."),
+            rule=RULE_UNITS,
+        ),
+        Column(
+            "sipas",
+            "decimal",
+            _("The SIPAS index as published; empty where only a rank was."),
+            _("% satisfied"),
+            _("The public record"),
+        ),
+        Column(
+            "rank",
+            "integer",
+            _("The province's SIPAS rank as published; empty where only the figure was."),
+            rule=_("The public record"),
+        ),
+        SOURCE,
+    ),
+)
+
 LINEAGE = Table(
     "lineage",
     _("Units over time"),
@@ -471,7 +559,7 @@ RANKING_VIEW = Table(
     ),
 )
 
-CODEBOOK = (RESULTS, FIELDS, LEAVES, RANKING_VIEW, FIGURES, LINEAGE)
+CODEBOOK = (RESULTS, FIELDS, LEAVES, RANKING_VIEW, FIGURES, AVERAGES, SIPAS, LINEAGE)
 
 CSV_COLUMNS = [
     "table",

@@ -8,17 +8,25 @@ import datetime
 
 from provinces.models import Unit
 from scoring.downloads import published_index, result_rows
-from scoring.models import Criterion, Edition, FieldResult, Result, Score
+from scoring.models import Average, Criterion, Edition, FieldResult, Result, Score
 from scoring.tree import Tree
+from surveys.models import SipasFigure
 
 TABLES = ("results", "fields", "leaves")
 # The tables across every edition and every unit, beside the per-edition ones.
-WHOLE_TABLES = ("figures", "lineage")
+WHOLE_TABLES = ("figures", "averages", "sipas", "lineage")
 
 FIGURE_COLUMNS = [
     "year", "level", "unit_code", "unit_name_vi", "unit_name_en", "index", "rank",
     "ranked_total", "group", "source", "illustrative",
 ]  # fmt: skip
+AVERAGE_COLUMNS = [
+    "year", "level", "region_code", "field_code", "average", "published", "source",
+    "illustrative",
+]  # fmt: skip
+SIPAS_COLUMNS = ["year", "unit_code", "unit_name_vi", "unit_name_en", "sipas", "rank", "source"]
+# The unit code of the national figure, as export_sipas writes it.
+NATIONAL = "VN"
 LINEAGE_COLUMNS = [
     "level", "unit_code", "unit_name_vi", "unit_name_en", "valid_from", "valid_until",
     "successor_code", "successor_name_vi", "successor_name_en", "successor_valid_from",
@@ -66,6 +74,54 @@ def figure_rows() -> list[dict]:
     return [row for _key, row in rows]
 
 
+def average_rows() -> list[dict]:
+    """Every average of every published edition: national, per region and per field, those the
+    publisher printed (`published`, with their source) and those computed from complete
+    editions. One query."""
+    averages = (
+        Average.objects.filter(edition__status=Edition.Status.PUBLISHED)
+        .select_related("edition")
+        .order_by("edition__year", "edition__level", "field_code", "region_code")
+    )
+    return [
+        {
+            "year": average.edition.year,
+            "level": average.edition.level,
+            "region_code": average.region_code,
+            "field_code": average.field_code,
+            "average": average.value,
+            "published": "yes" if average.published else "no",
+            "source": average.source,
+            "illustrative": "yes" if average.edition.is_demo else "no",
+        }
+        for average in averages
+    ]
+
+
+def sipas_rows() -> list[dict]:
+    """The SIPAS headline figures as published, year by year: the country first (VN), then the
+    provinces by rank, then by code. Two queries."""
+    figures = SipasFigure.objects.select_related("unit").prefetch_related("unit__former_names")
+    rows = []
+    for figure in figures:
+        unit = figure.unit
+        name_vi, name_en = unit.names_in(figure.year) if unit else ("", "")
+        code = unit.code if unit else NATIONAL
+        key = (figure.year, unit is not None, figure.rank is None, figure.rank or 0, code)
+        row = {
+            "year": figure.year,
+            "unit_code": code,
+            "unit_name_vi": name_vi,
+            "unit_name_en": name_en,
+            "sipas": figure.sipas,
+            "rank": figure.rank,
+            "source": figure.source,
+        }
+        rows.append((key, row))
+    rows.sort(key=lambda item: item[0])
+    return [row for _key, row in rows]
+
+
 def lineage_rows() -> list[dict]:
     """Every unit of 2004-2025 with its dates and the unit of today's geography that carries it
     on (after the 2025 mergers; itself for a unit that still exists). One query."""
@@ -96,6 +152,10 @@ def lineage_rows() -> list[dict]:
 def whole_table_rows(table: str) -> tuple[list[str], list[dict]]:
     if table == "figures":
         return FIGURE_COLUMNS, figure_rows()
+    if table == "averages":
+        return AVERAGE_COLUMNS, average_rows()
+    if table == "sipas":
+        return SIPAS_COLUMNS, sipas_rows()
     if table == "lineage":
         return LINEAGE_COLUMNS, lineage_rows()
     raise ValueError(f"unknown table {table!r}; expected one of {', '.join(WHOLE_TABLES)}")

@@ -356,3 +356,45 @@ def test_every_published_figure_of_every_year_and_level_is_one_download(record, 
     }
     xlsx = client.get("/en/data/all/figures.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_the_published_averages_and_sipas_figures_are_downloads_with_their_sources(record, client):
+    def table(url: str) -> list[dict]:
+        text = client.get(url).content.decode("utf-8").lstrip("\ufeff")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    regions = {normalize(region.name_vi): region.code for region in Region.objects.all()}
+    averages = table("/en/data/all/averages.csv")
+    sipas = table("/en/data/all/sipas.csv")
+
+    assert sorted(
+        (int(r["year"]), r["level"], r["region_code"], Decimal(r["average"]), r["source"])
+        for r in averages
+    ) == sorted(
+        (
+            int(r["year"]),
+            r["level"],
+            regions.get(normalize(r["scope"]), ""),
+            Decimal(r["average_pct"]),
+            r["source"],
+        )
+        for r in _rows("averages.csv")
+    )
+    assert {(r["published"], r["field_code"], r["illustrative"]) for r in averages} == {
+        ("yes", "", "no")
+    }
+    assert sorted(
+        (int(r["year"]), r["unit_code"], _number(r["sipas"]), _whole(r["rank"]), r["source"])
+        for r in sipas
+    ) == sorted(
+        (
+            int(r["year"]),
+            "VN" if r["unit_code"] == "00" else r["unit_code"],
+            _number(r["sipas_pct"]),
+            _whole(r["rank"]),
+            r["source"],
+        )
+        for r in _rows("sipas.csv")
+    )
+    # Year by year, the country first.
+    assert (sipas[0]["year"], sipas[0]["unit_code"]) == ("2017", "VN")

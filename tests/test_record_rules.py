@@ -113,7 +113,7 @@ def test_the_lineage_of_every_unit_is_a_download(client, db):
 def test_the_data_page_links_the_whole_record_downloads(client, db):
     html = client.get("/en/data/").text
 
-    for table in ("figures", "lineage"):
+    for table in ("figures", "averages", "sipas", "lineage"):
         for fmt in ("csv", "xlsx", "json"):
             assert f'href="/en/data/all/{table}.{fmt}"' in html
 
