@@ -7,6 +7,7 @@ from django.utils.translation import gettext_noop
 
 from provinces.models import Unit
 from scoring.models import Edition, EditionChange, Participant
+from scoring.permissions import Change, role_refusal
 from scoring.problems import Message, Refused, register
 
 register(
@@ -51,18 +52,6 @@ class Written:
         return len(self.created), len(self.updated), len(self.unchanged)
 
 
-class Change:
-    """The kinds of change an edition may accept, one per writer."""
-
-    METHODOLOGY = "methodology"
-    PARTICIPANTS = "participants"
-    SELF_POINTS = "self_points"
-    APPRAISED_POINTS = "appraised_points"
-    SURVEY_POINTS = "survey_points"
-    PUBLISHED_RESULTS = "published_results"
-    REPLY = "reply"
-
-
 _NEEDS_TREE = {
     Change.METHODOLOGY,
     Change.SELF_POINTS,
@@ -71,7 +60,7 @@ _NEEDS_TREE = {
 }
 
 
-def refusal(edition: Edition, change: str) -> Message | None:
+def stage_refusal(edition: Edition, change: str) -> Message | None:
     """Why the edition does not accept this change in its current stage, or None.
 
     Nothing changes a published edition (docs/rules.md: a correction reopens it first). Which
@@ -97,10 +86,8 @@ def lock_edition(edition: Edition, change: str, *, user, unit_ids=()) -> Edition
     Writers call this inside their transaction, so an import and a publish (or two imports) of
     one edition run one after the other, each seeing what the other committed.
     """
-    from scoring import permissions  # permissions builds on this module's Change
-
     locked = Edition.objects.select_for_update().get(pk=edition.pk)
-    problem = refusal(locked, change) or permissions.refusal(user, locked, change, unit_ids)
+    problem = stage_refusal(locked, change) or role_refusal(user, locked, change, unit_ids)
     if problem is not None:
         raise Refused([problem])
     return locked

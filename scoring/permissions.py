@@ -9,7 +9,6 @@ fill an edition in any stage before it is published; nothing is writable once pu
 
 from django.utils.translation import gettext_noop
 
-from scoring.editions import Change
 from scoring.models import Edition
 from scoring.problems import Message, register
 
@@ -22,6 +21,20 @@ register(
     ),
     not_your_unit=gettext_noop("a unit officer writes for their own unit only"),
 )
+
+
+class Change:
+    """The kinds of change an edition may accept, one per writer: what this matrix allows.
+    (scoring.editions hands it on to the writers, which lock an edition for one of them.)"""
+
+    METHODOLOGY = "methodology"
+    PARTICIPANTS = "participants"
+    SELF_POINTS = "self_points"
+    APPRAISED_POINTS = "appraised_points"
+    SURVEY_POINTS = "survey_points"
+    PUBLISHED_RESULTS = "published_results"
+    REPLY = "reply"
+
 
 UNIT_OFFICER = "unit_officer"
 APPRAISER = "appraiser"
@@ -91,7 +104,7 @@ def unit_of(user):
     return assignment.unit if assignment is not None else None
 
 
-def refusal(user, edition: Edition, change: str, unit_ids=()) -> Message | None:
+def role_refusal(user, edition: Edition, change: str, unit_ids=()) -> Message | None:
     """Why this user may not make this change to these units of the edition now, or None."""
     role = role_of(user)
     own = unit_of(user) if role == UNIT_OFFICER else None

@@ -19,7 +19,7 @@ from import_export import resources
 
 from provinces.models import Level, Unit
 from provinces.names import UnitNotFound, UnitResolver, normalize
-from scoring.editions import refusal
+from scoring.editions import stage_refusal
 from scoring.models import Edition
 from scoring.points import COUNT_LIMIT, Written, points_problem
 from scoring.problems import Message, Problems, Refused, register
@@ -354,7 +354,7 @@ class FileResource(resources.ModelResource):
             self._editions[key] = editions.first()
         edition = self._editions[key]
         if edition is not None:
-            problem = refusal(edition, self.change)
+            problem = stage_refusal(edition, self.change)
             if problem is not None and problem.code == "edition_published":
                 problem = self.published_refusal(edition, problem)
             if problem is not None:
@@ -369,7 +369,7 @@ class FileResource(resources.ModelResource):
         unpublished = Edition(
             year=edition.year, level=edition.level, summary_only=edition.summary_only
         )
-        return refusal(unpublished, self.change)
+        return stage_refusal(unpublished, self.change)
 
     def existing_edition(self, row: Row) -> Edition:
         edition = self.edition(row)
