@@ -55,8 +55,11 @@ def disagreements_in(year: int, level: str) -> dict[str, str]:
     others = {d.other_unit for d in found if d.other_unit}
     names = {}
     if others:
-        for unit in Unit.objects.filter(level=level, code__in=others).prefetch_related(
-            "former_names"
+        # A code names another unit in another year (80: Long An until 2025, Tây Ninh after).
+        for unit in (
+            Unit.objects.of_year(year)
+            .filter(level=level, code__in=others)
+            .prefetch_related("former_names")
         ):
             names[unit.code] = unit.name_in(year)
     return {d.unit_code: _text(d, names) for d in found}
