@@ -62,6 +62,26 @@ def _is_admin(request) -> bool:
     return staff_role(request.user) == ADMIN
 
 
+class AdminsOnly:
+    """A model of the staff screens that only the admin role sees and edits in the Django admin;
+    a subclass narrows what even an admin may do."""
+
+    def has_module_permission(self, request) -> bool:
+        return _is_admin(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _is_admin(request)
+
+    def has_add_permission(self, request) -> bool:
+        return _is_admin(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _is_admin(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _is_admin(request)
+
+
 def _role_field():
     return forms.ChoiceField(
         label=_("Role"),
@@ -110,7 +130,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(SimpleHistoryAdmin, UserAdmin):
+class StaffUserAdmin(AdminsOnly, SimpleHistoryAdmin, UserAdmin):
     """Accounts with their role and unit; the history view lists every change to them."""
 
     form = StaffUserChangeForm
@@ -142,15 +162,6 @@ class StaffUserAdmin(SimpleHistoryAdmin, UserAdmin):
             # Only a superuser makes another one.
             fieldsets = (*fieldsets, (_("Superuser"), {"fields": ("is_superuser",)}))
         return fieldsets
-
-    def has_module_permission(self, request) -> bool:
-        return _is_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_admin(request)
-
-    def has_add_permission(self, request) -> bool:
-        return _is_admin(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # An admin who is not a superuser cannot change a superuser (their password above all).
@@ -191,21 +202,12 @@ if admin.site.is_registered(TOTPDevice):
 
 
 @admin.register(TOTPDevice)
-class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
-    def has_module_permission(self, request) -> bool:
-        return _is_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_admin(request)
-
+class StaffTOTPDeviceAdmin(AdminsOnly, TOTPDeviceAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # a device is set up by its owner, who scans its secret
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return _is_admin(request)
 
 
 class AppraisalAssignmentForm(forms.ModelForm):
@@ -228,7 +230,7 @@ class AppraisalAssignmentForm(forms.ModelForm):
 
 
 @admin.register(AppraisalAssignment)
-class AppraisalAssignmentAdmin(admin.ModelAdmin):
+class AppraisalAssignmentAdmin(AdminsOnly, admin.ModelAdmin):
     """The work split, as the staff screen of an edition edits it (staff:assignments)."""
 
     form = AppraisalAssignmentForm
@@ -245,35 +247,14 @@ class AppraisalAssignmentAdmin(admin.ModelAdmin):
             ).select_related("unit", "edition")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_module_permission(self, request) -> bool:
-        return _is_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_admin(request)
-
-    def has_add_permission(self, request) -> bool:
-        return _is_admin(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return _is_admin(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return _is_admin(request)
-
 
 @admin.register(AppraisalCheck)
-class AppraisalCheckAdmin(admin.ModelAdmin):
+class AppraisalCheckAdmin(AdminsOnly, admin.ModelAdmin):
     """Read only: a unit's appraisal is marked done and checked on the appraisal screen."""
 
     list_display = ("participant", "done_by", "done_at", "checked_by", "checked_at")
     list_filter = ("participant__edition",)
     list_select_related = ("participant__unit", "participant__edition", "done_by", "checked_by")
-
-    def has_module_permission(self, request) -> bool:
-        return _is_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_admin(request)
 
     def has_add_permission(self, request) -> bool:
         return False
