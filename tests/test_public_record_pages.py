@@ -308,7 +308,7 @@ def test_the_unit_tied_because_of_anothers_rank_says_why(client, loaded):
 def test_a_profile_names_the_sites_of_the_shown_years_figures(client, loaded):
     page = client.get("/en/units/quang-ninh/?year=2019").text
 
-    summary = page.split('<dl class="unit-summary">')[1].split("</dl>")[0]
+    summary = page.split('<p class="unit-source">')[1].split("</p>")[0]
 
     assert (
         '<a href="http://news.gov.vn/Utilities/PrintView.aspx?ID=40168" rel="nofollow noopener">'
