@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils.http import http_date
 
+from parindex.deadlines import deadline
+
 FRESH = "data-version:fresh"
 LAST = "data-version:last"
 
@@ -65,7 +67,9 @@ def _read_data_version() -> Version | None:
     from scoring.models import DataVersion
 
     try:
-        row = DataVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+        # A hung database is given under a second here: the page cache answers meanwhile.
+        with deadline(settings.DATABASE_QUICK_WAIT_SECONDS):
+            row = DataVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
     except DatabaseError:
         found = safe_get(LAST)
         if found is not None:

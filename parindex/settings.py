@@ -139,6 +139,40 @@ TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
+# A management command (the task worker, an import) or the web server (gunicorn, runserver, a
+# test's client): their database timeouts differ.
+_ARGUMENTS = sys.argv[:2]
+_COMMAND = (
+    _ARGUMENTS[1] if len(_ARGUMENTS) == 2 and Path(_ARGUMENTS[0]).name == "manage.py" else None
+)
+_WEB = _COMMAND in (None, "runserver")
+
+
+def _postgres_options() -> dict:
+    """Timeouts so that a database that stops, hangs or drops off the network never holds a
+    web worker for long: libpq waits forever by default. A web request's statement is cancelled
+    by the server after DATABASE_STATEMENT_TIMEOUT seconds; the task worker and the commands
+    (imports of 200,000 rows) get DATABASE_COMMAND_STATEMENT_TIMEOUT (0: none). Keepalives and
+    tcp_user_timeout notice a lost network; a hung server, which still acknowledges, is ended by
+    the web server's own deadline (parindex/deadlines.py, DATABASE_WAIT_SECONDS)."""
+    if _WEB:
+        statement = _env_int("DATABASE_STATEMENT_TIMEOUT", 20, minimum=0)
+        idle, interval, count = 10, 3, 3
+    else:
+        statement = _env_int("DATABASE_COMMAND_STATEMENT_TIMEOUT", 0, minimum=0)
+        idle, interval, count = 60, 10, 6
+    return {
+        "connect_timeout": _env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        "options": f"-c statement_timeout={statement * 1000}",
+        "keepalives": 1,
+        "keepalives_idle": idle,
+        "keepalives_interval": interval,
+        "keepalives_count": count,
+        # Unacknowledged data for this long: the connection is dead (milliseconds).
+        "tcp_user_timeout": (idle + interval * count) * 1000,
+    }
+
+
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 _conn_max_age = _env_int("CONN_MAX_AGE", 60, minimum=0)
 if _database_url:
@@ -158,13 +192,21 @@ if _database_url:
     }:
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
     if _database["ENGINE"] == "django.db.backends.postgresql":
-        # libpq waits forever by default: an unreachable database would hold every worker.
-        _database.setdefault("OPTIONS", {})["connect_timeout"] = _env_int(
-            "DATABASE_CONNECT_TIMEOUT", 5
-        )
+        _database.setdefault("OPTIONS", {}).update(_postgres_options())
 else:
     # The embedded default for a first run; production and CI set DATABASE_URL.
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time: each transaction takes the write lock when it begins (not at its
+    # first write, when SQLite can only refuse it), waits its turn up to SQLITE_BUSY_TIMEOUT
+    # seconds, and readers keep reading meanwhile (WAL). A second import waits for the first.
+    _database.setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": _env_int("SQLITE_BUSY_TIMEOUT", 60),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -365,7 +407,12 @@ CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "").strip()
 PAGE_CACHE = _env_bool("PAGE_CACHE", True)
 # How long a process trusts the data version it last read before asking the database again;
 # a publish clears it at once in the shared cache (Redis), other processes follow within this.
-DATA_VERSION_SECONDS = _env_int("DATA_VERSION_SECONDS", 2)
+DATA_VERSION_SECONDS = _env_int("DATA_VERSION_SECONDS", 1)
+# The longest a web request waits on PostgreSQL for one answer, kept by the client even when the
+# server hangs (parindex/deadlines.py); the data-version read and /readyz wait at most
+# DATABASE_QUICK_WAIT_SECONDS, so cached pages and the readiness probe never hang with it.
+DATABASE_WAIT_SECONDS = _env_int("DATABASE_WAIT_SECONDS", 25)
+DATABASE_QUICK_WAIT_SECONDS = _env_int("DATABASE_QUICK_WAIT_MS", 800) / 1000
 # Browsers and CDNs may reuse a public page this long without asking; after that they
 # revalidate with If-None-Match / If-Modified-Since and usually get a 304.
 PUBLIC_MAX_AGE = _env_int("PUBLIC_MAX_AGE", 60, minimum=0)
@@ -424,12 +471,7 @@ CSP_ENFORCE_ON_HTTP = _env_bool("CSP_ENFORCE_ON_HTTP", False)
 # A management command's output is a documented interface (docs/formats.md: only the problem lines
 # on standard error), so the portal's INFO lines stay off in commands; the web server and the task
 # worker log them. Every import, publish and stage change is also a row in the database.
-_ARGUMENTS = sys.argv[:2]
-_QUIET_COMMAND = (
-    len(_ARGUMENTS) == 2
-    and Path(_ARGUMENTS[0]).name == "manage.py"
-    and _ARGUMENTS[1] not in {"runserver", "db_worker"}
-)
+_QUIET_COMMAND = _COMMAND is not None and _COMMAND not in {"runserver", "db_worker"}
 
 LOGGING = {
     "version": 1,

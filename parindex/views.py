@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from parindex.deadlines import deadline
+
 log = logging.getLogger("parindex.request")
 
 # Fields never shown back on the outage page, whatever form they come from.
@@ -51,7 +53,8 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 def _database_answers() -> bool:
     try:
-        with connection.cursor() as cursor:
+        # A probe's own timeout is a few seconds: a hung database is a 503 well within it.
+        with deadline(settings.DATABASE_QUICK_WAIT_SECONDS), connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True
     except DatabaseError:

@@ -1,10 +1,13 @@
 """A database outage, on a PostgreSQL server of the test's own that it stops and starts: pages
 already cached keep answering 200, others answer the friendly 503 in both languages, a staff
 form's values come back on that page, liveness stays up while readiness says 503, and service
-resumes by itself when the database returns, without restarting the app."""
+resumes by itself when the database returns, without restarting the app. The same server frozen
+(SIGSTOP: it accepts connections and never answers): cached pages still answer at once, /readyz
+says 503 within 2 s, other pages a 503 once the web server's deadline passes."""
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +67,7 @@ def outage_site():
         "DATABASE_URL": database.url("parindex"),
         "DATABASE_CONNECT_TIMEOUT": "2",
         "DATA_VERSION_SECONDS": "1",
+        "DATABASE_WAIT_SECONDS": "3",
         "PAGE_CACHE": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         # One worker: its local-memory cache holds what the test made it cache.
@@ -137,3 +141,55 @@ def test_the_site_survives_a_database_outage_and_resumes_by_itself(outage_site):
     status, _headers, body = request(port, UNCACHED["en"])
     assert status == 200
     assert "Ha Noi" in body or "Hà Nội" in body
+
+
+def _server_processes(database: PostgresInstance) -> list[int]:
+    """The postmaster and every process it started (the backends holding connections)."""
+    postmaster = int((database.directory / "data" / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            children.append(int(stat.parent.name))
+    return [postmaster, *children]
+
+
+def _timed(port: int, path: str):
+    started = time.monotonic()
+    status, headers, body = request(port, path)
+    return status, body, time.monotonic() - started
+
+
+def test_a_frozen_database_leaves_cached_pages_up_and_readiness_answers_at_once(outage_site):
+    database, port = outage_site
+    assert wait_until(lambda: _status(port, "/readyz") == 200)
+    before = {path: request(port, path) for path in [*CACHED, CACHED_CHART]}
+    assert {path: answer[0] for path, answer in before.items()} == dict.fromkeys(before, 200)
+    frozen = _server_processes(database)
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        for path, (_status_before, _headers, body) in before.items():
+            status, again, seconds = _timed(port, path)
+            assert (path, status, again == body) == (path, 200, True)
+            assert seconds < 2, (path, seconds)
+        status, _body, seconds = _timed(port, "/readyz")
+        assert status == 503
+        assert seconds < 2
+        assert _status(port, "/healthz") == 200
+        # Never read while the database answered (the test above read only the English one).
+        status, body, seconds = _timed(port, UNCACHED["vi"])
+        assert status == 503
+        assert seconds < 3 + 2  # DATABASE_WAIT_SECONDS, and the page's own work
+        # Cached pages keep answering between the requests that wait.
+        assert request(port, CACHED[0])[0] == 200
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+
+    assert wait_until(lambda: _status(port, "/readyz") == 200)
+    status, _headers, body = request(port, UNCACHED["vi"])
+    assert status == 200
