@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.db import OperationalError
 
 from scoring.imports import import_file, kinds
 
@@ -60,7 +61,16 @@ class Command(BaseCommand):
         # documented counts, and a script reading stderr sees only the problems.
         bar = ProgressBar(self.stderr._out) if progress or self.stderr.isatty() else None
         with handle:
-            report = import_file(kind, handle, file.name, dry_run=dry_run, progress=bar)
+            try:
+                report = import_file(kind, handle, file.name, dry_run=dry_run, progress=bar)
+            except OperationalError as error:
+                # The embedded SQLite's one writer (another import) outlasted the busy timeout.
+                if "locked" not in str(error):
+                    raise
+                raise CommandError(
+                    f"the database is busy with another import; nothing of {file.name} was "
+                    "imported: run it again once that import has finished"
+                ) from None
         if bar is not None:
             bar.end()
         for warning in report.warnings:
