@@ -120,6 +120,49 @@ def state(batch: ImportBatch, now=None) -> str:
     return batch.outcome
 
 
+IMPORT_TASK = "scoring.tasks.import_batch"
+
+
+def reap_interrupted(now=None) -> list[int]:
+    """Imports whose worker died (killed, its machine lost): each running batch silent for
+    longer than stale_seconds() is recorded as interrupted, and the task that ran it as failed,
+    instead of both staying "running" forever. Called by every worker as it starts a task.
+    The ids of the batches recorded so."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    silent = ImportBatch.objects.filter(
+        outcome=ImportBatch.Outcome.RUNNING,
+        heartbeat_at__lt=now - timedelta(seconds=stale_seconds()),
+    )
+    with transaction.atomic():
+        ids = list(silent.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        ImportBatch.objects.filter(pk__in=ids).update(
+            outcome=ImportBatch.Outcome.INTERRUPTED, finished_at=now
+        )
+        interrupted = set(
+            ImportBatch.objects.filter(outcome=ImportBatch.Outcome.INTERRUPTED).values_list(
+                "pk", flat=True
+            )
+        )
+        running = DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, task_path=IMPORT_TASK
+        )
+        dead = [
+            result.pk
+            for result in running.only("pk", "args_kwargs")
+            if (result.args_kwargs.get("args") or [None])[0] in interrupted
+        ]
+        DBTaskResult.objects.filter(pk__in=dead).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            exception_class_path="scoring.batches.Interrupted",
+            traceback="The worker running this import stopped; its batch is interrupted.",
+        )
+    return ids
+
+
 def percent(batch: ImportBatch) -> int | None:
     if batch.outcome == ImportBatch.Outcome.SUCCEEDED:
         return 100

@@ -12,13 +12,19 @@ stops beating and shows as interrupted, to be run again.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.dispatch import receiver
 from django_tasks import task
+from django_tasks.signals import task_started
 
+from scoring import batches
 from scoring.imports import IMPORTERS, import_file
 from scoring.models import ImportBatch
+
+logger = logging.getLogger(__name__)
 
 # Files larger than this go to the worker; so does every kind with an importer of its own
 # (respondent-level files of hundreds of thousands of rows).
@@ -108,3 +114,13 @@ def import_batch(batch_id: int) -> str:
         batch=batch,
     )
     return report.batch.outcome if report.batch else ""
+
+
+@receiver(task_started, dispatch_uid="scoring.tasks.reap_interrupted")
+def reap_interrupted(sender, **kwargs) -> None:
+    """A worker starting a task first records the imports of workers that died as interrupted
+    (and their tasks as failed): a restarted worker clears what its predecessor left running."""
+    try:
+        batches.reap_interrupted()
+    except DatabaseError as error:  # never a reason to fail the task about to run
+        logger.warning("interrupted imports not recorded: %s", error)

@@ -263,7 +263,7 @@ def test_database_connections_persist_and_are_checked_before_reuse():
 
     assert settings["CONN_MAX_AGE"] == 60
     assert settings["CONN_HEALTH_CHECKS"] is True
-    assert settings["OPTIONS"] == {"connect_timeout": 5}
+    assert settings["OPTIONS"]["connect_timeout"] == 5
     assert production(CONN_MAX_AGE="0")["CONN_MAX_AGE"] == 0
 
 
