@@ -7,6 +7,7 @@ officer may set one up, and from then on passes it too.
 """
 
 import base64
+from functools import wraps
 
 import segno
 from django import forms
@@ -85,15 +86,26 @@ class CodeForm(forms.Form):
         return code
 
 
-@sensitive_post_parameters("code")
-@csrf_protect
-@never_cache
-def second_factor(request: HttpRequest) -> HttpResponse:
+def _second_factor_step(view):
+    """A page of the second factor: for a signed-in staff member only, its code never in an
+    error report, never cached, called with the address to go on to once it is passed."""
+
+    @sensitive_post_parameters("code")
+    @csrf_protect
+    @never_cache
+    @wraps(view)
+    def step(request: HttpRequest) -> HttpResponse:
+        refusal = _signed_in_staff(request)
+        if refusal is not None:
+            return refusal
+        return view(request, _next_url(request))
+
+    return step
+
+
+@_second_factor_step
+def second_factor(request: HttpRequest, next_url: str) -> HttpResponse:
     """After the password: the code of the user's authenticator app (staff:second_factor)."""
-    refusal = _signed_in_staff(request)
-    if refusal is not None:
-        return refusal
-    next_url = _next_url(request)
     if request.user.is_verified():
         return redirect(next_url)
     devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
@@ -112,15 +124,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/second_factor.html", {"form": form, "next": next_url})
 
 
-@sensitive_post_parameters("code")
-@csrf_protect
-@never_cache
-def second_factor_setup(request: HttpRequest) -> HttpResponse:
+@_second_factor_step
+def second_factor_setup(request: HttpRequest, next_url: str) -> HttpResponse:
     """A new authenticator: scan the QR code (or type the secret), then confirm with a code."""
-    refusal = _signed_in_staff(request)
-    if refusal is not None:
-        return refusal
-    next_url = _next_url(request)
     if user_has_device(request.user):
         # Replacing a device is an admin's act (the admin's TOTP devices list): whoever knows
         # the password alone must not swap it.
