@@ -49,28 +49,34 @@ year,level,unit,ranked
 
 def _shared_by_module(item: pytest.Item) -> bool:
     """Whether the test uses a fixture built once for its module or package (the browser tests'
-    live site and pages, test_outage's own server): such a module runs whole on one worker."""
+    live site and pages, test_outage's own server, test_demo's demo)."""
     definitions = item._fixtureinfo.name2fixturedefs.values()  # type: ignore[attr-defined]
-    return any(d.scope in ("module", "package", "class") for defs in definitions for d in defs)
+    return any(d.scope in ("module", "package") for defs in definitions for d in defs)
 
 
-@pytest.hookimpl(tryfirst=True)
+def pytest_itemcollected(item):
+    """Under pytest-xdist (`make test`: -n auto --dist loadgroup) a module whose tests share a
+    fixture built once for it (the browser tests' live site, test_outage's own server, the demo
+    of test_demo) is one unit of work: the fixture is built once, by one worker."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and _shared_by_module(item):
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test`: -n auto --dist loadgroup), a module whose tests share an
-    expensive fixture is one unit of work, so the fixture is built once, by one worker; and the
-    units are handed out browser tests first, then the other shared modules, then single tests:
-    each worker's browser tests run back to back, so its demo site is seeded once and flushed
-    before any test that expects an empty database, and the single tests fill the end evenly."""
+    """Under pytest-xdist, the units are handed out browser tests first, then the other shared
+    modules, then single tests, each in the order pytest-django gives (after it, hence trylast):
+    a worker's browser tests run back to back, so its demo site is seeded once and flushed
+    before any test that expects the reference data alone, and single tests even out the end."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    rank = {}
-    for item in items:
-        if _shared_by_module(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-            rank[item] = 0 if item.get_closest_marker("browser") else 1
-        else:
-            rank[item] = 2
-    items.sort(key=rank.__getitem__)
+
+    def rank(item: pytest.Item) -> int:
+        if not item.get_closest_marker("xdist_group"):
+            return 2
+        return 0 if item.get_closest_marker("browser") else 1
+
+    items.sort(key=rank)
 
 
 @pytest.hookimpl(hookwrapper=True)
