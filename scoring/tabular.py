@@ -1000,10 +1000,10 @@ def _cell(element, tags, strings, dates, durations, epoch) -> tuple[str, bool] |
         return None
     if kind == "n":
         return _number(value, element.get("s"), dates, durations, epoch), False
-    return _typed_text(kind, value, element, strings), False
+    return _saved_text(kind, value, element, strings), False
 
 
-def _typed_text(kind: str, value: str, element, strings) -> str:
+def _saved_text(kind: str, value: str, element, strings) -> str:
     """The text of a saved value of a cell that is not a number: a shared string, a boolean, an
     ISO date, or a formula's text or an error as written."""
     if kind == "s":
