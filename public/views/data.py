@@ -66,11 +66,7 @@ def whole_dataset(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     level (`figures`), or each unit of 2004-2025 with its successor of today (`lineage`)."""
     if table not in WHOLE_TABLES or fmt not in FORMATS:
         raise Http404("unknown table or format")
-    response = HttpResponse(
-        render_table(*whole_table_rows(table), fmt), content_type=CONTENT_TYPES[fmt]
-    )
-    response["Content-Disposition"] = f'attachment; filename="par-index-all-{table}.{fmt}"'
-    return response
+    return table_download(*whole_table_rows(table), fmt, f"par-index-all-{table}.{fmt}")
 
 
 def _methodology_url(edition: Edition) -> str | None:
