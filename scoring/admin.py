@@ -31,6 +31,7 @@ from scoring.models import (
     Participant,
     Result,
     ScoreChange,
+    StandardReason,
     UnitAssignment,
 )
 from scoring.permissions import ADMIN, role_of
@@ -121,6 +122,17 @@ class AverageAdmin(ReadOnlyAdmin):
 class ScoreChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "score", "column", "old_value", "new_value", "user", "source"]
     list_filter = ["column"]
+
+
+@admin.register(StandardReason)
+class StandardReasonAdmin(admin.ModelAdmin):
+    """The standard reasons the appraisal forms offer to pick from (and edit): the admins keep
+    them, in both languages."""
+
+    list_display = ["position", "text_vi", "text_en"]
+    list_display_links = ["text_vi"]
+    list_editable = ["position"]
+    search_fields = ["text_vi", "text_en"]
 
 
 @admin.register(EditionEvent)

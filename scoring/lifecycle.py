@@ -22,6 +22,19 @@ register(
     ),
     admins_only=gettext_noop("only an admin moves an edition from one stage to the next"),
     reason_required=gettext_noop("a correction needs a written reason"),
+    step_back_reason_required=gettext_noop("taking a stage back needs a written reason"),
+    # Translators: %(stage)s is the edition's current stage, translated.
+    no_step_back=gettext_noop(
+        "the %(year)s %(level)s edition is in the %(stage)s stage, which cannot be taken back "
+        "this way"
+    ),
+    correction_units_required=gettext_noop(
+        "a correction names the units it concerns (one or more)"
+    ),
+    # Translators: %(code)s is a unit's code.
+    correction_unit_unknown=gettext_noop(
+        "unit %(code)s does not take part in the %(year)s %(level)s edition"
+    ),
 )
 
 _NEXT = {
@@ -53,22 +66,88 @@ def open_review(edition: Edition, *, user, note: str = "") -> Edition:
     return _move(edition, EditionEvent.Action.OPEN_REVIEW, user=user, note=note)
 
 
-def reopen_edition(edition: Edition, *, user, reason: str) -> Edition:
-    """A correction: the published edition goes back to review; its reason is kept."""
+def reopen_edition(edition: Edition, *, user, reason: str, units=None) -> Edition:
+    """A correction: the published edition goes back to review; its reason is kept, and so are
+    the units it concerns, the only ones whose scores may change until it is published again
+    (scoring.points). The staff form always names them; None (a caller without a form) is the
+    whole edition, an empty list is refused."""
+    problems = [] if reason.strip() else [Message("reason_required")]
+    if units is not None:
+        units = list(units)
+        problems += _unit_problems(edition, units)
+    if problems:
+        raise Refused(problems)
+    return _move(edition, EditionEvent.Action.REOPEN, user=user, note=reason.strip(), units=units)
+
+
+def _unit_problems(edition: Edition, units: list) -> list[Message]:
+    if not units:
+        return [Message("correction_units_required")]
+    taking_part = set(edition.participants.values_list("unit_id", flat=True))
+    where = {"year": edition.year, "level": edition.level}
+    return [
+        Message("correction_unit_unknown", {"code": unit.code, **where})
+        for unit in units
+        if unit.pk not in taking_part
+    ]
+
+
+# One stage back from each working stage (published → review is the reopening, with its units).
+BACK = {
+    Edition.Status.SELF_ASSESSMENT: Edition.Status.DRAFT,
+    Edition.Status.APPRAISAL: Edition.Status.SELF_ASSESSMENT,
+    Edition.Status.REVIEW: Edition.Status.APPRAISAL,
+}
+
+
+def step_back(edition: Edition, *, user, reason: str, expected: str | None = None) -> Edition:
+    """The edition goes back one stage (a move taken in error), with a written reason, recorded
+    as an EditionEvent like every move. `expected` is the stage the admin saw when confirming:
+    an edition that moved meanwhile is refused rather than taken back from another stage."""
+    if role_of(user) != ADMIN:
+        raise Refused([Message("admins_only")])
     if not reason.strip():
-        raise Refused([Message("reason_required")])
-    return _move(edition, EditionEvent.Action.REOPEN, user=user, note=reason.strip())
+        raise Refused([Message("step_back_reason_required")])
+    action = EditionEvent.Action.STEP_BACK
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        target = BACK.get(edition.status)
+        if target is None or expected not in (None, edition.status):
+            raise Refused([Message("no_step_back", _stage(edition))])
+        edition.status = target
+        edition.save(update_fields=["status"])
+        reason = reason.strip()
+        EditionEvent.objects.create(edition=edition, action=action, reason=reason, user=user)
+        stage_moved.send(sender=Edition, edition=edition, action=action, user=user)
+    return edition
+
+
+def correction_units(edition: Edition) -> set[int] | None:
+    """The ids of the units a reopened edition's correction concerns, or None when the edition is
+    not under a correction (never published, or published again since its last reopening)."""
+    last = (
+        edition.events.filter(action__in=[EditionEvent.Action.REOPEN, EditionEvent.Action.PUBLISH])
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is None or last.action != EditionEvent.Action.REOPEN:
+        return None
+    units = set(last.units.values_list("pk", flat=True))
+    return units or None  # a reopening from before units were named: the whole edition
 
 
 def wrong_stage(edition: Edition, source: str) -> Message | None:
     """Why the edition cannot move on from `source` (publishing too: from review), or None."""
     if edition.status == source:
         return None
-    params = {"year": edition.year, "level": edition.level, "stage": edition.get_status_display()}
-    return Message("wrong_stage", params)
+    return Message("wrong_stage", _stage(edition))
 
 
-def _move(edition: Edition, action: EditionEvent.Action, *, user, note: str) -> Edition:
+def _stage(edition: Edition) -> dict:
+    return {"year": edition.year, "level": edition.level, "stage": edition.get_status_display()}
+
+
+def _move(edition: Edition, action: EditionEvent.Action, *, user, note: str, units=()) -> Edition:
     if role_of(user) != ADMIN:
         raise Refused([Message("admins_only")])
     source, target = _NEXT[action]
@@ -79,7 +158,9 @@ def _move(edition: Edition, action: EditionEvent.Action, *, user, note: str) -> 
             raise Refused([problem])
         edition.status = target
         edition.save(update_fields=["status"])
-        EditionEvent.objects.create(edition=edition, action=action, reason=note, user=user)
+        event = EditionEvent.objects.create(edition=edition, action=action, reason=note, user=user)
+        if units:
+            event.units.set(units)
         stage_moved.send(sender=Edition, edition=edition, action=action, user=user)
         if source == Edition.Status.PUBLISHED:
             # The edition leaves the public pages: every public cache key holds the data version.

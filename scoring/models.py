@@ -88,6 +88,13 @@ class Edition(models.Model):
     group_b = _percent(default=Decimal("80"))
     group_c = _percent(default=Decimal("70"))
     published_at = models.DateTimeField(null=True, blank=True)
+    # The last day of each working stage, set by an admin; shown on the staff home. A date only:
+    # nothing closes by itself, a stage still ends when an admin moves the edition on.
+    self_assessment_deadline = models.DateField(
+        _("self-assessment deadline"), null=True, blank=True
+    )
+    appraisal_deadline = models.DateField(_("appraisal deadline"), null=True, blank=True)
+    review_deadline = models.DateField(_("review deadline"), null=True, blank=True)
 
     objects = EditionQuerySet.as_manager()
     # Edits in the admin (thresholds, notes); stage changes are EditionEvents.
@@ -188,6 +195,9 @@ class Participant(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # An extension: until this day the unit may still enter and submit its self-assessment
+    # after the appraisal opened (scoring.permissions), while the other units are locked.
+    extended_until = models.DateField(_("self-assessment extended until"), null=True, blank=True)
 
     class Meta:
         ordering = ["edition", "unit__code"]
@@ -206,7 +216,10 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     self_points = _points(null=True, blank=True)
     appraised_points = _points(null=True, blank=True)
+    # Published with the edition's scores (docs/rules.md); the note beside it never leaves the
+    # staff screens.
     appraisal_reason = models.TextField(blank=True)
+    appraisal_note = models.TextField(blank=True)
     evidence_url = models.URLField(max_length=500, blank=True)
     self_note = models.TextField(blank=True)
     # An uploaded evidence file, private (scoring.storage): its name as the unit gave it and the
@@ -389,10 +402,13 @@ class EditionEvent(models.Model):
         OPEN_REVIEW = "open_review", _("Review opened")
         PUBLISH = "publish", _("Published")
         REOPEN = "reopen", _("Reopened for correction")
+        STEP_BACK = "step_back", _("Stage taken back")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=24, choices=Action.choices)
     reason = models.TextField(blank=True)
+    # A reopening names the units the correction concerns: only their scores may change.
+    units = models.ManyToManyField(Unit, blank=True, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -403,6 +419,22 @@ class EditionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} {self.action} {self.at:%Y-%m-%d}"
+
+
+class StandardReason(models.Model):
+    """A reason an appraiser may pick (and edit) for appraised points: kept by the admins."""
+
+    text_vi = models.TextField(_("text (Vietnamese)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("standard reason")
+        verbose_name_plural = _("standard reasons")
+
+    def __str__(self) -> str:
+        return self.text_vi
 
 
 class DataVersion(models.Model):

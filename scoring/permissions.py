@@ -7,9 +7,10 @@ during review; admins (and the commands, which run as the system) set up and
 fill an edition in any stage before it is published; nothing is writable once published.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from scoring.models import Edition
+from scoring.models import Edition, Participant
 from scoring.problems import Message, register
 
 register(
@@ -104,12 +105,24 @@ def unit_of(user):
     return assignment.unit if assignment is not None else None
 
 
+def extended(edition: Edition, unit, change: str) -> bool:
+    """Whether the unit's extension lets its officer still write (and submit) its self-assessment
+    after the appraisal opened: until the extension's day ends, the other units being locked."""
+    if change != Change.SELF_POINTS or edition.status != Edition.Status.APPRAISAL or unit is None:
+        return False
+    return Participant.objects.filter(
+        edition=edition, unit=unit, extended_until__gte=timezone.localdate()
+    ).exists()
+
+
 def role_refusal(user, edition: Edition, change: str, unit_ids=()) -> Message | None:
     """Why this user may not make this change to these units of the edition now, or None."""
     role = role_of(user)
     own = unit_of(user) if role == UNIT_OFFICER else None
     own_unit = all(unit_id == getattr(own, "pk", None) for unit_id in unit_ids)
     if allowed(role, edition.status, change, own_unit=own_unit):
+        return None
+    if role == UNIT_OFFICER and own_unit and extended(edition, own, change):
         return None
     params = {
         "change": change,

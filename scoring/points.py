@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_noop
 
 from scoring.editions import Change, Written, lock_edition
+from scoring.lifecycle import correction_units
 from scoring.models import Criterion, Edition, Participant, Score, ScoreChange
 from scoring.permissions import UNIT_OFFICER, role_of
 from scoring.problems import Message, Refused, register
@@ -62,6 +63,11 @@ register(
     submitted_locked=gettext_noop(
         "the self-assessment of %(name)s was submitted on %(date)s and can no longer be "
         "changed; an admin can give it back"
+    ),
+    # Translators: %(name)s is a unit's name.
+    outside_correction=gettext_noop(
+        "the correction of the %(year)s %(level)s edition concerns other units: the scores of "
+        "%(name)s cannot change until it is published again"
     ),
 )
 
@@ -323,6 +329,7 @@ def _checked_scores(edition: Edition, entries: list, columns: _ScoreColumns, use
     writable; raises Refused with every problem otherwise."""
     tree = Tree.of(edition)
     problems = [p for entry in entries for p in entry_problems(edition, tree, entry, columns)]
+    problems += _outside_correction(edition, entries)
     if problems:
         raise Refused(problems)
     existing = {
@@ -340,6 +347,20 @@ def _checked_scores(edition: Edition, entries: list, columns: _ScoreColumns, use
         if locked:
             raise Refused(locked)
     return existing
+
+
+def _outside_correction(edition: Edition, entries: list) -> list[Message]:
+    """A reopened edition's scores change on the units its correction names only (read under the
+    edition's lock, as the reopening wrote them)."""
+    scope = correction_units(edition)
+    if scope is None:
+        return []
+    outside = {e.participant.unit for e in entries if e.participant.unit_id not in scope}
+    where = {"year": edition.year, "level": edition.level}
+    return [
+        Message("outside_correction", {"name": unit.name_vi_in(edition.year), **where})
+        for unit in sorted(outside, key=lambda unit: unit.code)
+    ]
 
 
 def _apply(entry, score: Score, mapping: tuple, columns: _ScoreColumns) -> tuple[bool, list[dict]]:

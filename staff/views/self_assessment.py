@@ -9,9 +9,11 @@ is staff/self_assessment.py.
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -42,7 +44,12 @@ def _open_participants(user):
     if unit is None:
         return Participant.objects.none()
     return (
-        Participant.objects.filter(unit=unit, edition__status=Edition.Status.SELF_ASSESSMENT)
+        Participant.objects.filter(
+            Q(edition__status=Edition.Status.SELF_ASSESSMENT)
+            # An extension keeps the unit's self-assessment open after the appraisal opened.
+            | Q(edition__status=Edition.Status.APPRAISAL, extended_until__gte=timezone.localdate()),
+            unit=unit,
+        )
         .select_related("edition", "unit", "submitted_by")
         .order_by("-edition__year", "edition__level")
     )
