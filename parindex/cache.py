@@ -13,6 +13,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError
 from django.utils.http import http_date
 
@@ -102,3 +104,23 @@ def safe_get(key: str):
 def safe_set(key: str, value, timeout) -> None:
     with contextlib.suppress(Exception):
         cache.set(key, value, timeout)
+
+
+class BoundedLocMemCache(LocMemCache):
+    """Django's local-memory cache, bounded in bytes (OPTIONS MAX_BYTES) as well as in entries:
+    the least recently read entries go first once the stored (pickled) bytes pass the bound."""
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES") or 0)
+
+    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
+        super()._set(key, value, timeout)
+        if not self._max_bytes:
+            return
+        # Under the cache's lock (every caller of _set holds it); the newest entry is first.
+        total = sum(map(len, self._cache.values()))
+        while total > self._max_bytes and len(self._cache) > 1:
+            oldest = next(reversed(self._cache))
+            total -= len(self._cache[oldest])
+            self._delete(oldest)

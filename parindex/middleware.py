@@ -5,15 +5,19 @@ import logging
 import re
 import threading
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from parindex import views
 from parindex.cache import data_version, safe_get, safe_set
+from parindex.clients import client_address
 from parindex.logs import fields
 
 log = logging.getLogger("parindex.request")
@@ -25,6 +29,21 @@ _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 # Cookies that can change what a page shows: a signed-in user's session, a pending message.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 _MAX_BYTES = 2 * 1024 * 1024
+# The query parameters each public page reads (by the name of its address); any other one does
+# not change the page, so an address carrying one is sent to the page's own address instead of
+# rendering and storing one more copy (`?x=<random>` cannot bust the cache), and no stored page
+# ever holds a parameter a reader made up. A page not listed reads none.
+QUERY_PARAMETERS = {
+    "public:ranking": ("sort", "order", "region", "group", "format"),
+    "public:unit": ("year",),
+    "public:unit_pdf": ("year",),
+    "public:compare": ("year", "units", "format"),
+    "public:search": ("q", "format"),
+    "public:map": ("field",),
+    "public:chart_ranking": ("region", "group"),
+    "public:embed": ("region", "group"),
+    "surveys:latest": ("year",),
+}
 
 
 # Queries of the current request, per thread: counted by a wrapper each database connection
@@ -143,14 +162,21 @@ class PageCacheMiddleware:
         ):
             request.page_cache = "bypass"
             return self.get_response(request)
+        canonical = _canonical_query(request, language)
+        if canonical is not None:
+            request.page_cache = "redirect"
+            response = HttpResponseRedirect(request.path + canonical)
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+            return response
         version = data_version()
         if version is None:
             request.page_cache = "bypass"
             return self.get_response(request)
         # The scheme and host as sent: a page holds absolute addresses built from them (and an
         # https:// one the HSTS header), and a host not allowed is refused by the miss that
-        # follows, never answered from another host's copy.
-        address = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.get_full_path()}"
+        # follows, never answered from another host's copy. The parameters in one order.
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
+        address = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.path}?{query}"
         digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
         key = f"page:{version.number}:{language}:{digest}"
         stored = safe_get(key)
@@ -158,6 +184,16 @@ class PageCacheMiddleware:
             request.page_cache = "hit"
             return _conditional(request, stored)
         request.page_cache = "miss"
+        if _expensive(request, language) and not _render_allowed(request):
+            request.page_cache = "limited"
+            response = HttpResponse(
+                "Too many documents drawn for this address; try again in a minute.\n",
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "60"
+            response["Cache-Control"] = "no-store"
+            return response
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response):
             etag = hashlib.md5(response.content, usedforsecurity=False).hexdigest()[:16]
@@ -170,6 +206,60 @@ class PageCacheMiddleware:
             # it is ready to send without building its headers again.
             safe_set(key, response, None)
         return _conditional(request, response)
+
+
+# Documents that take a second or more to draw (a PDF, a workbook): a client address may have
+# RENDER_LIMIT_PER_MINUTE of them drawn a minute; one already stored is served to anyone.
+_EXPENSIVE_VIEWS = {"public:unit_pdf"}
+_EXPENSIVE_FORMATS = {"xlsx", "pdf"}
+
+
+def _expensive(request: HttpRequest, language: str) -> bool:
+    match = _resolved(request.path_info, language)
+    if match is None:
+        return False
+    return (
+        match.view_name in _EXPENSIVE_VIEWS
+        or request.GET.get("format") in _EXPENSIVE_FORMATS
+        or match.kwargs.get("fmt") in _EXPENSIVE_FORMATS
+    )
+
+
+def _render_allowed(request: HttpRequest) -> bool:
+    from django.core.cache import cache
+
+    # A window of a minute from the address's first drawing (incr keeps the expiry).
+    key = f"renders:{client_address(request)}"
+    try:
+        cache.add(key, 0, 60)
+        return cache.incr(key) <= settings.RENDER_LIMIT_PER_MINUTE
+    except Exception:  # noqa: BLE001 - a cache outage does not refuse documents
+        return True
+
+
+def _resolved(path: str, language: str):
+    # Addresses resolve only in the language of their prefix (LocaleMiddleware has not run).
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            return resolve(path)
+        except Resolver404:
+            return None
+
+
+def _canonical_query(request: HttpRequest, language: str) -> str | None:
+    """The query string of the page's own address ("" or "?…"), when the request carries a
+    parameter its page does not read; None when it carries none (or the address is no page:
+    its 404 is never stored)."""
+    if not request.GET:
+        return None
+    match = _resolved(request.path_info, language)
+    if match is None:
+        return None
+    read = QUERY_PARAMETERS.get(match.view_name, ())
+    if all(name in read for name in request.GET):
+        return None
+    kept = [(name, value) for name in read for value in request.GET.getlist(name)]
+    return f"?{urlencode(kept)}" if kept else ""
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:

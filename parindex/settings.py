@@ -70,9 +70,14 @@ def _cache(url: str) -> dict:
     if url == "locmem://":
         # Django's default of 300 entries would evict pages and charts of the current data
         # version long before memory matters.
+        # Bounded in bytes too: a page or a chart of up to 2 MB each, 2,000 of them, would
+        # otherwise be 4 GB per process (parindex.cache.BoundedLocMemCache).
         return {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": _env_int("CACHE_MAX_ENTRIES", 2000)},
+            "BACKEND": "parindex.cache.BoundedLocMemCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": _env_int("CACHE_MAX_ENTRIES", 2000),
+                "MAX_BYTES": _env_int("CACHE_MAX_MB", 128) * 1024 * 1024,
+            },
         }
     # The URL may hold a password: only its scheme is echoed.
     raise ImproperlyConfigured(
@@ -416,6 +421,8 @@ DATABASE_QUICK_WAIT_SECONDS = _env_int("DATABASE_QUICK_WAIT_MS", 800) / 1000
 # Browsers and CDNs may reuse a public page this long without asking; after that they
 # revalidate with If-None-Match / If-Modified-Since and usually get a 304.
 PUBLIC_MAX_AGE = _env_int("PUBLIC_MAX_AGE", 60, minimum=0)
+# PDFs and workbooks drawn (not served from the cache) per client address and minute.
+RENDER_LIMIT_PER_MINUTE = _env_int("RENDER_LIMIT_PER_MINUTE", 10)
 # The answer's Retry-After while the database is unreachable.
 OUTAGE_RETRY_AFTER = _env_int("OUTAGE_RETRY_AFTER", 30)
 
