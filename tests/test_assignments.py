@@ -429,3 +429,16 @@ def test_the_django_admin_lists_and_adds_assignments_of_fields_of_the_edition(
     ]
     assert admin.get("/admin/staff/appraisalcheck/").status_code == 200
     assert admin.get("/admin/staff/appraisalcheck/add/").status_code == 403
+
+
+def test_the_appraisal_list_opens_a_sub_criterion_through_its_picker(client, under_way):
+    appraiser = verified_client(client, staff_user("appraiser"))
+
+    listed = page_text(appraiser.get(f"/en/staff/appraisal/?edition={under_way.pk}"))
+    picked = appraiser.get(f"/en/staff/appraisal/criteria/{under_way.pk}/", {"code": "2.2"})
+
+    picker = listed.split('id="criterion-picker"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([\d.]+)"', picker) == ["1.1", "2.1", "2.2"]
+    assert picked["Location"] == criterion_page(under_way, "2.2")
+    survey = appraiser.get(f"/en/staff/appraisal/criteria/{under_way.pk}/", {"code": "1.2"})
+    assert survey.status_code == 404

@@ -4,6 +4,8 @@ per appraiser on an edition's screen; each screen's template includes it in one 
 
 from django import template
 
+from provinces.localized import localized
+from scoring.models import Criterion
 from scoring.permissions import APPRAISER, role_of
 from staff import assignments
 from staff.models import AppraisalCheck
@@ -40,3 +42,12 @@ def unit_check(context, edition, participant):
         "user": context["request"].user,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def self_criteria(edition) -> list[tuple[str, str]]:
+    """(code, name) of the edition's self-assessed sub-criteria, in the tree's order."""
+    return [
+        (leaf.code, localized(leaf, "name"))
+        for leaf in edition.criteria.filter(method=Criterion.Method.SELF).order_by("sort_key")
+    ]

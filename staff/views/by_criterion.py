@@ -145,11 +145,6 @@ def appraise_criterion(request: HttpRequest, edition_id: int, code: str) -> Http
             problems = [_("Correct the marked rows and save again.")]
     else:
         rows = _rows(edition, leaf, request.user)
-    siblings = list(
-        edition.criteria.filter(method=Criterion.Method.SELF)
-        .order_by("sort_key")
-        .values_list("code", flat=True)
-    )
     return render(
         request,
         "staff/appraisal_criterion.html",
@@ -160,9 +155,18 @@ def appraise_criterion(request: HttpRequest, edition_id: int, code: str) -> Http
             "rows": rows,
             "problems": problems,
             "writable": writable,
-            "siblings": siblings,
         },
     )
+
+
+@staff_required(APPRAISER, ADMIN)
+def choose_criterion(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The picker's GET form, sent on to the chosen sub-criterion's address."""
+    edition = get_object_or_404(Edition, pk=edition_id, summary_only=False)
+    leaf = get_object_or_404(
+        edition.criteria, code=request.GET.get("code", ""), method=Criterion.Method.SELF
+    )
+    return redirect("staff:appraise_criterion", edition.pk, leaf.code)
 
 
 def _save(request: HttpRequest, edition: Edition, forms: list[UnitLeafForm], action: str) -> int:
@@ -184,6 +188,7 @@ def _saved(written: int) -> str:
 
 
 urlpatterns = [
+    path("appraisal/criteria/<int:edition_id>/", choose_criterion, name="choose_criterion"),
     path(
         "appraisal/<int:edition_id>/criterion/<str:code>/",
         appraise_criterion,

@@ -179,6 +179,9 @@ def test_an_appraiser_adjusts_two_leaves_and_accepts_the_rest_with_live_totals(
     screenshot(page, "appraisal-unit-typed")
     with page.expect_navigation():
         page.get_by_role("button", name="Save and accept all remaining self points").click()
+    # It asks first, with the count (staff/views/by_criterion.py).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept 1 sub-criterion").click()
 
     assert overall(page) == "14.50"
     assert "3 leaves saved." in page.locator(".messages").inner_text()
@@ -205,6 +208,9 @@ def test_without_javascript_the_same_is_done_by_submitting(
     assert overall(page) == "7.00"
     with page.expect_navigation():
         page.get_by_role("button", name="Save and accept all remaining self points").click()
+    # It asks first, with the count (staff/views/by_criterion.py).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept 1 sub-criterion").click()
 
     assert overall(page) == "11.00"
     assert in_thread(django_db_blocker, appraised, setting.appraisal, "31") == {

@@ -13,6 +13,8 @@ Hà Nội claims 1.1 8, 2.1 5, 2.2 3, survey 1.2 3 (imported, as survey files ar
 group D, second throughout.
 """
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -204,6 +206,8 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
     adjust(appraiser, "1.1", "7", "Thiếu tài liệu kiểm chứng")
     with appraiser.expect_navigation():
         appraiser.get_by_role("button", name="Save and accept all remaining self points").click()
+    with appraiser.expect_navigation():
+        appraiser.get_by_role("button", name=re.compile(r"^Accept \d+ sub-criteri")).click()
     # Not the appraiser's screens: the editions, their steps and the preview.
     assert appraiser.goto("/en/staff/editions/").status == 403
     assert appraiser.goto(f"/en/staff/editions/{edition.pk}/preview/").status == 403
