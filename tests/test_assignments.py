@@ -442,3 +442,34 @@ def test_the_appraisal_list_opens_a_sub_criterion_through_its_picker(client, und
     assert picked["Location"] == criterion_page(under_way, "2.2")
     survey = appraiser.get(f"/en/staff/appraisal/criteria/{under_way.pk}/", {"code": "1.2"})
     assert survey.status_code == 404
+
+
+def test_the_reviews_confirmation_page_names_the_units_not_checked(client, under_way, first):
+    assign(under_way, first, ("10", "1"))
+    admin = verified_client(client, staff_user("admin"))
+
+    page = page_text(
+        admin.get(reverse("staff:confirm_move", args=[under_way.pk]), {"action": "open_review"})
+    )
+
+    banner = page.split('id="unchecked-units"')[1].split("</div>")[0]
+    assert "The appraisal of 3 units has not been checked by a second appraiser" in banner
+    assert re.findall(r"<li>([^<]*)</li>", banner) == ["Hà Nội", "Lào Cai", "Hải Phòng"]
+
+
+@pytest.mark.parametrize("what", ["done", "check", "reopen"])
+def test_an_officer_can_neither_open_a_sub_criterion_table_nor_mark_an_appraisal(
+    client, under_way, what
+):
+    laocai = under_way.participants.get(unit__code="10").unit
+    officer = verified_client(client, staff_user("unit_officer", unit=laocai))
+    AppraisalCheck.objects.create(
+        participant=under_way.participants.get(unit__code="10"),
+        done_by=staff_user("appraiser"),
+        done_at=timezone.now(),
+    )
+
+    assert officer.get(criterion_page(under_way, "2.1")).status_code == 403
+    assert officer.post(criterion_page(under_way, "2.1"), {"action": "save"}).status_code == 403
+    assert officer.post(mark_page(under_way, "10", what)).status_code == 403
+    assert AppraisalCheck.objects.filter(checked_at__isnull=True).count() == 1

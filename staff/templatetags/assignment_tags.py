@@ -51,3 +51,11 @@ def self_criteria(edition) -> list[tuple[str, str]]:
         (leaf.code, localized(leaf, "name"))
         for leaf in edition.criteria.filter(method=Criterion.Method.SELF).order_by("sort_key")
     ]
+
+
+@register.inclusion_tag("staff/_unchecked_units.html")
+def unchecked_before_review(edition):
+    """On the review's confirmation page: the units whose appraisal is not checked yet, which
+    keep the review shut once the edition has a work split."""
+    units = assignments.unchecked_units(edition) if assignments.has_assignments(edition) else []
+    return {"units": units}
