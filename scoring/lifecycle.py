@@ -9,7 +9,7 @@ scoring.publish.publish_edition.
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from scoring.models import DataVersion, Edition, EditionEvent
+from scoring.models import DataVersion, Edition, EditionChange, EditionEvent, Participant
 from scoring.permissions import ADMIN, role_of
 from scoring.problems import Message, Refused, register
 from scoring.signals import stage_moved
@@ -27,6 +27,10 @@ register(
     no_step_back=gettext_noop(
         "the %(year)s %(level)s edition is in the %(stage)s stage, which cannot be taken back "
         "this way"
+    ),
+    deadline_admins_only=gettext_noop("only an admin sets deadlines and extensions"),
+    no_dates_when_published=gettext_noop(
+        "the %(year)s %(level)s edition is published; its deadlines no longer change"
     ),
     correction_units_required=gettext_noop(
         "a correction names the units it concerns (one or more)"
@@ -166,3 +170,73 @@ def _move(edition: Edition, action: EditionEvent.Action, *, user, note: str, uni
             # The edition leaves the public pages: every public cache key holds the data version.
             DataVersion.bump()
     return edition
+
+
+# Deadlines and extensions: dates an admin sets on an edition that is not published; each change
+# is an EditionChange (who, when, old, new) like the rest of an edition's set-up.
+
+DEADLINES = ("self_assessment_deadline", "appraisal_deadline", "review_deadline")
+
+
+def set_deadlines(edition: Edition, dates: dict, *, user, source: str = "web") -> Edition:
+    """The last day of each working stage (None: no deadline), by DEADLINES' names."""
+    if role_of(user) != ADMIN:
+        raise Refused([Message("deadline_admins_only")])
+    with transaction.atomic():
+        edition = _open_for_dates(edition)
+        old = {name: _iso(getattr(edition, name)) for name in DEADLINES}
+        for name in DEADLINES:
+            setattr(edition, name, dates.get(name))
+        new = {name: _iso(getattr(edition, name)) for name in DEADLINES}
+        if new != old:
+            edition.save(update_fields=list(DEADLINES))
+            _record_dates(
+                edition, EditionChange.Subject.EDITION, str(edition), old, new, user, source
+            )
+    return edition
+
+
+def extend(participant: Participant, until, *, user, source: str = "web") -> Participant:
+    """An extension for one unit: until that day (None: none) it may still enter and submit its
+    self-assessment after the appraisal opened (scoring.permissions.extended)."""
+    if role_of(user) != ADMIN:
+        raise Refused([Message("deadline_admins_only")])
+    with transaction.atomic():
+        edition = _open_for_dates(participant.edition)
+        participant = (
+            Participant.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=participant.pk)
+        )
+        old = {"extended_until": _iso(participant.extended_until)}
+        participant.extended_until = until
+        new = {"extended_until": _iso(until)}
+        if new != old:
+            participant.save(update_fields=["extended_until"])
+            subject = EditionChange.Subject.PARTICIPANT
+            _record_dates(edition, subject, participant.unit.code, old, new, user, source)
+    return participant
+
+
+def _open_for_dates(edition: Edition) -> Edition:
+    locked = Edition.objects.select_for_update().get(pk=edition.pk)
+    if locked.is_published:
+        raise Refused([Message("no_dates_when_published", _stage(locked))])
+    return locked
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _record_dates(edition, subject, key, old, new, user, source) -> None:
+    EditionChange.objects.create(
+        edition=edition,
+        subject=subject,
+        action=EditionChange.Action.CHANGED,
+        key=key,
+        old_value=old,
+        new_value=new,
+        user=user,
+        source=source,
+    )

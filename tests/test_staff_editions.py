@@ -131,7 +131,9 @@ def test_an_admin_reopens_with_a_reason_and_republishing_records_the_correction(
     form = admin.get(page(published, "reopen")).text
     assert "You are about to reopen a published edition for correction" in form
 
-    response = admin.post(page(published, "reopen"), {"reason": "Hải Phòng: 1.1 nhập sai"})
+    response = admin.post(
+        page(published, "reopen"), {"reason": "Hải Phòng: 1.1 nhập sai", "units": ["31"]}
+    )
 
     assert response.status_code == 302
     assert Edition.objects.get(pk=published.pk).status == "review"

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -163,6 +164,7 @@ def home(request: HttpRequest) -> HttpResponse:
         editions = editions.filter(
             pk__in=Participant.objects.filter(unit=unit).values("edition_id")
         )
+    editions = _with_deadlines(list(editions), unit)
     context = {
         "role": role,
         "unit_name": localized(unit, "name") if unit is not None else "",
@@ -172,6 +174,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "has_device": user_has_device(request.user),
     }
     return render(request, "staff/home.html", context)
+
+
+def _with_deadlines(editions: list, unit) -> list:
+    """Each edition with the deadline of its current stage and, for an officer's unit, the
+    extension that still lets it submit its self-assessment (docs/rules.md)."""
+    extensions = {}
+    if unit is not None:
+        extensions = dict(
+            Participant.objects.filter(
+                unit=unit, edition__in=editions, extended_until__gte=timezone.localdate()
+            ).values_list("edition_id", "extended_until")
+        )
+    for edition in editions:
+        edition.deadline = getattr(edition, f"{edition.status}_deadline", None)
+        edition.extended_until = extensions.get(edition.pk)
+    return editions
 
 
 def _work(editions, unit) -> list[dict]:

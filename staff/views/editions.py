@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -49,6 +50,38 @@ _STEP_BUTTONS = {
     EditionEvent.Action.OPEN_APPRAISAL: gettext_lazy("Open the appraisal"),
     EditionEvent.Action.OPEN_REVIEW: gettext_lazy("Open the review"),
 }
+
+
+# What taking each stage back does, said on its confirmation page before the admin confirms.
+_BACK_CONSEQUENCES = {
+    Edition.Status.SELF_ASSESSMENT: gettext_lazy(
+        "Unit officers can no longer enter or submit their self-assessment. What they entered "
+        "and the submissions are kept."
+    ),
+    Edition.Status.APPRAISAL: gettext_lazy(
+        "Appraisers can no longer enter appraised points; unit officers whose self-assessment "
+        "is not submitted can enter it and submit it again. Appraised points are kept."
+    ),
+    Edition.Status.REVIEW: gettext_lazy(
+        "The preview and publishing wait, and unit officers can no longer reply to deductions; "
+        "appraisers go on with the appraisal. Replies are kept."
+    ),
+}
+
+
+class DeadlinesForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = list(lifecycle.DEADLINES)
+        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in lifecycle.DEADLINES}
+
+
+class ExtensionForm(forms.Form):
+    extended_until = forms.DateField(
+        label=gettext_lazy("Extended until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 @dataclass
@@ -142,6 +175,7 @@ def _edition_page(
     problems=(),
     status: int = 200,
     give_back: tuple[int, str] | None = None,
+    deadlines: DeadlinesForm | None = None,
 ):
     """The edition's page; `give_back` (participant id, reason) keeps a refused give-back's
     reason in its form."""
@@ -161,6 +195,8 @@ def _edition_page(
             "participants": _listed_participants(edition),
             "leaves": leaves,
             "give_back": give_back,
+            "deadlines": deadlines or DeadlinesForm(instance=edition, prefix="deadline"),
+            "back_to": _stage_label(lifecycle.BACK.get(edition.status)),
         },
         status=status,
     )
@@ -247,10 +283,13 @@ def reopen(request: HttpRequest, edition_id: int) -> HttpResponse:
     """The correction form (GET) and the reopening (POST) of a published edition."""
     edition = get_object_or_404(Edition, pk=edition_id)
     reason = request.POST.get("reason", "")
+    chosen = set(request.POST.getlist("units"))
+    participants = _listed_participants(edition)
     problems: list[str] = []
     if request.method == "POST":
+        units = [p.unit for p in participants if p.unit.code in chosen]
         try:
-            lifecycle.reopen_edition(edition, user=request.user, reason=reason)
+            lifecycle.reopen_edition(edition, user=request.user, reason=reason, units=units)
         except Refused as refusal:
             problems = [str(problem) for problem in refusal.problems]
         else:
@@ -262,9 +301,95 @@ def reopen(request: HttpRequest, edition_id: int) -> HttpResponse:
     return render(
         request,
         "staff/edition_reopen.html",
-        {"edition": edition, "reason": reason, "problems": problems},
+        {
+            "edition": edition,
+            "reason": reason,
+            "problems": problems,
+            "participants": participants,
+            "chosen": chosen,
+        },
         status=409 if problems else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(ADMIN)
+def step_back(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The confirmation (GET) and the taking back (POST) of the edition's stage, one stage, with
+    a written reason; the stage confirmed is posted too, so a page left open while the edition
+    moved is refused rather than taking back another stage."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    reason = request.POST.get("reason", "")
+    problems: list[str] = []
+    if request.method == "POST":
+        stage = request.POST.get("stage", "")
+        try:
+            lifecycle.step_back(edition, user=request.user, reason=reason, expected=stage)
+        except Refused as refusal:
+            problems = [str(problem) for problem in refusal.problems]
+        else:
+            edition.refresh_from_db()
+            # Translators: %(stage)s is the stage the edition is back in, translated.
+            text = _("The edition is back in the %(stage)s stage.")
+            messages.success(request, text % {"stage": edition.get_status_display()})
+            return redirect("staff:edition", edition.pk)
+    elif edition.status not in lifecycle.BACK:
+        problems = [str(lifecycle.Message("no_step_back", _stage_params(edition)))]
+    edition.refresh_from_db()
+    context = {
+        "edition": edition,
+        "reason": reason,
+        "problems": problems,
+        "back_to": _stage_label(lifecycle.BACK.get(edition.status)),
+        "consequence": _BACK_CONSEQUENCES.get(edition.status, ""),
+    }
+    return render(request, "staff/edition_step_back.html", context, status=409 if problems else 200)
+
+
+@require_POST
+@staff_required(ADMIN)
+def deadlines(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The deadline of each stage, set by an admin (shown on the staff home)."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    form = DeadlinesForm(request.POST, instance=edition, prefix="deadline")
+    problems = []
+    if form.is_valid():
+        try:
+            lifecycle.set_deadlines(edition, form.cleaned_data, user=request.user)
+        except Refused as refusal:
+            problems = refusal.problems
+        else:
+            messages.success(request, _("The deadlines are saved."))
+            return redirect("staff:edition", edition.pk)
+    edition.refresh_from_db()
+    return _edition_page(
+        request, edition, problems=problems, status=409 if problems else 400, deadlines=form
+    )
+
+
+@require_POST
+@staff_required(ADMIN)
+def extension(request: HttpRequest, edition_id: int, unit_code: str) -> HttpResponse:
+    """One unit's extension: a date until which it may still submit its self-assessment."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    participant = get_object_or_404(
+        edition.participants.select_related("unit"), unit__code=unit_code
+    )
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        return _edition_page(request, edition, problems=[_("Enter a valid date.")], status=400)
+    try:
+        lifecycle.extend(participant, form.cleaned_data["extended_until"], user=request.user)
+    except Refused as refusal:
+        return _edition_page(request, edition, problems=refusal.problems, status=409)
+    name = participant.unit.name_in(edition.year)
+    # Translators: %(name)s is the unit's name.
+    messages.success(request, _("The extension of %(name)s is saved.") % {"name": name})
+    return redirect("staff:edition", edition.pk)
+
+
+def _stage_label(stage: str | None) -> str:
+    return str(Edition.Status(stage).label) if stage else ""
 
 
 def _stage_params(edition: Edition) -> dict:
@@ -416,6 +541,9 @@ urlpatterns = [
         name="give_back",
     ),
     path("editions/<int:edition_id>/reopen/", reopen, name="reopen"),
+    path("editions/<int:edition_id>/step-back/", step_back, name="step_back"),
+    path("editions/<int:edition_id>/deadlines/", deadlines, name="deadlines"),
+    path("editions/<int:edition_id>/extension/<str:unit_code>/", extension, name="extension"),
     path("editions/<int:edition_id>/preview/", preview, name="preview"),
     path("editions/<int:edition_id>/preview/<str:unit_code>/", preview_unit, name="preview_unit"),
 ]
