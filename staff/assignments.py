@@ -55,6 +55,9 @@ register(
     ),
     not_an_appraiser=gettext_noop("%(name)s is not an active appraiser"),
     assignments_admins_only=gettext_noop("only an admin assigns appraisers"),
+    marked_done_locked=gettext_noop(
+        "the appraisal of %(name)s is marked done; take the mark back before changing it"
+    ),
 )
 
 
@@ -95,8 +98,20 @@ def unassigned(user, participant: Participant, leaves) -> list[Message]:
     return [Message("not_assigned", {"codes": ", ".join(refused), "name": _name(participant)})]
 
 
-def require_assigned(user, participant: Participant, leaves) -> None:
-    problems = unassigned(user, participant, leaves)
+def marked_done(participant: Participant) -> list[Message]:
+    """A unit whose appraisal is marked done is not changed during the appraisal: the mark is
+    taken back first, so a check never vouches for values changed after it."""
+    if participant.edition.status != Edition.Status.APPRAISAL:
+        return []
+    if not AppraisalCheck.objects.filter(participant=participant).exists():
+        return []
+    return [Message("marked_done_locked", {"name": _name(participant)})]
+
+
+def require_may_appraise(user, participant: Participant, leaves) -> None:
+    """Refuses, before the appraisal writer is called, what the work split forbids: leaves of
+    fields assigned to someone else, or a unit whose appraisal is marked done."""
+    problems = unassigned(user, participant, leaves) + marked_done(participant)
     if problems:
         raise Refused(problems)
 

@@ -473,3 +473,25 @@ def test_an_officer_can_neither_open_a_sub_criterion_table_nor_mark_an_appraisal
     assert officer.post(criterion_page(under_way, "2.1"), {"action": "save"}).status_code == 403
     assert officer.post(mark_page(under_way, "10", what)).status_code == 403
     assert AppraisalCheck.objects.filter(checked_at__isnull=True).count() == 1
+
+
+def test_a_unit_marked_done_is_not_changed_until_the_mark_is_taken_back(client, under_way, first):
+    assign(under_way, first, ("10", "1"), ("10", "2"))
+    appraiser = verified_client(client, first)
+    appraiser.post(mark_page(under_way, "10", "done"))
+
+    refused = appraiser.post(
+        unit_page(under_way, "10"), form_data(under_way, "10", **{"2.1": ("5", "")})
+    )
+
+    assert "the appraisal of Lào Cai is marked done; take the mark back before changing it" in (
+        page_text(refused)
+    )
+    assert appraised(under_way, "10")["2.1"] == Decimal("4.50")
+    appraiser.post(mark_page(under_way, "10", "reopen"))
+    saved = appraiser.post(
+        unit_page(under_way, "10"), form_data(under_way, "10", **{"2.1": ("5", "")})
+    )
+    assert saved.status_code == 302
+    assert appraised(under_way, "10")["2.1"] == Decimal("5.00")
+    assert AppraisalCheck.objects.count() == 0

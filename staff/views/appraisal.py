@@ -21,7 +21,7 @@ from scoring.replies import reply
 from scoring.tree import Tree
 from staff.access import staff_required
 from staff.appraisal import AppraisalRow, LeafForm, appraisal_totals
-from staff.assignments import require_assigned
+from staff.assignments import require_may_appraise
 from staff.progress import self_leaf_count, with_progress
 from staff.views.by_criterion import accept_count, confirm_accept, needs_confirmation
 
@@ -112,11 +112,12 @@ def _save(
         for row in rows
         if row.form is not None and row.score is not None and row.form.cleaned_data["answer"]
     ]
-    # With a work split, an appraiser writes only the fields given to them (staff.assignments).
-    require_assigned(request.user, participant, [entry.leaf for entry in entries])
     with transaction.atomic():
         if entries:
             appraise(edition, entries, user=request.user, source="web")
+            # What the work split forbids (staff.assignments), read under the edition's lock the
+            # writer took, so a unit marked done meanwhile is refused too: all is rolled back.
+            require_may_appraise(request.user, participant, [entry.leaf for entry in entries])
         for score, text in answers:
             reply(score, text, user=request.user)
     return len(entries), len(answers)

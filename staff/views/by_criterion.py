@@ -23,7 +23,7 @@ from scoring.points import appraise
 from scoring.problems import Refused
 from staff.access import staff_required
 from staff.appraisal import LeafForm
-from staff.assignments import has_assignments, require_assigned
+from staff.assignments import has_assignments, require_may_appraise
 from staff.models import AppraisalAssignment
 
 _APPRAISAL_STAGES = (Edition.Status.APPRAISAL, Edition.Status.REVIEW)
@@ -173,11 +173,12 @@ def _save(request: HttpRequest, edition: Edition, forms: list[UnitLeafForm], act
     entries = [entry for form in forms if (entry := form.entry(form.participant))]
     if action == "accept":
         entries += [entry for form in forms if (entry := form.accepted(form.participant))]
-    for entry in entries:
-        require_assigned(request.user, entry.participant, [entry.leaf])
     if entries:
         with transaction.atomic():
             appraise(edition, entries, user=request.user, source="web")
+            # Under the edition's lock the writer took: see staff.views.appraisal._save.
+            for entry in entries:
+                require_may_appraise(request.user, entry.participant, [entry.leaf])
     return len(entries)
 
 
