@@ -65,7 +65,8 @@ def history(level: str, chosen: list[RankingRow]) -> list[HistoryLine]:
     found: dict[int, dict[str, tuple[Decimal | None, int | None]]] = {}
     for year, slug, index, rank in (
         Result.objects.filter(
-            Q(edition__status=Edition.Status.PUBLISHED) | Q(edition__published_at__isnull=False),
+            Q(edition__status=Edition.Status.PUBLISHED)
+            | Q(edition__status=Edition.Status.REVIEW, edition__published_at__isnull=False),
             edition__level=level,
             participant__unit__slug__in=slugs,
         )

@@ -57,6 +57,8 @@ def shown_years(level: str) -> list[int]:
 
 
 def _shown():
+    # Reopened: in review again after a publication (as the corrections log finds them).
     return Edition.objects.filter(
-        Q(status=Edition.Status.PUBLISHED) | Q(published_at__isnull=False)
+        Q(status=Edition.Status.PUBLISHED)
+        | Q(status=Edition.Status.REVIEW, published_at__isnull=False)
     )
