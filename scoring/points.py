@@ -187,7 +187,8 @@ class Appraisal:
     participant: Participant
     leaf: Criterion
     points: object = KEEP
-    reason: object = KEEP
+    reason: object = KEEP  # published with the scores
+    note: object = KEEP  # Score.appraisal_note: staff only (docs/rules.md)
     version: int | None = None
 
 
@@ -226,8 +227,11 @@ _APPRAISAL = _ScoreColumns(
     Change.APPRAISED_POINTS,
     Criterion.Method.SELF,
     "appraised_points",
-    (("reason", "appraisal_reason"),),
+    (("reason", "appraisal_reason"), ("note", "appraisal_note")),
     reason="reason",
+    # The internal note is kept in the audit like the points; staff.audit keeps it off the
+    # screens a unit officer reads.
+    audited=frozenset({"appraisal_note"}),
 )
 _SURVEY = _ScoreColumns(
     Change.SURVEY_POINTS,
@@ -396,7 +400,13 @@ def _apply(entry, score: Score, mapping: tuple, columns: _ScoreColumns) -> tuple
     return changed, audited
 
 
-_TEXT_COLUMNS = {"evidence_url", "appraisal_reason", "self_note", "evidence_file"}
+_TEXT_COLUMNS = {
+    "evidence_url",
+    "appraisal_reason",
+    "appraisal_note",
+    "self_note",
+    "evidence_file",
+}
 
 
 def _stored_value(score: Score, column: str):

@@ -38,6 +38,8 @@ class LeafForm(forms.Form):
 
     points = forms.CharField(required=False, max_length=20)
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 28}))
+    # Internal: never published nor shown to the unit (docs/rules.md).
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 28}))
     answer = forms.CharField(
         required=False,
         max_length=REPLY_MAX_LENGTH,
@@ -46,12 +48,14 @@ class LeafForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     shown_points = forms.CharField(required=False, widget=forms.HiddenInput)
     shown_reason = forms.CharField(required=False, widget=forms.HiddenInput)
+    shown_note = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, leaf: Criterion, score: Score | None, **kwargs):
         self.leaf = leaf
         self.score = score
         stored_points = score.appraised_points if score else None
         stored_reason = score.appraisal_reason if score else ""
+        stored_note = score.appraisal_note if score else ""
         kwargs.setdefault(
             "initial",
             {
@@ -60,9 +64,13 @@ class LeafForm(forms.Form):
                 "version": score.version if score else 0,
                 "shown_points": _stored_text(stored_points),
                 "shown_reason": stored_reason,
+                "note": stored_note,
+                "shown_note": stored_note,
             },
         )
         super().__init__(*args, prefix=f"leaf-{leaf.pk}", **kwargs)
+        # The standard reasons (staff:appraisal pages' <datalist>) to pick from, then edit.
+        self.fields["reason"].widget.attrs["list"] = "standard-reasons"
         self.fields["points"].widget.attrs.update(
             {"inputmode": "decimal", "size": 6, "data-points": "", "data-field": leaf.field_code}
         )
@@ -94,12 +102,17 @@ class LeafForm(forms.Form):
         return data
 
     def is_changed(self) -> bool:
-        """Whether the appraiser changed the points or the reason the page showed."""
+        """Whether the appraiser changed the points, the reason or the note the page showed."""
         data = self.cleaned_data
         shown, _problem = parse_points(data.get("shown_points", ""))
-        return data.get("points") != shown or _typed_text(data.get("reason", "")) != _typed_text(
-            data.get("shown_reason", "")
+        return (
+            data.get("points") != shown
+            or self._typed("reason") != self._typed("shown_reason")
+            or self._typed("note") != self._typed("shown_note")
         )
+
+    def _typed(self, name: str) -> str:
+        return _typed_text(self.cleaned_data.get(name, ""))
 
     def entry(self, participant: Participant) -> Appraisal | None:
         """What a save writes for this leaf: nothing unless the appraiser changed it."""
@@ -110,6 +123,8 @@ class LeafForm(forms.Form):
             self.leaf,
             points=self.cleaned_data["points"],
             reason=_typed_text(self.cleaned_data["reason"]),
+            # A screen without the note (the table across units) leaves it as stored.
+            note=self._typed("note") if self.add_prefix("shown_note") in self.data else KEEP,
             version=self.cleaned_data["version"],
         )
 

@@ -33,9 +33,18 @@ class ScoreChanges(Source):
     edition_lookup, unit_lookup = "score__participant__edition", "score__participant__unit"
 
     def queryset(self):
-        return ScoreChange.objects.select_related(
-            "user", "score__criterion", "score__participant__unit", "score__participant__edition"
-        ).order_by("-changed_at", "-id")
+        # The appraisers' internal notes stay off these pages, which unit officers read too;
+        # their changes are kept (ScoreChange, listed in the Django admin for the admins).
+        return (
+            ScoreChange.objects.exclude(column="appraisal_note")
+            .select_related(
+                "user",
+                "score__criterion",
+                "score__participant__unit",
+                "score__participant__edition",
+            )
+            .order_by("-changed_at", "-id")
+        )
 
     def filtered(self, rows, filters):
         if filters.kind:
