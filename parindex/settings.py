@@ -360,6 +360,8 @@ STORAGES = {
 # that checks who may see the unit (never by WhiteNoise or the web server directly).
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", "") or BASE_DIR / "evidence")
 EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# All the evidence files of one unit in one edition, held ones included (staff/evidence.py).
+EVIDENCE_UNIT_QUOTA_BYTES = _env_int("EVIDENCE_UNIT_QUOTA_MB", 500) * 1024 * 1024
 if EVIDENCE_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
     raise ImproperlyConfigured("EVIDENCE_ROOT must not lie inside STATIC_ROOT.")
 

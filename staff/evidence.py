@@ -15,10 +15,12 @@ import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PureWindowsPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from scoring.models import Participant
@@ -30,6 +32,11 @@ register(
     # Translators: %(name)s is the uploaded file's name, %(limit)s a size in MB.
     evidence_too_large=gettext_noop("%(name)s is larger than %(limit)s MB"),
     evidence_empty=gettext_noop("%(name)s is empty"),
+    # Translators: %(limit)s is a size in MB.
+    evidence_over_quota=gettext_noop(
+        "%(name)s would take the unit's evidence over its %(limit)s MB: remove or replace "
+        "files it no longer needs first"
+    ),
     evidence_wrong_type=gettext_noop(
         "%(name)s is not a PDF, a PNG or JPEG image or an office document (Word, Excel, "
         "PowerPoint, OpenDocument); the file's content was checked, not its name"
@@ -135,15 +142,19 @@ def clean_name(name: str) -> str:
     return base or "evidence"
 
 
-def evidence_problem(upload) -> Message | None:
+def evidence_problem(upload, participant: Participant | None = None) -> Message | None:
     """Why an uploaded file cannot be kept as evidence, or None. Reads the size first, so an
-    oversized file is refused without being read."""
+    oversized file is refused without being read; with the participant, a file that would take
+    its unit's stored evidence over EVIDENCE_UNIT_QUOTA_BYTES is refused too."""
     name = clean_name(upload.name)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         return Message("evidence_too_large", {"name": name, "limit": _megabytes(limit)})
     if upload.size == 0:
         return Message("evidence_empty", {"name": name})
+    quota = settings.EVIDENCE_UNIT_QUOTA_BYTES
+    if participant is not None and stored_bytes(participant) + upload.size > quota:
+        return Message("evidence_over_quota", {"name": name, "limit": _megabytes(quota)})
     if detect(_read(upload)) is None:
         return Message("evidence_wrong_type", {"name": name})
     return None
@@ -156,10 +167,8 @@ def store_evidence(upload, participant: Participant) -> EvidenceFile:
     kind = detect(content)
     if kind is None:
         raise ValueError("store_evidence takes only files evidence_problem accepted")
-    edition = participant.edition
-    folder = f"{edition.year}-{edition.level}/{participant.unit.code}"
     stored = evidence_storage.save(
-        f"{folder}/{secrets.token_hex(16)}{kind.extension}", ContentFile(content)
+        f"{_folder(participant)}/{secrets.token_hex(16)}{kind.extension}", ContentFile(content)
     )
     return EvidenceFile(
         name=stored,
@@ -183,3 +192,59 @@ def _read(upload) -> bytes:
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g}"
+
+
+def _folder(participant: Participant) -> str:
+    edition = participant.edition
+    return f"{edition.year}-{edition.level}/{participant.unit.code}"
+
+
+def stored_bytes(participant: Participant) -> int:
+    """The bytes of every file in the unit's evidence folder of the edition: kept, replaced or
+    held for a refused post alike, as they all take room until clean_evidence removes them."""
+    folder = _folder(participant)
+    try:
+        _folders, files = evidence_storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    return sum(evidence_storage.size(f"{folder}/{name}") for name in files)
+
+
+def referenced_names() -> set[str]:
+    """Every stored name something points at: a score's current file, and each file the audit
+    trail names as an old or new value (a replaced file is kept while its history shows it)."""
+    from scoring.models import Score, ScoreChange
+
+    names = set(Score.objects.exclude(evidence_file="").values_list("evidence_file", flat=True))
+    for old, new in ScoreChange.objects.filter(column="evidence_file").values_list(
+        "old_value", "new_value"
+    ):
+        # A value is "<name> sha256=<digest>" (scoring.points); the name has no spaces.
+        names.update(value.split(" ", 1)[0] for value in (old, new) if value)
+    return names
+
+
+def unreferenced_files(older_than: timedelta) -> list[tuple[str, int]]:
+    """(name, bytes) of each stored file nothing references and older than `older_than` (a
+    file held for a refused post stays usable that long: PENDING_MAX_AGE)."""
+    referenced = referenced_names()
+    cutoff = timezone.now() - older_than
+    found = []
+    for name in _walk(""):
+        if name in referenced:
+            continue
+        if evidence_storage.get_modified_time(name) < cutoff:
+            found.append((name, evidence_storage.size(name)))
+    return sorted(found)
+
+
+def _walk(folder: str):
+    try:
+        folders, files = evidence_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    prefix = f"{folder}/" if folder else ""
+    for name in sorted(files):
+        yield prefix + name
+    for name in sorted(folders):
+        yield from _walk(prefix + name)

@@ -158,7 +158,7 @@ def store_uploads(
         upload = files.get(f"file-{leaf.node.pk}")
         if upload is None:
             continue
-        problem = evidence_problem(upload)
+        problem = evidence_problem(upload, participant)
         if problem:
             leaf.errors.setdefault("file", []).append(problem.text())
         else:
