@@ -8,7 +8,6 @@ self-assessment once the appraisal opens), and how many people will be told by e
 
 from dataclasses import dataclass, field
 
-from provinces.localized import localized
 from scoring.models import Edition, EditionEvent
 from staff.notifications import told_of_move
 from staff.progress import self_leaf_count, with_progress
@@ -40,8 +39,7 @@ def preview(edition: Edition, action: str) -> MovePreview:
     ).order_by("unit__code")
     for participant in participants:
         result.participants += 1
-        name_vi, name_en = participant.unit.names_in(edition.year)
-        name = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+        name = participant.unit.name_in(edition.year)
         if participant.submitted_at is not None:
             result.submitted += 1
         elif action == EditionEvent.Action.OPEN_APPRAISAL:

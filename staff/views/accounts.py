@@ -198,8 +198,7 @@ def _work(editions, unit) -> list[dict]:
     names = {}
     for edition in editions:
         if edition.year not in names:
-            name_vi, name_en = unit.names_in(edition.year)
-            names[edition.year] = localized({"name_vi": name_vi, "name_en": name_en}, "name")
+            names[edition.year] = unit.name_in(edition.year)
     return [{"edition": edition, "unit_name": names[edition.year]} for edition in editions]
 
 
