@@ -97,7 +97,7 @@ def _unit_problems(edition: Edition, units: list) -> list[Message]:
 
 
 # One stage back from each working stage (published → review is the reopening, with its units).
-BACK = {
+BACK: dict[str, str] = {
     Edition.Status.SELF_ASSESSMENT: Edition.Status.DRAFT,
     Edition.Status.APPRAISAL: Edition.Status.SELF_ASSESSMENT,
     Edition.Status.REVIEW: Edition.Status.APPRAISAL,
