@@ -18,6 +18,10 @@ class Region(models.Model):
     code = models.CharField(max_length=16, unique=True)
     name_vi = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
+    # As the ministry's tables shorten them, so that a region fits one line of a dense table;
+    # blank shows the full name.
+    short_name_vi = models.CharField(max_length=60, blank=True)
+    short_name_en = models.CharField(max_length=60, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()

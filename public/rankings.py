@@ -38,6 +38,7 @@ class RankingRow:
     fields: dict[str, Decimal] = field(default_factory=dict)
     tied: bool = False
     url: str = ""
+    region_short: str = ""
     # The component indices in the order of the edition's fields, for the table's columns.
     field_list: list[Decimal | None] = field(default_factory=list)
     # Where a published figure of the public record was read ("" for computed results), and its
@@ -167,6 +168,7 @@ def _row(edition: Edition, participant, field_codes, *, fields: dict, **figures)
         name=unit.name_in(edition.year),
         region_code=region.code if region else "",
         region_name=localized(region, "name") if region else "",
+        region_short=localized(region, "short_name") if region else "",
         ranked=participant.ranked,
         note=participant.note,
         fields=fields,

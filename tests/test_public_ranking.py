@@ -34,17 +34,35 @@ def test_the_ranking_lists_every_unit_with_its_published_numbers_and_ties(client
     assert rows == [
         ["1", "Ha Noi", "Red River Delta", "90.00", "A", "87.50", "93.75", "15.00", "3.00",
          "– no comparison", "– no comparison"],
-        ["2 = (tied)", "Lao Cai", "Northern Midlands and Mountains", "75.00", "C", "75.00",
-         "75.00", "12.00", "3.00", "– no comparison", "– no comparison"],
+        ["2 = (tied)", "Lao Cai", "Northern Mountains", "75.00", "C", "75.00", "75.00", "12.00",
+         "3.00", "– no comparison", "– no comparison"],
         ["2 = (tied)", "Hai Phong", "Red River Delta", "75.00", "C", "75.00", "75.00", "12.00",
          "3.00", "– no comparison", "– no comparison"],
     ]  # fmt: skip
 
 
+def test_a_region_is_shortened_to_fit_one_line_with_its_full_name_at_hand(client, published):
+    html = client.get(URL).text
+
+    assert '<abbr title="Northern Midlands and Mountains">Northern Mountains</abbr>' in html
+    # The Red River Delta is short already: shown as it is, without an abbreviation.
+    assert '<td class="col-region">Red River Delta</td>' in html
+
+
+def test_fields_are_short_headings_named_in_a_legend_above_the_table(client, published):
+    html = client.get(URL).text
+    legend = re.search(r'<dl class="fields field-legend">(.*?)</dl>', html, re.S).group(1)
+    table = html.index('<table class="ranking">')
+
+    assert html.index('<dl class="fields field-legend">') < table
+    assert re.findall(r"<dt><abbr[^>]*>(F\d+)</abbr></dt>", legend) == ["F1", "F2"]
+    assert '<abbr title="Field one">F1</abbr>' in html[table:]
+
+
 def test_numbers_follow_the_readers_language(client, published):
     vietnamese = _rows(client.get("/vi/rankings/2019/province/").text)
 
-    assert vietnamese[0][:5] == ["1", "Hà Nội", "Đồng bằng sông Hồng", "90,00", "A"]
+    assert vietnamese[0][:5] == ["1", "Hà Nội", "ĐB sông Hồng", "90,00", "A"]
 
 
 def test_sorting_and_filtering_are_permalinks(client, published):
@@ -60,7 +78,7 @@ def test_sorting_and_filtering_are_permalinks(client, published):
 def test_a_sorted_column_says_so_to_screen_readers(client, published):
     html = client.get(URL, {"sort": "index"}).text
 
-    assert re.search(r'<th scope="col" aria-sort="descending"><a [^>]*>Index</a>', html)
+    assert re.search(r'<th scope="col" class="col-index" aria-sort="descending"><a [^>]*>Index</a>', html)
 
 
 def test_the_download_holds_exactly_the_rows_and_columns_of_the_view(client, published):
