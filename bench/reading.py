@@ -5,7 +5,7 @@ runs in a fresh subprocess, and its peak memory is the growth of the process's p
 set (`resource.getrusage(RUSAGE_SELF).ru_maxrss` after reading minus before opening the file,
 imports done): what the reading itself added, not Python's own footprint.
 
-XLSX readers compared (issue 5, point 5): ours (scoring.tabular: expat via defusedxml over the
+XLSX readers compared (issue 5, point 5): ours (files.tabular: expat via defusedxml over the
 sheet XML, one pass), openpyxl read-only as the portal used it before (a values pass and a
 formulas pass, since one pass cannot give both) and python-calamine (if installed; it gives
 cached values only, with no way to tell a formula without a saved value from a blank cell).
@@ -88,14 +88,14 @@ def generate(folder: Path, count: int) -> tuple[Path, Path]:
 
 
 def _limits():
-    from scoring.tabular import Limits
+    from files.tabular import Limits
 
     # The file-size limits are the portal's defaults (settings); the bench files fit in them.
     return Limits(max_bytes=20 * 1024 * 1024, max_unpacked_bytes=200 * 1024 * 1024)
 
 
 def read_tabular(path: str) -> int:
-    from scoring.tabular import read_table
+    from files.tabular import read_table
 
     with open(path, "rb") as source:
         table = read_table(source, Path(path).name, sheet="sipas", limits=_limits())
@@ -107,7 +107,7 @@ def read_openpyxl(path: str) -> int:
     """The reader as it was: read-only openpyxl, once for values and once for formulas."""
     from openpyxl import load_workbook
 
-    from scoring.tabular import _number_text
+    from files.tabular import _number_text
 
     values = load_workbook(path, read_only=True, data_only=True)
     formulas = load_workbook(path, read_only=True, data_only=False)
@@ -140,7 +140,7 @@ def read_openpyxl(path: str) -> int:
 def read_calamine(path: str) -> int:
     from python_calamine import CalamineWorkbook
 
-    from scoring.tabular import _number_text
+    from files.tabular import _number_text
 
     book = CalamineWorkbook.from_path(path)
     count = 0
@@ -163,7 +163,7 @@ def measure(reader: str, path: str) -> None:
     """Run in the subprocess: print rows, seconds and peak memory growth as JSON."""
     import openpyxl  # noqa: F401  (imports before the baseline: only the reading is measured)
 
-    import scoring.tabular  # noqa: F401
+    import files.tabular  # noqa: F401
 
     if reader == "calamine":
         import python_calamine  # noqa: F401

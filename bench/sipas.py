@@ -9,7 +9,7 @@ ModelResource, row by row, for the ratio. Printed next to the targets:
 Peak memory is the subprocess's peak resident set (ru_maxrss): Python, Django and pandas
 included, not only what the import added (shown beside it).
 
-XLSX is read by scoring.tabular's own streaming parser. bench/reading.py compares it with
+XLSX is read by files.tabular's own streaming parser. bench/reading.py compares it with
 openpyxl read-only (4.5× slower) and python-calamine (7× faster at reading, but it holds the
 whole sheet in memory, cannot tell a formula without a saved value from a blank cell, and
 aborts the process on a one-cell file that names cell XFD1048576): not installed, not used.
@@ -224,7 +224,7 @@ def main() -> None:
                 f"ratio, CSV {min(SIZES):,} end to end ÷ row by row: {ratio:.1f}×  "
                 f"target ≥ {TARGET_RATIO}×: {_mark(ratio >= TARGET_RATIO)}"
             )
-            print("XLSX reader: scoring.tabular's streaming parser (see bench/reading.py)")
+            print("XLSX reader: files.tabular's streaming parser (see bench/reading.py)")
     finally:
         teardown_databases(config, verbosity=0)
 

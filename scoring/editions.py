@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, Refused, register
 from provinces.models import Unit
 from scoring.models import Edition, EditionChange, Participant
 from scoring.permissions import Change, role_refusal
-from scoring.problems import Message, Refused, register
 
 register(
     # Translators: %(level)s is province or ministry, as written in the file.

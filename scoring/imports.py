@@ -17,12 +17,12 @@ from django.utils.translation import gettext_noop
 from import_export.exceptions import ImportError as ImportExportError
 from import_export.results import Result
 
+from files.problems import Message, Refused, register
+from files.tabular import FileProblem, Limits, read_table
 from parindex.logs import audit_log
 from scoring import batches
 from scoring.models import ImportBatch
-from scoring.problems import Message, Refused, register
 from scoring.resources.base import FileResource
-from scoring.tabular import FileProblem, Limits, read_table
 
 KINDS: dict[str, type[FileResource]] = {}
 # Kinds with an importer of their own (respondent-level SIPAS files: hundreds of thousands of rows,

@@ -9,9 +9,9 @@ scoring.publish.publish_edition.
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, Refused, register
 from scoring.models import DataVersion, Edition, EditionChange, EditionEvent, Participant
 from scoring.permissions import ADMIN, role_of
-from scoring.problems import Message, Refused, register
 from scoring.signals import stage_moved
 
 register(

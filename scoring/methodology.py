@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from files.problems import Refused
+from files.texts import text_problem
 from scoring.editions import Change, Written, create_edition, lock_edition, record_changes
 from scoring.models import Criterion, Edition, EditionChange
 from scoring.points import points_problem
-from scoring.problems import Refused
-from scoring.texts import text_problem
 from scoring.tree import Finding, Node, code_problem, parent_code, stored_points_findings
 from scoring.tree import tree_findings as _tree_findings
 

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, Refused, register
 from provinces.models import Unit
 from scoring.editions import Change, Written, lock_edition, record_changes
 from scoring.models import Edition, EditionChange, Participant
-from scoring.problems import Message, Refused, register
 
 register(
     unit_not_of_edition=gettext_noop(

@@ -10,8 +10,8 @@ fill an edition in any stage before it is published; nothing is writable once pu
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, register
 from scoring.models import Edition, Participant
-from scoring.problems import Message, register
 
 register(
     # Translators: %(change)s is what is written (self_points, appraised_points...), kept as

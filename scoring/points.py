@@ -19,11 +19,11 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, Refused, register
 from scoring.editions import Change, Written, lock_edition
 from scoring.lifecycle import correction_units
 from scoring.models import Criterion, Edition, Participant, Score, ScoreChange
 from scoring.permissions import UNIT_OFFICER, role_of
-from scoring.problems import Message, Refused, register
 from scoring.tree import POINTS_LIMIT, Tree
 
 # A whole-number column (respondents) is a 32-bit integer in PostgreSQL.

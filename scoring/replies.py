@@ -8,10 +8,10 @@ every other write. Reply rows are the record: written here, never edited or dele
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, Refused, register
 from scoring.editions import Change, lock_edition
 from scoring.models import Reply, Score
 from scoring.permissions import UNIT_OFFICER, role_of
-from scoring.problems import Message, Refused, register
 from scoring.signals import reply_added
 
 # Long enough for an argued answer with references, short enough to stay a reply.

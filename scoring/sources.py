@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_noop
 
-from scoring.problems import Message, register
-from scoring.texts import text_problem
+from files.problems import Message, register
+from files.texts import text_problem
 
 SEPARATOR = " ; "
 LIMIT = 4000

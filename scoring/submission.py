@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, Refused, register
 from scoring.editions import Change, lock_edition
 from scoring.models import Criterion, EditionChange, Participant, Score
 from scoring.permissions import ADMIN, role_of
-from scoring.problems import Message, Refused, register
 from scoring.signals import self_assessment_returned
 from scoring.tree import Tree
 

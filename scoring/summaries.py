@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from files.problems import Refused
 from provinces.models import Unit
 from scoring.editions import Change, Written, create_edition, lock_edition, record_changes
 from scoring.models import Average, Edition, EditionChange, FieldFigure, Participant, SummaryScore
 from scoring.participation import unit_problem
 from scoring.points import KEEP
-from scoring.problems import Refused
 
 _RESULT_FIELDS = ("index", "rank", "appraised_points", "survey_points", "field_indices", "source")
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, register
 from scoring.models import Criterion, Edition, Score
-from scoring.problems import Message, register
 
 # ASCII digits only ([0-9], not \d, which also matches other scripts' digits); at most 6 levels
 # of at most 4 digits, so that the zero-padded sort key fits its column.

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from files.problems import Message, Refused, register
 from provinces.models import Unit
 from scoring.models import Edition, UnitAssignment
 from scoring.permissions import ADMIN, APPRAISER, ROLES, UNIT_OFFICER, role_of, unit_of
-from scoring.problems import Message, Refused, register
 
 register(
     # Translators: %(role)s is the role name as typed; %(roles)s lists the valid ones.

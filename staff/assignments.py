@@ -23,9 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, Refused, register
 from scoring.models import Criterion, Edition, EditionEvent, Participant, Score
 from scoring.permissions import ADMIN, APPRAISER, role_of
-from scoring.problems import Message, Refused, register
 from scoring.tree import Tree
 from staff.models import AppraisalAssignment, AppraisalCheck
 

@@ -4,7 +4,7 @@ workbook, fills it in where they like, and uploads it back.
 The workbook is the self-assessment as it stands: one row per `self` sub-criterion with its code,
 names and maximum (for reading only) and the three columns the officer writes: self_points, note
 and evidence_url. On upload, a blank cell clears what is stored (the file is the self-assessment,
-as downloaded) and a row left out changes nothing. The file is read by scoring.tabular with the
+as downloaded) and a row left out changes nothing. The file is read by files.tabular with the
 limits of every import, each cell is checked as the `scores` kind checks it, and each problem is
 reported at its row and column in the words of every import. Nothing is written on upload: the
 officer sees what would change and confirms; the confirmation goes through the writer of the
@@ -19,14 +19,14 @@ from decimal import Decimal
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
+from files.problems import Message, Problems, register
+from files.tabular import FileProblem, read_table
+from files.texts import text_problem
 from provinces.localized import localized
 from scoring.downloads import protect, workbook_bytes
 from scoring.imports import limits
 from scoring.models import Criterion, Edition, Participant, Score
 from scoring.points import KEEP, SelfAssessment, leaf_problem, parse_points, url_problem
-from scoring.problems import Message, Problems, register
-from scoring.tabular import FileProblem, read_table
-from scoring.texts import text_problem
 from scoring.tree import Tree
 
 SHEET = "self_assessment"

@@ -23,9 +23,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, register
 from scoring.models import Participant
 from scoring.points import EvidenceFile
-from scoring.problems import Message, register
 from scoring.storage import evidence_storage
 
 register(

@@ -15,9 +15,9 @@ from django.http import QueryDict
 from django.utils import formats
 from django.utils.datastructures import MultiValueDict
 
+from files.problems import Refused
 from scoring.models import Criterion, Participant, Score
 from scoring.points import KEEP, EvidenceFile, SelfAssessment, parse_points, url_problem
-from scoring.problems import Refused
 from scoring.tree import Tree
 from staff.evidence import evidence_problem, store_evidence
 

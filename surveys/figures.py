@@ -11,13 +11,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, register
+from files.tabular import Row
 from provinces.models import Level, Unit
 from provinces.names import UnitNotFound, UnitResolver
 from scoring.editions import Written
-from scoring.problems import Message, register
 from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
 from scoring.resources.published import HUNDRED, RANK_LIMIT, SourceColumn
-from scoring.tabular import Row
 from surveys.models import SipasFigure
 
 KIND = "sipas_published"

@@ -21,9 +21,9 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, register
+from files.tabular import FileProblem
 from scoring.imports import ImportReport, Progress, limits
-from scoring.problems import Message, register
-from scoring.tabular import FileProblem
 from surveys.aggregation import aggregate_year
 from surveys.models import ASPECTS, SipasRespondent
 from surveys.respondents import KIND, check, read_sheet

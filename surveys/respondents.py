@@ -4,13 +4,13 @@ A file holds one year's respondents, hundreds of thousands of rows: checked row 
 a Resource, the checking would be the slow part. So the cells are read into columns (a pandas
 DataFrame of texts) and each rule is applied to a whole column at once, most of them to its few
 distinct values only (years, units, answers). What is reported is what every other kind reports:
-the same reader (scoring.tabular) refuses a damaged file and the cells it cannot read, the same
+the same reader (files.tabular) refuses a damaged file and the cells it cannot read, the same
 message codes say what is wrong, at the same row and column.
 
 CSV is parsed by pandas' C parser when nothing in the file needs the exact reader's judgement:
 UTF-8, no quote character, no control character, no line longer than a cell may be, no value
 outside the header's columns. Any other file (UTF-16, quoted cells, damage) and every workbook
-are read row by row by scoring.tabular, which locates such problems; workbooks always, because
+are read row by row by files.tabular, which locates such problems; workbooks always, because
 our streaming parser is the fastest correct one we have (bench/reading.py, bench/sipas.py).
 """
 
@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, Problems, register
+from files.tabular import Limits, parse_decimal, read_table
+from files.texts import text_problem
 from provinces.models import Level
 from provinces.names import UnitNotFound, UnitResolver, normalize
-from scoring.problems import Message, Problems, register
-from scoring.tabular import Limits, parse_decimal, read_table
-from scoring.texts import text_problem
 from surveys.models import ASPECTS, GovLevel
 
 # The codes missing_columns, unknown_column, no_data_rows, formula_without_value, duplicate,
@@ -68,7 +68,7 @@ _GOV_LEVELS = {
     "xa": GovLevel.COMMUNE,
 }
 _ANSWERS = {"": None, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
-# Those of scoring.tabular: a file holding them is read by it, which reports them.
+# Those of files.tabular: a file holding them is read by it, which reports them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _YEAR = re.compile(r"[0-9]{4}(\.0)?")
 
@@ -108,7 +108,7 @@ def read_sheet(
     limits: Limits,
     progress: Progress | None = None,
 ) -> Sheet:
-    """The file's cells. Raises scoring.tabular.FileProblem for a file refused as a whole."""
+    """The file's cells. Raises files.tabular.FileProblem for a file refused as a whole."""
     if not isinstance(source, bytes | bytearray):
         if not source.seekable():
             source = source.read(limits.max_bytes + 1)
@@ -134,7 +134,7 @@ def read_sheet(
 
 
 def _parsed_csv(data: bytes, headers: list[str], known: list[str], limits: Limits):
-    """The CSV's cells through pandas, or None when the file needs scoring.tabular's reading."""
+    """The CSV's cells through pandas, or None when the file needs files.tabular's reading."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     try:
@@ -144,13 +144,13 @@ def _parsed_csv(data: bytes, headers: list[str], known: list[str], limits: Limit
     if '"' in text or _CONTROL.search(text):
         return None
     # Split at line feeds only: a file whose lines end in a lone carriage return looks like
-    # one long line and is left to scoring.tabular, which is right, only slower.
+    # one long line and is left to files.tabular, which is right, only slower.
     lines = text.split("\n")
     if max(map(len, lines)) > limits.max_cell_chars:
         return None
     first = lines[0].rstrip("\r")
     del lines
-    # As scoring.tabular chooses it, from the header line.
+    # As files.tabular chooses it, from the header line.
     delimiter = max([",", ";", "\t"], key=first.count)
     try:
         cells = pd.read_csv(
@@ -164,13 +164,13 @@ def _parsed_csv(data: bytes, headers: list[str], known: list[str], limits: Limit
             engine="c",
         )
     except (pd.errors.ParserError, ValueError):
-        return None  # a row longer than the header: scoring.tabular says which cell
+        return None  # a row longer than the header: files.tabular says which cell
     del text
     width = len(headers)
     for index in range(cells.shape[1]):
         if index < width and headers[index]:
             continue
-        # A value under a blank header or past the last one: reported by scoring.tabular.
+        # A value under a blank header or past the last one: reported by files.tabular.
         if not _blank(cells[index].to_numpy()[1:]).all():
             return None
     named = [index for index in range(min(width, cells.shape[1])) if headers[index]]
@@ -194,7 +194,7 @@ def _blank(texts: np.ndarray) -> np.ndarray:
 
 
 def _read_rows(table, known: list[str], progress: Progress | None) -> Sheet:
-    """The cells through scoring.tabular, row by row (workbooks, and CSV that needs it)."""
+    """The cells through files.tabular, row by row (workbooks, and CSV that needs it)."""
     columns: dict[str, list[str]] = {name: [] for name in known}
     numbers: list[int] = []
     problems: list[Message] = []

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from files.problems import Refused
 from provinces.models import Unit
 from scoring.models import UnitAssignment
 from scoring.permissions import role_of, unit_of
-from scoring.problems import Refused
 from staff.accounts import assign_role
 from staff.demo import ACCOUNTS, TOTP_KEY_HEX, seed_demo_accounts
 from tests.staff_fixtures import PASSWORD, staff_user, verified_client

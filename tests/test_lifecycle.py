@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from files.problems import Refused
 from scoring.lifecycle import open_appraisal, open_review, open_self_assessment, reopen_edition
 from scoring.models import Edition, EditionEvent
-from scoring.problems import Refused
 from scoring.publish import PublishRefused, publish_edition
 from tests.conftest import lines
 

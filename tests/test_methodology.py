@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from files.problems import Refused
 from scoring.methodology import CriterionSpec, import_methodology
 from scoring.models import Criterion, EditionChange, Score
-from scoring.problems import Refused
 from tests.conftest import imported, lines, run_import
 
 HEADER = "year,level,code,name_vi,max_points,method\n"

@@ -16,9 +16,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
+from files.problems import Refused
 from scoring.lifecycle import open_appraisal, open_review, open_self_assessment
 from scoring.models import Edition, Participant, Score
-from scoring.problems import Refused
 from scoring.replies import reply
 from scoring.submission import submit_self_assessment
 from staff.models import OutboxMessage

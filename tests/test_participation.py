@@ -3,10 +3,10 @@ change and removal, and never drops a participant that has points."""
 
 import pytest
 
+from files.problems import Refused
 from provinces.models import Unit
 from scoring.models import EditionChange, Participant
 from scoring.participation import Participation, set_participants
-from scoring.problems import Refused
 from tests.conftest import lines
 
 

@@ -15,12 +15,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from files.problems import Refused
 from provinces.models import Unit
 from scoring.editions import Change
 from scoring.models import Edition, Score, UnitAssignment
 from scoring.permissions import ADMIN, APPRAISER, ROLES, UNIT_OFFICER, allowed, role_of
 from scoring.points import Appraisal, SelfAssessment, appraise, set_self_points
-from scoring.problems import Refused
 from tests.conftest import lines
 
 STAGES = [status for status, _label in Edition.Status.choices]

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from files.problems import Refused
 from scoring.models import Edition, Score, ScoreChange
 from scoring.points import (
     KEEP,
@@ -21,7 +22,6 @@ from scoring.points import (
     set_self_points,
     set_survey_points,
 )
-from scoring.problems import Refused
 from scoring.publish import publish_edition
 from tests.conftest import lines
 

@@ -7,8 +7,8 @@ Lào Cai (10) has two deductions in the fixture (tests/test_progress.py): 2.1 (5
 
 import pytest
 
+from files.problems import Refused
 from scoring.models import Edition, Reply
-from scoring.problems import Refused
 from scoring.replies import REPLY_MAX_LENGTH, reply
 from tests.conftest import lines
 from tests.staff_fixtures import staff_user

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from files.problems import Refused
 from provinces.models import Unit
 from scoring.lifecycle import (
     open_appraisal,
@@ -17,7 +18,6 @@ from scoring.lifecycle import (
 )
 from scoring.models import Edition, EditionEvent, Score
 from scoring.points import Appraisal, SelfAssessment, appraise, set_self_points
-from scoring.problems import Refused
 from scoring.publish import publish_edition
 from scoring.submission import submit_self_assessment
 from tests.conftest import lines

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from files.problems import Refused
 from scoring.lifecycle import open_self_assessment
 from scoring.models import EditionChange, Score
 from scoring.points import SelfAssessment, set_self_points
-from scoring.problems import Refused
 from scoring.submission import return_self_assessment, submit_self_assessment
 from tests.conftest import lines
 from tests.staff_fixtures import staff_user

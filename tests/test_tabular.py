@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from scoring.tabular import FileProblem, Limits, Table, decimal_places, parse_decimal, read_table
+from files.tabular import FileProblem, Limits, Table, decimal_places, parse_decimal, read_table
 from tests.files import forge, with_sheet_xml, workbook, zip_members, zipped
 
 LIMITS = Limits()

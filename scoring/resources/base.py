@@ -17,14 +17,14 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 from import_export import resources
 
+from files.problems import Message, Problems, Refused, register
+from files.tabular import Row, Table, parse_decimal
+from files.texts import text_problem
 from provinces.models import Level, Unit
 from provinces.names import UnitNotFound, UnitResolver, normalize
 from scoring.editions import stage_refusal
 from scoring.models import Edition
 from scoring.points import COUNT_LIMIT, Written, points_problem
-from scoring.problems import Message, Problems, Refused, register
-from scoring.tabular import Row, Table, parse_decimal
-from scoring.texts import text_problem
 
 register(
     missing_columns=gettext_noop(

@@ -7,13 +7,13 @@ from typing import Any
 from django.utils.translation import gettext_noop
 from import_export import fields
 
+from files.problems import Message, register
+from files.tabular import Row
 from provinces.names import normalize
 from scoring.editions import Change, Written
 from scoring.methodology import NAME_LIMIT, CriterionSpec, import_methodology, methodology_findings
 from scoring.models import Criterion
-from scoring.problems import Message, register
 from scoring.resources.base import Checked, FileResource, ImportOptions
-from scoring.tabular import Row
 from scoring.tree import code_problem, parent_code
 
 register(

@@ -6,12 +6,12 @@ from typing import Any
 
 from import_export import fields
 
+from files.problems import Message
+from files.tabular import Row
 from scoring.editions import Change, Written
 from scoring.models import Participant
 from scoring.participation import Participation, dropped, set_participants
-from scoring.problems import Message
 from scoring.resources.base import Checked, FileResource, ImportOptions
-from scoring.tabular import Row
 
 
 class ParticipantResource(FileResource):

@@ -10,14 +10,14 @@ from typing import Any
 from django.utils.translation import gettext_noop
 from import_export import fields
 
+from files.problems import Message, register
+from files.tabular import Row
 from scoring.editions import Change, Written
 from scoring.models import SummaryScore
 from scoring.points import KEEP
-from scoring.problems import Message, register
 from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
 from scoring.sources import source_problem
 from scoring.summaries import PublishedResult, differences, set_published_results
-from scoring.tabular import Row
 
 # Ranks and unit counts are stored as 16-bit integers.
 RANK_LIMIT = 32767

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from files.problems import Message, register
+from files.tabular import Row
 from provinces.models import Level, Region
 from provinces.names import normalize
 from scoring.editions import Change, Written
 from scoring.models import Average, Edition, FieldFigure
-from scoring.problems import Message, register
 from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
 from scoring.resources.published import HUNDRED, SourceColumn
 from scoring.summaries import (
@@ -23,7 +24,6 @@ from scoring.summaries import (
     set_published_averages,
     summary_edition,
 )
-from scoring.tabular import Row
 
 NATIONAL = "national"
 FIELD_LIMIT = 300

@@ -7,6 +7,9 @@ from typing import Any
 from django.utils.translation import gettext_noop
 from import_export import fields, widgets
 
+from files.problems import Message, register
+from files.tabular import Row
+from files.texts import text_problem
 from scoring.editions import Change
 from scoring.models import Criterion, Edition, Participant, Score
 from scoring.points import (
@@ -22,10 +25,7 @@ from scoring.points import (
     set_survey_points,
     url_problem,
 )
-from scoring.problems import Message, register
 from scoring.resources.base import Checked, FileResource, ImportOptions
-from scoring.tabular import Row
-from scoring.texts import text_problem
 from scoring.tree import Tree
 
 register(

@@ -12,11 +12,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from files.problems import Refused
 from provinces.localized import localized
 from scoring.models import Criterion, Edition, Participant, Reply, Score
 from scoring.permissions import ADMIN, APPRAISER, UNIT_OFFICER, unit_of
 from scoring.points import appraise
-from scoring.problems import Refused
 from scoring.replies import reply
 from scoring.tree import Tree
 from staff.access import staff_required

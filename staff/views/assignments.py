@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
+from files.problems import Refused
 from provinces.localized import localized
 from scoring.models import Edition
 from scoring.permissions import ADMIN, APPRAISER
-from scoring.problems import Refused
 from scoring.tree import Tree
 from staff import assignments
 from staff.access import staff_required

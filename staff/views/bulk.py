@@ -9,10 +9,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from files.problems import Refused
 from scoring.models import Participant
 from scoring.permissions import UNIT_OFFICER, unit_of
 from scoring.points import set_self_points
-from scoring.problems import Refused
 from staff import bulk
 from staff.access import staff_required
 from staff.views.self_assessment import saved_count

@@ -16,11 +16,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from files.problems import Refused
 from provinces.localized import localized
 from scoring.models import Criterion, Edition, Participant
 from scoring.permissions import ADMIN, APPRAISER, role_of
 from scoring.points import appraise
-from scoring.problems import Refused
 from staff.access import staff_required
 from staff.appraisal import LeafForm
 from staff.assignments import has_assignments, require_may_appraise

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from files.problems import Refused
 from provinces.localized import localized
 from public.profiles import BestUnit, FieldLine, _tree
 from public.rankings import RankingRow, columns, computed_rows
 from scoring import lifecycle
 from scoring.models import Criterion, Edition, EditionEvent, Participant, Score
 from scoring.permissions import ADMIN
-from scoring.problems import Refused
 from scoring.publish import Computed, PublishRefused, compute_edition, publish_edition
 from scoring.ranking import field_averages
 from scoring.submission import return_self_assessment

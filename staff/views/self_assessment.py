@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from files.problems import Refused
 from scoring.models import Edition, Participant, Score
 from scoring.permissions import ADMIN, APPRAISER, UNIT_OFFICER, unit_of
 from scoring.points import set_self_points, submitted_message
-from scoring.problems import Refused
 from scoring.storage import evidence_storage
 from scoring.submission import given_back, missing_self_points, submit_self_assessment
 from scoring.totals import totals

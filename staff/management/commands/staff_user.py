@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
 
+from files.problems import Refused
 from provinces.models import Unit
 from scoring.permissions import ROLES, UNIT_OFFICER, unit_of
-from scoring.problems import Refused
 from staff.accounts import (
     COMMAND,
     assign_role,

@@ -4,7 +4,7 @@ import re
 
 from django.utils.translation import gettext_noop
 
-from scoring.problems import Message, register
+from files.problems import Message, register
 
 # PostgreSQL refuses NUL in text; other control characters are invisible damage. Tab and line
 # breaks are fine in notes and reasons.

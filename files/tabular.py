@@ -13,7 +13,7 @@ trusts the stored dimension or `spans`, and does work proportional to the cells 
 It uses ElementTree's C parser; a part holding a DTD is refused, so no entity can be declared or
 expanded. `bench/reading.py` measures it against openpyxl read-only and python-calamine.
 
-Every message is a `scoring.problems.Message`; the reader does not know the file's name (the
+Every message is a `files.problems.Message`; the reader does not know the file's name (the
 caller adds it) nor the settings (the caller passes `Limits`).
 """
 
@@ -33,7 +33,7 @@ from xml.etree.ElementTree import iterparse
 
 from django.utils.translation import gettext_noop
 
-from scoring.problems import Message, register
+from files.problems import Message, register
 
 register(
     # Translators: the sizes are already formatted, e.g. 12,345,678.
