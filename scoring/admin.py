@@ -17,9 +17,10 @@ from import_export.forms import ConfirmImportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from scoring import batches, blank
+from scoring import blank
 from scoring.editions import create_edition
-from scoring.imports import KINDS, import_file, kinds
+from scoring.imports import KINDS, batches, import_file, kinds
+from scoring.imports.tasks import confirm, in_background, queue_file, rerun
 from scoring.models import (
     Average,
     Criterion,
@@ -35,7 +36,6 @@ from scoring.models import (
     UnitAssignment,
 )
 from scoring.permissions import ADMIN, role_of
-from scoring.tasks import confirm, in_background, queue_file, rerun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

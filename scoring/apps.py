@@ -8,7 +8,7 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from scoring.imports import register_kind
-        from scoring.resources import SCORING_KINDS
+        from scoring.imports.resources import SCORING_KINDS
 
         for resource in SCORING_KINDS:
             register_kind(resource)

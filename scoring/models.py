@@ -570,7 +570,7 @@ class CorrectedValue(models.Model):
         return f"{self.unit.code} {self.figure}: {self.old_value} → {self.new_value}"
 
 
-# --- Import batches (written by scoring/batches.py; owned by the admin-import work) ---------
+# --- Import batches (written by scoring/imports/batches.py; owned by the admin-import work) -
 
 
 class ImportBatch(models.Model):

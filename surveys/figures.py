@@ -16,8 +16,8 @@ from files.tabular import Row
 from provinces.models import Level, Unit
 from provinces.names import UnitNotFound, UnitResolver
 from scoring.editions import Written
-from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
-from scoring.resources.published import HUNDRED, RANK_LIMIT, SourceColumn
+from scoring.imports.resources.base import Checked, FileResource, ImportOptions, RowProblem
+from scoring.imports.resources.published import HUNDRED, RANK_LIMIT, SourceColumn
 from surveys.models import SipasFigure
 
 KIND = "sipas_published"

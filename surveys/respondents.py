@@ -34,7 +34,7 @@ from provinces.names import UnitNotFound, UnitResolver, normalize
 from surveys.models import ASPECTS, GovLevel
 
 # The codes missing_columns, unknown_column, no_data_rows, formula_without_value, duplicate,
-# not_a_year and unit_not_found are those of every kind (scoring.resources.base).
+# not_a_year and unit_not_found are those of every kind (scoring.imports.resources.base).
 register(
     respondent_id_required=gettext_noop("a respondent id is required here"),
     # Translators: keep province, district and commune untranslated: they are the file's values.

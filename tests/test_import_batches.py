@@ -12,8 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from scoring import batches
-from scoring.imports import import_file
+from scoring.imports import batches, import_file
 from scoring.models import ImportBatch
 from tests.conftest import run_import
 
@@ -92,7 +91,7 @@ def test_an_admin_import_is_recorded_with_its_user(province_edition):
 
 
 def test_an_import_that_raises_is_recorded_as_failed(province_edition, monkeypatch):
-    from scoring.resources import scores
+    from scoring.imports.resources import scores
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

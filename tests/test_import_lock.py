@@ -12,7 +12,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from scoring import resources
+from scoring.imports import resources
 from scoring.models import Edition, Result
 from scoring.publish import PublishRefused, publish_edition
 from tests.conftest import PROVINCE_PARTICIPANTS, PROVINCE_TREE, imported, run_import

@@ -3,6 +3,7 @@ batch, the worker records progress there, the page shows it, and a worker killed
 nothing and leaves a batch shown as interrupted, to be run again."""
 
 import html
+import importlib
 import io
 import os
 import re
@@ -14,6 +15,7 @@ import threading
 import time
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,10 +23,9 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from scoring import batches
-from scoring.imports import IMPORTERS, ImportReport
+from scoring.imports import IMPORTERS, ImportReport, batches
+from scoring.imports.tasks import import_batch, queue_file, rerun
 from scoring.models import ImportBatch, Score, ScoreChange
-from scoring.tasks import import_batch, queue_file, rerun
 from tests.conftest import PROVINCE_PARTICIPANTS, PROVINCE_TREE, imported
 from tests.staff_fixtures import verified_client
 
@@ -69,7 +70,7 @@ def test_a_large_file_is_checked_then_imported_by_the_worker(
     assert (check.outcome, check.dry_run, bytes(check.data)) == ("queued", True, SCORES)
     task = DBTaskResult.objects.get()
     assert (task.task_path, task.args_kwargs["args"]) == (
-        "scoring.tasks.import_batch",
+        "scoring.imports.tasks.import_batch",
         [check.pk],
     )
     waiting = _page(admin_client, check)
@@ -211,7 +212,7 @@ sys.path.insert(0, os.environ["BASE_DIR"])
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
 import django
 django.setup()
-from scoring.resources import scores
+from scoring.imports.resources import scores
 real = scores.set_self_points
 def held(*args, **kwargs):
     written = real(*args, **kwargs)
@@ -279,3 +280,22 @@ def test_a_worker_killed_half_way_writes_nothing_and_its_batch_can_run_again(tmp
     assert Score.objects.count() == 3
     assert ImportBatch.objects.get(pk=batch.pk).outcome == "interrupted"
     assert again.sha256 == batch.sha256
+
+
+def test_a_task_queued_before_the_import_machinery_moved_still_finds_its_function(db):
+    moved = importlib.import_module("scoring.migrations.0010_import_task_moved_to_imports_package")
+    queued = DBTaskResult.objects.create(
+        task_path="scoring.tasks.import_batch",
+        args_kwargs={"args": [1], "kwargs": {}},
+        backend_name="default",
+        exception_class_path="scoring.batches.Interrupted",
+    )
+
+    moved.forwards(django_apps, None)
+
+    queued.refresh_from_db()
+    assert (queued.task_path, queued.exception_class_path) == (
+        "scoring.imports.tasks.import_batch",
+        "scoring.imports.batches.Interrupted",
+    )
+    assert queued.task.func is import_batch.func

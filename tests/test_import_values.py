@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from scoring.imports import KINDS, import_file, register_kind
+from scoring.imports.resources import ScoreResource
 from scoring.models import Edition, EditionChange, Participant, Score, SummaryScore
-from scoring.resources import ScoreResource
 from tests.conftest import imported, lines, run_import
 
 SCORES = "year,level,unit,criterion,self_points,appraised_points,evidence_url\n"

@@ -6,8 +6,8 @@ import pytest
 import tablib
 from import_export.exceptions import ImportError as ImportExportError
 
+from scoring.imports.resources import ScoreResource
 from scoring.models import Score
-from scoring.resources import ScoreResource
 
 
 def _dataset(*rows) -> tablib.Dataset:

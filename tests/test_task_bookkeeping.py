@@ -10,8 +10,8 @@ from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_started
 from django_tasks_db.models import DBTaskResult
 
+from scoring.imports.tasks import queue_file
 from scoring.models import ImportBatch
-from scoring.tasks import queue_file
 
 pytestmark = pytest.mark.django_db
 

@@ -122,7 +122,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
 import django
 django.setup()
 from django.db import connection
-from scoring import batches
+from scoring.imports import batches
 real = batches.ProgressWriter.__call__
 held = []
 def gated(self, done, total):

@@ -20,8 +20,7 @@ from django.dispatch import receiver
 from django_tasks import task
 from django_tasks.signals import task_started
 
-from scoring import batches
-from scoring.imports import IMPORTERS, import_file
+from scoring.imports import IMPORTERS, batches, import_file
 from scoring.models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ def import_batch(batch_id: int) -> str:
     return report.batch.outcome if report.batch else ""
 
 
-@receiver(task_started, dispatch_uid="scoring.tasks.reap_interrupted")
+@receiver(task_started, dispatch_uid="scoring.imports.tasks.reap_interrupted")
 def reap_interrupted(sender, **kwargs) -> None:
     """A worker starting a task first records the imports of workers that died as interrupted
     (and their tasks as failed): a restarted worker clears what its predecessor left running."""

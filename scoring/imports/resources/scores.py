@@ -11,6 +11,7 @@ from files.problems import Message, register
 from files.tabular import Row
 from files.texts import text_problem
 from scoring.editions import Change
+from scoring.imports.resources.base import Checked, FileResource, ImportOptions
 from scoring.models import Criterion, Edition, Participant, Score
 from scoring.points import (
     KEEP,
@@ -25,7 +26,6 @@ from scoring.points import (
     set_survey_points,
     url_problem,
 )
-from scoring.resources.base import Checked, FileResource, ImportOptions
 from scoring.tree import Tree
 
 register(

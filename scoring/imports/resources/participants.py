@@ -9,9 +9,9 @@ from import_export import fields
 from files.problems import Message
 from files.tabular import Row
 from scoring.editions import Change, Written
+from scoring.imports.resources.base import Checked, FileResource, ImportOptions
 from scoring.models import Participant
 from scoring.participation import Participation, dropped, set_participants
-from scoring.resources.base import Checked, FileResource, ImportOptions
 
 
 class ParticipantResource(FileResource):

@@ -14,9 +14,9 @@ from files.tabular import Row
 from provinces.models import Level, Region
 from provinces.names import normalize
 from scoring.editions import Change, Written
+from scoring.imports.resources.base import Checked, FileResource, ImportOptions, RowProblem
+from scoring.imports.resources.published import HUNDRED, SourceColumn
 from scoring.models import Average, Edition, FieldFigure
-from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
-from scoring.resources.published import HUNDRED, SourceColumn
 from scoring.summaries import (
     PublishedAverage,
     PublishedFieldFigure,

@@ -7,12 +7,12 @@ diffs the rows (the admin's preview) and whose `after_import` hands them to the 
 rules again, writes, and records its own audit rows.
 """
 
-from scoring.resources.base import FileResource, ImportRefused, RowProblem
-from scoring.resources.methodology import MethodologyResource
-from scoring.resources.participants import ParticipantResource
-from scoring.resources.published import PublishedResource
-from scoring.resources.record import AveragesResource, FieldFiguresResource
-from scoring.resources.scores import ScoreResource, SurveyResource
+from scoring.imports.resources.base import FileResource, ImportRefused, RowProblem
+from scoring.imports.resources.methodology import MethodologyResource
+from scoring.imports.resources.participants import ParticipantResource
+from scoring.imports.resources.published import PublishedResource
+from scoring.imports.resources.record import AveragesResource, FieldFiguresResource
+from scoring.imports.resources.scores import ScoreResource, SurveyResource
 
 SCORING_KINDS: tuple[type[FileResource], ...] = (
     MethodologyResource,

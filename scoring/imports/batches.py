@@ -120,7 +120,7 @@ def state(batch: ImportBatch, now=None) -> str:
     return batch.outcome
 
 
-IMPORT_TASK = "scoring.tasks.import_batch"
+IMPORT_TASK = "scoring.imports.tasks.import_batch"
 
 
 def reap_interrupted(now=None) -> list[int]:
@@ -157,7 +157,7 @@ def reap_interrupted(now=None) -> list[int]:
         DBTaskResult.objects.filter(pk__in=dead).update(
             status=TaskResultStatus.FAILED,
             finished_at=now,
-            exception_class_path="scoring.batches.Interrupted",
+            exception_class_path="scoring.imports.batches.Interrupted",
             traceback="The worker running this import stopped; its batch is interrupted.",
         )
     return ids

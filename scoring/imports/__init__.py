@@ -20,9 +20,9 @@ from import_export.results import Result
 from files.problems import Message, Refused, register
 from files.tabular import FileProblem, Limits, read_table
 from parindex.logs import audit_log
-from scoring import batches
+from scoring.imports import batches
+from scoring.imports.resources.base import FileResource
 from scoring.models import ImportBatch
-from scoring.resources.base import FileResource
 
 KINDS: dict[str, type[FileResource]] = {}
 # Kinds with an importer of their own (respondent-level SIPAS files: hundreds of thousands of rows,

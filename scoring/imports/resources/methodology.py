@@ -11,9 +11,9 @@ from files.problems import Message, register
 from files.tabular import Row
 from provinces.names import normalize
 from scoring.editions import Change, Written
+from scoring.imports.resources.base import Checked, FileResource, ImportOptions
 from scoring.methodology import NAME_LIMIT, CriterionSpec, import_methodology, methodology_findings
 from scoring.models import Criterion
-from scoring.resources.base import Checked, FileResource, ImportOptions
 from scoring.tree import code_problem, parent_code
 
 register(

@@ -13,9 +13,9 @@ from import_export import fields
 from files.problems import Message, register
 from files.tabular import Row
 from scoring.editions import Change, Written
+from scoring.imports.resources.base import Checked, FileResource, ImportOptions, RowProblem
 from scoring.models import SummaryScore
 from scoring.points import KEEP
-from scoring.resources.base import Checked, FileResource, ImportOptions, RowProblem
 from scoring.sources import source_problem
 from scoring.summaries import PublishedResult, differences, set_published_results
 
