@@ -7,7 +7,7 @@ what scoring.publish stored and from the scores it published from; never recompu
 import datetime
 
 from provinces.models import Unit
-from scoring.downloads import published_index, result_rows
+from scoring.downloads import published_index, result_rows, unit_columns
 from scoring.models import Average, Criterion, Edition, FieldResult, Result, Score
 from scoring.tree import Tree
 from surveys.models import SipasFigure
@@ -55,13 +55,8 @@ def figure_rows() -> list[dict]:
     rows = []
     for result in results:
         edition, unit = result.edition, result.participant.unit
-        name_vi, name_en = unit.names_in(edition.year)
         row = {
-            "year": edition.year,
-            "level": edition.level,
-            "unit_code": unit.code,
-            "unit_name_vi": name_vi,
-            "unit_name_en": name_en,
+            **unit_columns(edition, unit),
             "index": published_index(edition, result),
             "rank": result.rank,
             "ranked_total": edition.ranked_total,

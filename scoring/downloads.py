@@ -10,6 +10,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+from provinces.models import Unit
 from scoring.models import Edition, Result
 
 BASE_COLUMNS = [
@@ -44,13 +45,8 @@ def result_rows(edition: Edition) -> tuple[list[str], list[dict]]:
 def result_row(edition: Edition, result: Result) -> dict:
     """One result under the download's column names (its fields, unit and region loaded)."""
     unit = result.participant.unit
-    name_vi, name_en = unit.names_in(edition.year)
     row = {
-        "year": edition.year,
-        "level": edition.level,
-        "unit_code": unit.code,
-        "unit_name_vi": name_vi,
-        "unit_name_en": name_en,
+        **unit_columns(edition, unit),
         "region_code": unit.region.code if unit.region else "",
         "ranked": "yes" if result.participant.ranked else "no",
         "index": published_index(edition, result),
@@ -70,6 +66,19 @@ def result_row(edition: Edition, result: Result) -> dict:
     row["illustrative"] = "yes" if edition.is_demo else "no"
     row["source"] = result.source
     return row
+
+
+def unit_columns(edition: Edition, unit: Unit) -> dict:
+    """The first columns of a row about one unit in one edition: the edition, the unit's code
+    and its names as they were that year."""
+    name_vi, name_en = unit.names_in(edition.year)
+    return {
+        "year": edition.year,
+        "level": edition.level,
+        "unit_code": unit.code,
+        "unit_name_vi": name_vi,
+        "unit_name_en": name_en,
+    }
 
 
 def published_index(edition: Edition, result: Result) -> Decimal | None:
