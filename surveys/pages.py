@@ -37,6 +37,7 @@ from provinces.collation import vietnamese
 from provinces.models import Level, Unit
 from public.notes import SourceNote, SourceNotes
 from scoring.models import Edition
+from surveys.aggregation import Share
 from surveys.models import ASPECTS, GovLevel, SipasFigure, SipasResult
 from surveys.sectors import sector_name
 
@@ -56,13 +57,11 @@ def demo() -> Exists:
 
 
 @dataclass(frozen=True)
-class Aspect:
+class Aspect(Share):
+    """An aspect's share as a page shows it: which aspect, and its name in the reader's language."""
+
     key: str
     label: str
-    value: Decimal | None
-    low: Decimal | None
-    high: Decimal | None
-    answered: int
 
 
 @dataclass(frozen=True)
