@@ -103,7 +103,19 @@ class History(Source):
         return str(record.instance)
 
 
-class UnitHistory(History):
+class RowHistory(History):
+    """The history of the rows the log is filtered by (units, editions): each entry names the
+    row as it is now, all of them read in one query."""
+
+    def current(self, record):
+        return self._current.get(record.id)
+
+    def entries(self, rows):
+        self._current = self.model.objects.in_bulk({r.id for r in rows})
+        return super().entries(rows)
+
+
+class UnitHistory(RowHistory):
     model, kind = Unit, Kind.UNIT
     by_unit = True
 
@@ -114,11 +126,7 @@ class UnitHistory(History):
         return f"{record.name_vi} ({record.code})"
 
     def unit_of(self, record):
-        return self._units.get(record.id)
-
-    def entries(self, rows):
-        self._units = Unit.objects.in_bulk({r.id for r in rows})
-        return super().entries(rows)
+        return self.current(record)
 
 
 class RegionHistory(History):
@@ -128,7 +136,7 @@ class RegionHistory(History):
         return f"{record.name_vi} ({record.code})"
 
 
-class EditionHistory(History):
+class EditionHistory(RowHistory):
     model, kind = Edition, Kind.SETUP
     by_edition = True
 
@@ -139,11 +147,7 @@ class EditionHistory(History):
         return str(_("Edition settings"))
 
     def edition_of(self, record):
-        return self._editions.get(record.id)
-
-    def entries(self, rows):
-        self._editions = Edition.objects.in_bulk({r.id for r in rows})
-        return super().entries(rows)
+        return self.current(record)
 
 
 class AssignmentHistory(History):
