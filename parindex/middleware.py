@@ -16,9 +16,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from parindex import views
-from parindex.cache import data_version, safe_get, safe_set
-from parindex.clients import client_address
-from parindex.logs import fields
+from runtime.cache import safe_get, safe_set
+from runtime.clients import client_address
+from runtime.logs import fields
+from scoring.versions import data_version
 
 log = logging.getLogger("parindex.request")
 

@@ -71,9 +71,9 @@ def _cache(url: str) -> dict:
         # Django's default of 300 entries would evict pages and charts of the current data
         # version long before memory matters.
         # Bounded in bytes too: a page or a chart of up to 2 MB each, 2,000 of them, would
-        # otherwise be 4 GB per process (parindex.cache.BoundedLocMemCache).
+        # otherwise be 4 GB per process (runtime.cache.BoundedLocMemCache).
         return {
-            "BACKEND": "parindex.cache.BoundedLocMemCache",
+            "BACKEND": "runtime.cache.BoundedLocMemCache",
             "OPTIONS": {
                 "MAX_ENTRIES": _env_int("CACHE_MAX_ENTRIES", 2000),
                 "MAX_BYTES": _env_int("CACHE_MAX_MB", 128) * 1024 * 1024,
@@ -139,7 +139,7 @@ def _networks(name: str) -> list[str]:
 
 
 # The reverse proxies in front of the portal (addresses or networks, comma-separated): only a
-# connection from one of them may name the client in X-Forwarded-For (parindex/clients.py).
+# connection from one of them may name the client in X-Forwarded-For (runtime/clients.py).
 TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
@@ -159,7 +159,7 @@ def _postgres_options() -> dict:
     by the server after DATABASE_STATEMENT_TIMEOUT seconds; the task worker and the commands
     (imports of 200,000 rows) get DATABASE_COMMAND_STATEMENT_TIMEOUT (0: none). Keepalives and
     tcp_user_timeout notice a lost network; a hung server, which still acknowledges, is ended by
-    the web server's own deadline (parindex/deadlines.py, DATABASE_WAIT_SECONDS)."""
+    the web server's own deadline (runtime/deadlines.py, DATABASE_WAIT_SECONDS)."""
     if _WEB:
         statement = _env_int("DATABASE_STATEMENT_TIMEOUT", 20, minimum=0)
         idle, interval, count = 10, 3, 3
@@ -289,9 +289,9 @@ AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = _env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 # The address counted is the client's: behind a reverse proxy, the one the proxy names in
-# X-Forwarded-For, believed only from TRUSTED_PROXIES (parindex/clients.py), so that a lockout
+# X-Forwarded-For, believed only from TRUSTED_PROXIES (runtime/clients.py), so that a lockout
 # never lands on the proxy's address, which every reader shares.
-AXES_CLIENT_IP_CALLABLE = "parindex.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "runtime.clients.client_address"
 # Failed sign-ins from one address, whatever the user names (unknown ones too), before that
 # address's next tries are refused without checking a password (staff/backends.py).
 SIGN_IN_FAILURES_PER_ADDRESS = _env_int("SIGN_IN_FAILURES_PER_ADDRESS", 20)
@@ -416,7 +416,7 @@ PAGE_CACHE = _env_bool("PAGE_CACHE", True)
 # a publish clears it at once in the shared cache (Redis), other processes follow within this.
 DATA_VERSION_SECONDS = _env_int("DATA_VERSION_SECONDS", 1)
 # The longest a web request waits on PostgreSQL for one answer, kept by the client even when the
-# server hangs (parindex/deadlines.py); the data-version read and /readyz wait at most
+# server hangs (runtime/deadlines.py); the data-version read and /readyz wait at most
 # DATABASE_QUICK_WAIT_SECONDS, so cached pages and the readiness probe never hang with it.
 DATABASE_WAIT_SECONDS = _env_int("DATABASE_WAIT_SECONDS", 25)
 DATABASE_QUICK_WAIT_SECONDS = _env_int("DATABASE_QUICK_WAIT_MS", 800) / 1000
@@ -474,7 +474,7 @@ CONTENT_SECURITY_POLICY = {
 # this is set, as the tests of the policy do.
 CSP_ENFORCE_ON_HTTP = _env_bool("CSP_ENFORCE_ON_HTTP", False)
 
-# One line per event as key=value pairs (parindex/logs.py), on standard error for the
+# One line per event as key=value pairs (runtime/logs.py), on standard error for the
 # container's log collector: requests on "parindex.request", imports, publishes and stage
 # changes on "parindex.audit".
 # A management command's output is a documented interface (docs/formats.md: only the problem lines

@@ -6,9 +6,9 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from parindex import cache
-from parindex.logs import audit_log
 from parindex.middleware import count_query
+from runtime.logs import audit_log
+from scoring import versions
 from scoring.models import DataVersion, EditionEvent
 
 
@@ -16,8 +16,8 @@ from scoring.models import DataVersion, EditionEvent
 def data_version_changed(sender, instance: DataVersion, **kwargs) -> None:
     # Forgotten now and again once committed: a request between the two could have read the
     # old number from the database and remembered it.
-    cache.forget_data_version()
-    transaction.on_commit(cache.forget_data_version)
+    versions.forget_data_version()
+    transaction.on_commit(versions.forget_data_version)
 
 
 @receiver(post_save, sender=EditionEvent, dispatch_uid="parindex.edition_event_logged")

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from parindex.deadlines import deadline
+from runtime.deadlines import deadline
 
 log = logging.getLogger("parindex.request")
 

@@ -17,11 +17,11 @@ import datetime
 import threading
 from dataclasses import dataclass, field
 
-from parindex.cache import data_version_number
 from provinces.localized import localized
 from provinces.models import Level, Unit
 from provinces.names import ALIASES, _code_key, _core, normalize
 from scoring.models import Criterion, Edition, Participant
+from scoring.versions import data_version_number
 
 # How well a spelling fits the words typed, best first (the tier is the sort key).
 EXACT, PREFIX, WORD_PREFIX, CONTAINS = range(4)

@@ -3,7 +3,7 @@
 `audit_log` is what the writers call for the events an operator must be able to trace: every
 import, publish and stage change, on the "parindex.audit" logger.
 
-    from parindex.logs import audit_log
+    from runtime.logs import audit_log
     audit_log("import", kind="scores", file=filename, sha256=digest, created=3, problems=0)
 
 Values are quoted when they hold a space, a quote or an equals sign, so a line splits back into
@@ -12,6 +12,7 @@ its fields; never pass a secret (a password, a token, a whole request body).
 
 import logging
 
+# The logger keeps the project's name: LOGGING and the log collectors select the lines by it.
 audit = logging.getLogger("parindex.audit")
 
 

@@ -16,8 +16,8 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
-from parindex.cache import data_version_number
 from scoring.downloads import render
+from scoring.versions import data_version_number
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -10,8 +10,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
-from parindex.cache import safe_get
-from parindex.clients import client_address
+from runtime.cache import safe_get
+from runtime.clients import client_address
 
 DEMO_USERNAMES = frozenset({"demo-unit-officer", "demo-appraiser", "demo-admin"})
 

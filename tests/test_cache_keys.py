@@ -7,7 +7,7 @@ client address, while stored ones are served to anyone."""
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
-from parindex.cache import BoundedLocMemCache
+from runtime.cache import BoundedLocMemCache
 from scoring.models import Participant
 
 RANKING = "/en/rankings/2019/province/"

@@ -1,4 +1,4 @@
-"""The web server's deadline on PostgreSQL waits (parindex/deadlines.py): a query the server
+"""The web server's deadline on PostgreSQL waits (runtime/deadlines.py): a query the server
 does not answer in time ends with OperationalError, kept by the client; and the connection
 options carry the server-side timeouts and keepalives."""
 
@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import OperationalError, connection
 
-from parindex import deadlines
+from runtime import deadlines
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",

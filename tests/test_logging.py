@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from parindex.logs import audit_log, fields
+from runtime.logs import audit_log, fields
 from scoring.lifecycle import open_self_assessment
 
 

@@ -293,7 +293,7 @@ def test_a_search_runs_a_bounded_number_of_queries_and_reuses_its_index(
     with django_assert_max_num_queries(7):
         client.get(SEARCH, {"q": "quang"})
     # Later ones only check that the published editions are the same (the data version is the
-    # one this process remembers, parindex.cache).
+    # one this process remembers, scoring.versions).
     with django_assert_num_queries(1):
         client.get(SEARCH, {"q": "ha"})
     with django_assert_num_queries(1):

@@ -239,7 +239,7 @@ def production(**env: str) -> dict:
 
 def test_the_cache_is_local_memory_by_default_with_room_for_the_pages():
     assert production()["CACHE"] == [
-        "parindex.cache.BoundedLocMemCache",
+        "runtime.cache.BoundedLocMemCache",
         None,
         {"MAX_ENTRIES": 2000, "MAX_BYTES": 128 * 1024 * 1024},
     ]

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import RequestFactory
 
-from parindex.clients import client_address
+from runtime.clients import client_address
 from tests.staff_fixtures import PASSWORD, staff_user
 
 pytestmark = pytest.mark.django_db

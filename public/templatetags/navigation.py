@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from parindex.cache import data_version_number, safe_get, safe_set
 from provinces.models import Level
+from runtime.cache import safe_get, safe_set
+from scoring.versions import data_version_number
 
 register = template.Library()
 

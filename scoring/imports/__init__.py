@@ -19,7 +19,7 @@ from import_export.results import Result
 
 from files.problems import Message, Refused, register
 from files.tabular import FileProblem, Limits, read_table
-from parindex.logs import audit_log
+from runtime.logs import audit_log
 from scoring.imports import batches
 from scoring.imports.resources.base import FileResource
 from scoring.models import ImportBatch
