@@ -153,10 +153,6 @@ def url_problem(url: str) -> Message | None:
     return None
 
 
-# Every entry may carry the Score.version its form showed (None: no check, as for files): a
-# write over a newer version is refused, so two people never silently overwrite each other.
-
-
 @dataclass(frozen=True)
 class EvidenceFile:
     """An evidence file already in the private storage: its stored name, the name the unit
@@ -172,33 +168,34 @@ class EvidenceFile:
 
 
 @dataclass(frozen=True)
-class SelfAssessment:
+class ScoreEntry:
+    """What every writer's entry holds: one participant's points on one leaf, and the
+    Score.version its form showed (None: no check, as for files). A write over a newer version
+    is refused, so two people never silently overwrite each other."""
+
     participant: Participant
     leaf: Criterion
     points: object = KEEP  # Decimal, None (cleared) or KEEP
+    # Keyword-only, so that it stays after each kind's own columns in the constructor.
+    version: int | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class SelfAssessment(ScoreEntry):
     evidence_url: object = KEEP
     note: object = KEEP  # Score.self_note
     evidence_file: object = KEEP  # EvidenceFile, None (removed) or KEEP
-    version: int | None = None
 
 
 @dataclass(frozen=True)
-class Appraisal:
-    participant: Participant
-    leaf: Criterion
-    points: object = KEEP
+class Appraisal(ScoreEntry):
     reason: object = KEEP  # published with the scores
     note: object = KEEP  # Score.appraisal_note: staff only (docs/rules.md)
-    version: int | None = None
 
 
 @dataclass(frozen=True)
-class SurveyResult:
-    participant: Participant
-    leaf: Criterion
-    points: object = KEEP
+class SurveyResult(ScoreEntry):
     respondents: object = KEEP
-    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -260,7 +257,9 @@ def set_survey_points(
     return _write_scores(edition, list(entries), _SURVEY, user=user, source=source)
 
 
-def entry_problems(edition: Edition, tree: Tree, entry, columns: _ScoreColumns) -> list[Message]:
+def entry_problems(
+    edition: Edition, tree: Tree, entry: ScoreEntry, columns: _ScoreColumns
+) -> list[Message]:
     problems = []
     unit = entry.participant.unit
     problem = participant_problem(edition, entry.participant, unit)
