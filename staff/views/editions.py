@@ -230,10 +230,7 @@ def move(request: HttpRequest, edition_id: int) -> HttpResponse:
 @staff_required(ADMIN)
 def give_back(request: HttpRequest, edition_id: int, unit_code: str) -> HttpResponse:
     """A submitted self-assessment given back to its unit, with a written reason."""
-    edition = get_object_or_404(Edition, pk=edition_id)
-    participant = get_object_or_404(
-        edition.participants.select_related("unit"), unit__code=unit_code
-    )
+    edition, participant = _participant_or_404(edition_id, unit_code)
     reason = request.POST.get("reason", "").strip()
     try:
         return_self_assessment(participant, user=request.user, reason=reason)
@@ -371,10 +368,7 @@ def deadlines(request: HttpRequest, edition_id: int) -> HttpResponse:
 @staff_required(ADMIN)
 def extension(request: HttpRequest, edition_id: int, unit_code: str) -> HttpResponse:
     """One unit's extension: a date until which it may still submit its self-assessment."""
-    edition = get_object_or_404(Edition, pk=edition_id)
-    participant = get_object_or_404(
-        edition.participants.select_related("unit"), unit__code=unit_code
-    )
+    edition, participant = _participant_or_404(edition_id, unit_code)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         return _edition_page(request, edition, problems=[_("Enter a valid date.")], status=400)
@@ -386,6 +380,15 @@ def extension(request: HttpRequest, edition_id: int, unit_code: str) -> HttpResp
     # Translators: %(name)s is the unit's name.
     messages.success(request, _("The extension of %(name)s is saved.") % {"name": name})
     return redirect("staff:edition", edition.pk)
+
+
+def _participant_or_404(edition_id: int, unit_code: str) -> tuple[Edition, Participant]:
+    """The edition and its participating unit an admin's action on one unit names."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    participant = get_object_or_404(
+        edition.participants.select_related("unit"), unit__code=unit_code
+    )
+    return edition, participant
 
 
 def _stage_label(stage: str | None) -> str:
