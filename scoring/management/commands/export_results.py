@@ -12,8 +12,9 @@ class Command(DownloadCommand):
     help = "Write the published results of an edition as CSV, XLSX or JSON."
 
     def add_arguments(self, parser):
-        super().add_arguments(parser)
+        # Before the shared options, so that --help lists them in the order it always has.
         parser.add_argument("--level", required=True, choices=Level.values)
+        super().add_arguments(parser)
 
     # docs/formats.md defines what the commands print, in English.
     @no_translations
