@@ -25,6 +25,9 @@ COPY scoring /app/scoring
 COPY surveys /app/surveys
 COPY public /app/public
 COPY staff /app/staff
+COPY files /app/files
+COPY runtime /app/runtime
+COPY charts /app/charts
 COPY templates /app/templates
 COPY static /app/static
 COPY locale /app/locale

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from public.charts import BAR, NATIONAL, number
+from charts.drawing import BAR, NATIONAL, number
 
 WIDTH, HEIGHT, DPI = 1200, 630, 100
 INK = "#1a1a1a"

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from public.charts import Chart
+from charts import sipas
+from charts.drawing import Chart
 from scoring.downloads import FORMATS
 from scoring.responses import cached_response, table_download
-from surveys import charts, pages
+from surveys import pages
 from surveys.exports import COLUMNS, sipas_rows
 
 
@@ -110,15 +111,15 @@ def chart_aspects(request: HttpRequest, year: int) -> HttpResponse:
     def build() -> Chart:
         national = pages.national(year)
         found = national.overall
-        dots = [charts.Dot(_("SIPAS"), found.sipas, found.low, found.high)]
+        dots = [sipas.Dot(_("SIPAS"), found.sipas, found.low, found.high)]
         dots += [
-            charts.Dot(aspect.label, aspect.value, aspect.low, aspect.high)
+            sipas.Dot(aspect.label, aspect.value, aspect.low, aspect.high)
             for aspect in found.aspects
             if aspect.value is not None
         ]
         title = _("SIPAS %(year)s: the country, by aspect") % {"year": year}
-        summary = _demo_said(charts.aspects_summary(dots), national.is_demo)
-        return charts.dots_chart(title, summary, dots, demo=national.is_demo)
+        summary = _demo_said(sipas.aspects_summary(dots), national.is_demo)
+        return sipas.dots_chart(title, summary, dots, demo=national.is_demo)
 
     return _svg(request.path, build)
 
@@ -129,17 +130,17 @@ def chart_ranking(request: HttpRequest, year: int) -> HttpResponse:
     def build() -> Chart:
         found = pages.ranking(year)
         title, summary = ranking_chart_text(found)
-        dots = [charts.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
-        return charts.dots_chart(title, summary, dots, found.national, demo=found.is_demo)
+        dots = [sipas.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
+        return sipas.dots_chart(title, summary, dots, found.national, demo=found.is_demo)
 
     return _svg(request.path, build)
 
 
 def ranking_chart_text(found: pages.Ranking) -> tuple[str, str]:
     """The ranking chart's title and summary: the SVG's <title>/<desc> and the page's alt."""
-    dots = [charts.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
+    dots = [sipas.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
     title = _("SIPAS %(year)s: provinces by SIPAS") % {"year": found.year}
-    return title, _demo_said(charts.sipas_ranking_summary(dots, found.national), found.is_demo)
+    return title, _demo_said(sipas.sipas_ranking_summary(dots, found.national), found.is_demo)
 
 
 def _demo_said(summary: str, demo: bool) -> str:

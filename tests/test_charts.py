@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import translation
 
-from public import charts
+from charts import results
 from public.views.charts import cache_key
 from scoring.models import Edition
 from scoring.publish import publish_edition
@@ -65,7 +65,7 @@ def test_vietnamese_text_stays_text_with_its_diacritics_and_numbers_in_vietnames
 
 def test_any_vietnamese_label_is_written_as_text_in_a_font_that_has_its_glyphs():
     label = "Đồng bằng sông Hồng, Thừa Thiên Huế"
-    chart = charts.ranking_chart("Chỉ số", [charts.Bar(label, Decimal("84.43"))], None)
+    chart = results.ranking_chart("Chỉ số", [results.Bar(label, Decimal("84.43"))], None)
 
     text = next(t for t in ET.fromstring(chart.svg).iter(f"{SVG}text") if t.text == label)
     assert "DejaVu Sans" in text.get("font-family")

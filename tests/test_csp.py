@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("parindex", "provinces", "scoring", "surveys", "public", "staff")
+APPS = (
+    "parindex",
+    "provinces",
+    "scoring",
+    "surveys",
+    "public",
+    "staff",
+    "files",
+    "runtime",
+    "charts",
+)
 # Attributes that hold an address a javascript: URL could hide in.
 ADDRESSES = {"href", "src", "action", "formaction", "data", "xlink:href"}
 # A <script> of these types is data the page reads, not code: the policy does not apply to it.

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from charts.sipas import Dot, dots_chart
 from provinces.models import Unit
 from public import share
 from scoring.models import Criterion, Participant
-from surveys.charts import Dot, dots_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 UNKNOWN_COMMAND = "$\\undefinedcmd{x}$"

@@ -1,4 +1,4 @@
-"""matplotlib's SVG said without CSS (public/svg.py): each style attribute becomes presentation
+"""matplotlib's SVG said without CSS (charts/svg.py): each style attribute becomes presentation
 attributes, the <style> block's rule goes on the root <svg>, everything else stays as it was."""
 
 import xml.etree.ElementTree as ET
@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from public import charts
-from public.svg import as_presentation_attributes
+from charts import drawing, results
+from charts.svg import as_presentation_attributes
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -112,10 +112,10 @@ def _properties(svg: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def test_a_chart_says_the_same_of_each_element_as_matplotlib_drew_it(monkeypatch):
-    bars = [charts.Bar(f"Tỉnh {i}", Decimal(50) + Decimal(i) / 2) for i in range(63)]
-    said = charts.ranking_chart("Chỉ số", bars, Decimal("80.12")).svg
-    monkeypatch.setattr(charts, "as_presentation_attributes", lambda svg: svg)
-    drawn = charts.ranking_chart("Chỉ số", bars, Decimal("80.12")).svg
+    bars = [results.Bar(f"Tỉnh {i}", Decimal(50) + Decimal(i) / 2) for i in range(63)]
+    said = results.ranking_chart("Chỉ số", bars, Decimal("80.12")).svg
+    monkeypatch.setattr(drawing, "as_presentation_attributes", lambda svg: svg)
+    drawn = results.ranking_chart("Chỉ số", bars, Decimal("80.12")).svg
 
     (root, *drawn_elements), (said_root, *said_elements) = _properties(drawn), _properties(said)
     assert said_elements == drawn_elements

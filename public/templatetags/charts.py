@@ -7,7 +7,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from public import charts
+from charts import results
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def ranking_chart(edition, rows, average=None, region="", group="") -> dict:
         + (f"?{query}" if query else ""),
         "title": _("PAR Index %(year)s: %(level)s, index by unit")
         % {"year": edition.year, "level": edition.get_level_display()},
-        "summary": charts.ranking_summary([charts.Bar(r.name, r.index) for r in ranked], average),
+        "summary": results.ranking_summary([results.Bar(r.name, r.index) for r in ranked], average),
         "table_href": reverse("public:ranking", args=[edition.year, edition.level])
         + "#ranking-table",
     }

@@ -13,9 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from charts import results
+from charts.drawing import Chart
 from provinces.localized import localized
 from provinces.models import Level, Region, Unit
-from public import charts, story
+from public import story
 from public.editions import published_edition, shown_edition
 from public.rankings import ranking_rows
 from scoring import responses
@@ -29,7 +31,7 @@ def cache_key(path: str) -> str:
     return responses.cache_key("chart", path)
 
 
-def _svg(path: str, build: Callable[[], charts.Chart]) -> HttpResponse:
+def _svg(path: str, build: Callable[[], Chart]) -> HttpResponse:
     return responses.cached_response("chart", path, lambda: build().svg, "image/svg+xml")
 
 
@@ -47,7 +49,7 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
         request.path + "?" + "&".join(f"{k}={v}" for k, v in (("region", region), ("group", group)))
     )
 
-    def build() -> charts.Chart:
+    def build() -> Chart:
         rows = [row for row in ranking_rows(edition) if row.rank is not None]
         rows = [row for row in rows if (not region or row.region_code == region)]
         rows = [row for row in rows if (not group or row.group == group)]
@@ -55,8 +57,8 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
             "year": edition.year,
             "level": edition.get_level_display(),
         }
-        bars = [charts.Bar(row.name, row.index) for row in rows]
-        return charts.ranking_chart(title, bars, _national_average(edition))
+        bars = [results.Bar(row.name, row.index) for row in rows]
+        return results.ranking_chart(title, bars, _national_average(edition))
 
     return _svg(path, build)
 
@@ -73,7 +75,7 @@ def unit_fields(request: HttpRequest, slug: str, year: int, level: str) -> HttpR
     if result is None:
         raise Http404("the unit has no result in this edition")
 
-    def build() -> charts.Chart:
+    def build() -> Chart:
         name = result.participant.unit.name_in(edition.year)
         national = {
             a.field_code: a.value
@@ -82,7 +84,7 @@ def unit_fields(request: HttpRequest, slug: str, year: int, level: str) -> HttpR
         regional = _region_field_averages(edition, unit.region)
         own = {f.field_code: f.index for f in result.fields.all()}
         fields = [
-            charts.FieldBars(
+            results.FieldBars(
                 label=f"{field.code}. {localized(field, 'name')}",
                 unit=own.get(field.code),
                 region=regional.get(field.code),
@@ -92,7 +94,7 @@ def unit_fields(request: HttpRequest, slug: str, year: int, level: str) -> HttpR
         ]
         title = _("%(unit)s: fields of the PAR Index %(year)s") % {"unit": name, "year": year}
         region_name = localized(unit.region, "name") if unit.region else ""
-        return charts.fields_chart(title, name, region_name, fields)
+        return results.fields_chart(title, name, region_name, fields)
 
     return _svg(request.path, build)
 
@@ -101,7 +103,7 @@ def unit_history(request: HttpRequest, slug: str) -> HttpResponse:
     """A unit's index in every published edition it took part in."""
     unit = get_object_or_404(Unit, slug=slug)
 
-    def build() -> charts.Chart:
+    def build() -> Chart:
         points = list(
             Result.objects.filter(participant__unit=unit, edition__status=Edition.Status.PUBLISHED)
             .order_by("edition__year")
@@ -109,7 +111,7 @@ def unit_history(request: HttpRequest, slug: str) -> HttpResponse:
         )
         name = localized(unit, "name")
         title = _("%(unit)s: PAR Index over the years") % {"unit": name}
-        return charts.history_chart(title, name, points)
+        return results.history_chart(title, name, points)
 
     return _svg(request.path, build)
 
@@ -117,14 +119,14 @@ def unit_history(request: HttpRequest, slug: str) -> HttpResponse:
 def averages(request: HttpRequest) -> HttpResponse:
     """The published national average of each level over the years (the home page's story)."""
 
-    def build() -> charts.Chart:
+    def build() -> Chart:
         by_level = story.national_averages(story.years(story.story_editions()))
         series = [
             (_("Provinces"), by_level[Level.PROVINCE]),
             (_("Ministries"), by_level[Level.MINISTRY]),
         ]
         title = _("National average of the PAR Index over the years")
-        return charts.averages_chart(title, series)
+        return results.averages_chart(title, series)
 
     return _svg(request.path, build)
 
@@ -133,7 +135,7 @@ def regions(request: HttpRequest, year: int) -> HttpResponse:
     """Each region's average index, with every ranked province of it as a dot."""
     edition = shown_edition(year, Level.PROVINCE)
 
-    def build() -> charts.Chart:
+    def build() -> Chart:
         averages = {
             a.region_code: a.value
             for a in Average.objects.filter(edition=edition, field_code="").exclude(region_code="")
@@ -148,7 +150,7 @@ def regions(request: HttpRequest, year: int) -> HttpResponse:
             for region in Region.objects.filter(code__in=set(dots) | set(averages))
         ]
         title = _("PAR Index %(year)s: provinces by region") % {"year": year}
-        return charts.regions_chart(title, rows)
+        return results.regions_chart(title, rows)
 
     return _svg(request.path, build)
 
@@ -160,7 +162,7 @@ def field(request: HttpRequest, year: int, level: str, code: str) -> HttpRespons
     if criterion is None:
         raise Http404("no such field in this edition")
 
-    def build() -> charts.Chart:
+    def build() -> Chart:
         values = list(
             FieldResult.objects.filter(
                 result__edition=edition, result__participant__ranked=True, field_code=code
@@ -172,7 +174,7 @@ def field(request: HttpRequest, year: int, level: str, code: str) -> HttpRespons
             "code": code,
             "name": localized(criterion, "name"),
         }
-        return charts.distribution_chart(title, values, average.value if average else None)
+        return results.distribution_chart(title, values, average.value if average else None)
 
     return _svg(request.path, build)
 

@@ -1,8 +1,9 @@
 """SIPAS charts as SVG: each value a dot with its 95 % interval as a whisker, so that a reader
 sees at once which differences the survey can tell apart.
 
-Drawn like public/charts.py (its settings and colours; its SVG without CSS and with an accessible
-<title>/<desc>): matplotlib's Figure() with the SVG canvas, never pyplot, imported on first use.
+Drawn as charts/drawing.py draws every chart (its settings and colours; its SVG without CSS and
+with an accessible <title>/<desc>): matplotlib's Figure() with the SVG canvas, never pyplot,
+imported on first use.
 """
 
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from public.charts import BAR, NATIONAL, Chart, matplotlib_settings, number, svg_of
+from charts.drawing import BAR, NATIONAL, Chart, matplotlib_settings, number, svg_of
 
 
 @dataclass(frozen=True)

@@ -1,52 +1,31 @@
-"""Charts of published results as SVG, drawn on the server with matplotlib's object API.
+"""Charts of published PAR Index results as SVG: the ranking, a unit's fields and history, the
+national averages, the regions and a field's distribution, each with its generated summary.
 
-Plain data in (names, Decimals), a `Chart` out: its title, a short generated summary (the
-accessible description and the `alt` text of pages) and the SVG. Text stays text
-(`svg.fonttype = "none"`) in DejaVu Sans, which matplotlib ships and which has every Vietnamese
-glyph, with common fallbacks for the reader's browser. Never pyplot: `Figure()` with the SVG
-canvas touches no GUI backend and keeps no global figure state between requests.
-
-matplotlib is imported on first use (about a second), so that importing this module, the URL
-configuration or the test suite does not pay for it.
+Plain data in (names, Decimals), a `Chart` out, drawn as charts/drawing.py draws every chart.
 """
 
-import io
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
-from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from public.svg import as_presentation_attributes
-
-BAR = "#0b4f8a"  # the site's link blue: 8.6:1 on white
-REGION = "#6baed6"
-NATIONAL = "#b71c1c"  # the site's red, for the national average line
-DOT = "#1a1a1a"
-RC = {
-    "svg.fonttype": "none",
-    # Names and labels drawn as written: a "$" in a unit's name is text, never mathtext.
-    "text.parse_math": False,
-    # Stable element ids, so that the same data gives the same bytes (and cache entries).
-    "svg.hashsalt": "parindex",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Noto Sans", "Arial", "sans-serif"],
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    summary: str
-    svg: str
+from charts.drawing import (
+    BAR,
+    DOT,
+    NATIONAL,
+    REGION,
+    Chart,
+    average_line,
+    chart,
+    figure,
+    localized_ticks,
+    matplotlib_settings,
+    number,
+    wrap,
+)
 
 
 @dataclass(frozen=True)
@@ -61,11 +40,6 @@ class FieldBars:
     unit: Decimal | None
     region: Decimal | None
     national: Decimal | None
-
-
-def number(value) -> str:
-    """A value as the active language writes it: 84,43 in Vietnamese, 84.43 in English."""
-    return number_format(value, 2)
 
 
 # Summaries: one or two sentences with the numbers a sighted reader takes from the chart.
@@ -200,7 +174,7 @@ def ranking_chart(title: str, bars: Sequence[Bar], average: Decimal | None) -> C
     """Horizontal bars, highest first, one per unit, with the national average as a line."""
     bars = sorted(_published(bars), key=lambda bar: -bar.value)  # stable: ties keep the given order
     with matplotlib_settings():
-        fig, ax = _figure(7.2, 0.8 + 0.24 * max(len(bars), 1))
+        fig, ax = figure(7.2, 0.8 + 0.24 * max(len(bars), 1))
         positions = range(len(bars))
         ax.barh(positions, [float(bar.value) for bar in bars], color=BAR, height=0.7)
         ax.set_yticks(positions, [bar.label for bar in bars])
@@ -208,11 +182,11 @@ def ranking_chart(title: str, bars: Sequence[Bar], average: Decimal | None) -> C
         ax.invert_yaxis()
         for position, bar in zip(positions, bars, strict=True):
             ax.text(float(bar.value) + 0.5, position, number(bar.value), va="center", fontsize=8)
-        _average_line(ax, average, vertical=True)
+        average_line(ax, average, vertical=True)
         ax.set_xlim(0, 105)
         ax.set_xlabel(_("Index"))
-        _localized_ticks(ax.xaxis)
-        return _chart(fig, title, ranking_summary(bars, average))
+        localized_ticks(ax.xaxis)
+        return chart(fig, title, ranking_summary(bars, average))
 
 
 def fields_chart(title: str, unit: str, region: str, fields: Sequence[FieldBars]) -> Chart:
@@ -224,7 +198,7 @@ def fields_chart(title: str, unit: str, region: str, fields: Sequence[FieldBars]
     ]
     series = [s for s in series if any(v is not None for v in s[2])]
     with matplotlib_settings():
-        fig, ax = _figure(7.2, 1.4 + 0.75 * max(len(fields), 1))
+        fig, ax = figure(7.2, 1.4 + 0.75 * max(len(fields), 1))
         height = 0.8 / max(len(series), 1)
         for offset, (label, colour, values) in enumerate(series):
             positions = [i + (offset - (len(series) - 1) / 2) * height for i in range(len(fields))]
@@ -233,14 +207,14 @@ def fields_chart(title: str, unit: str, region: str, fields: Sequence[FieldBars]
             for position, value in zip(positions, values, strict=True):
                 if value is not None:
                     ax.text(float(value) + 0.5, position, number(value), va="center", fontsize=7)
-        ax.set_yticks(range(len(fields)), [_wrap(f.label) for f in fields])
+        ax.set_yticks(range(len(fields)), [wrap(f.label) for f in fields])
         ax.invert_yaxis()
         ax.set_xlim(0, 110)
         ax.set_xlabel(_("Component index"))
-        _localized_ticks(ax.xaxis)
+        localized_ticks(ax.xaxis)
         if series:
             ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
-        return _chart(fig, title, fields_summary(unit, fields))
+        return chart(fig, title, fields_summary(unit, fields))
 
 
 def history_chart(title: str, unit: str, points: Sequence[tuple[int, Decimal]]) -> Chart:
@@ -248,7 +222,7 @@ def history_chart(title: str, unit: str, points: Sequence[tuple[int, Decimal]]) 
     whose rank was published without its index has no point."""
     points = [(year, value) for year, value in points if value is not None]
     with matplotlib_settings():
-        fig, ax = _figure(7.2, 3.2)
+        fig, ax = figure(7.2, 3.2)
         years = [year for year, _value in points]
         values = [float(value) for _year, value in points]
         ax.plot(years, values, color=BAR, marker="o")
@@ -261,8 +235,8 @@ def history_chart(title: str, unit: str, points: Sequence[tuple[int, Decimal]]) 
         low = min(values, default=0.0)
         ax.set_ylim(max(0.0, low - 10), 105)
         ax.set_ylabel(_("Index"))
-        _localized_ticks(ax.yaxis)
-        return _chart(fig, title, history_summary(unit, points))
+        localized_ticks(ax.yaxis)
+        return chart(fig, title, history_summary(unit, points))
 
 
 def averages_chart(
@@ -272,7 +246,7 @@ def averages_chart(
     year without a published average has no point (the line joins the years around it)."""
     colours = [BAR, NATIONAL]
     with matplotlib_settings():
-        fig, ax = _figure(7.2, 3.4)
+        fig, ax = figure(7.2, 3.4)
         values = []
         # The first line's values above its points, the second's below, so that close values
         # of the two do not print over each other.
@@ -291,10 +265,10 @@ def averages_chart(
         ax.set_xticks(all_years, [str(year) for year in all_years])
         ax.set_ylim(max(0.0, min(values, default=0.0) - 10), 100)
         ax.set_ylabel(_("National average"))
-        _localized_ticks(ax.yaxis)
+        localized_ticks(ax.yaxis)
         if values:
             ax.legend(loc="lower right", frameon=False)
-        return _chart(fig, title, averages_summary(series))
+        return chart(fig, title, averages_summary(series))
 
 
 def regions_chart(
@@ -306,116 +280,37 @@ def regions_chart(
         (name, average, [v for v in dots if v is not None]) for name, average, dots in regions
     ]
     with matplotlib_settings():
-        fig, ax = _figure(7.2, 1.2 + 0.6 * max(len(regions), 1))
+        fig, ax = figure(7.2, 1.2 + 0.6 * max(len(regions), 1))
         for row, (_name, average, dots) in enumerate(regions):
             if average is not None:
                 ax.barh(row, float(average), color=REGION, height=0.6)
                 ax.text(float(average) + 0.5, row + 0.3, number(average), va="bottom", fontsize=8)
             ax.scatter([float(v) for v in dots], [row] * len(dots), color=DOT, s=14, zorder=3)
-        ax.set_yticks(range(len(regions)), [_wrap(name) for name, _a, _d in regions])
+        ax.set_yticks(range(len(regions)), [wrap(name) for name, _a, _d in regions])
         ax.invert_yaxis()
         ax.set_xlim(0, 105)
         ax.set_xlabel(_("Index (bar: regional average; dots: units)"))
-        _localized_ticks(ax.xaxis)
-        return _chart(fig, title, regions_summary(regions))
+        localized_ticks(ax.xaxis)
+        return chart(fig, title, regions_summary(regions))
 
 
 def distribution_chart(title: str, values: Sequence[Decimal], average: Decimal | None) -> Chart:
     """How many units fall in each band of 5 points of a field's component index."""
     with matplotlib_settings():
-        fig, ax = _figure(7.2, 3.2)
+        fig, ax = figure(7.2, 3.2)
         low = min((float(v) for v in values), default=0.0)
         start = int(low // 5 * 5)
         edges = list(range(start, 105, 5))
         ax.hist([float(v) for v in values], bins=edges, color=BAR, edgecolor="white")
-        _average_line(ax, average, vertical=True)
+        average_line(ax, average, vertical=True)
         ax.set_xlabel(_("Component index"))
         ax.set_ylabel(_("Units"))
         ax.yaxis.get_major_locator().set_params(integer=True)
-        _localized_ticks(ax.xaxis)
-        return _chart(fig, title, distribution_summary(values, average))
+        localized_ticks(ax.xaxis)
+        return chart(fig, title, distribution_summary(values, average))
 
 
 def _published(bars: Sequence[Bar]) -> list[Bar]:
     """The bars of units whose index was published: a rank published without its index (the
     public record) has no bar to draw, not one of 0."""
     return [bar for bar in bars if bar.value is not None]
-
-
-# Drawing helpers.
-
-
-class matplotlib_settings:
-    """matplotlib imported on first use, its settings applied only while a chart is drawn."""
-
-    def __enter__(self):
-        os.environ.setdefault("MPLBACKEND", "svg")  # never a GUI backend, even if asked
-        import matplotlib
-
-        self._context = matplotlib.rc_context(RC)
-        return self._context.__enter__()
-
-    def __exit__(self, *exc):
-        return self._context.__exit__(*exc)
-
-
-def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), layout="constrained")
-    return fig, fig.add_subplot()
-
-
-def _average_line(ax, average: Decimal | None, *, vertical: bool) -> None:
-    if average is None:
-        return
-    label = _("National average %(value)s") % {"value": number(average)}
-    ax.axvline(float(average), color=NATIONAL, linestyle="--", linewidth=1.2, label=label)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
-
-
-def _localized_ticks(axis) -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    axis.set_major_formatter(FuncFormatter(lambda value, _pos: number_format(round(value), 0)))
-
-
-def _wrap(label: str, width: int = 28) -> str:
-    """Long field and region names on two or three lines instead of a wide margin."""
-    lines, line = [], ""
-    for word in label.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "\n".join([*lines, line])
-
-
-def _chart(fig, title: str, summary: str) -> Chart:
-    return Chart(title=title, summary=summary, svg=svg_of(fig, title, summary))
-
-
-def svg_of(fig, title: str, summary: str) -> str:
-    """The figure as the SVG the site serves: no CSS, which the site's Content Security Policy
-    would refuse when the chart is opened on its own (public/svg.py), and an accessible name."""
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-
-    buffer = io.StringIO()
-    FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None, "Creator": None})
-    return accessible(as_presentation_attributes(buffer.getvalue()), title, summary)
-
-
-def accessible(svg: str, title: str, summary: str) -> str:
-    """The SVG as an image with an accessible name (<title>) and description (<desc>): the
-    first children of the root element, which is what assistive technology reads."""
-    start = svg.index("<svg")
-    end = svg.index(">", start)
-    return (
-        svg[:end]
-        + ' role="img" aria-labelledby="chart-title chart-desc"'
-        + svg[end : end + 1]
-        + f'\n <title id="chart-title">{escape(title)}</title>'
-        + f'\n <desc id="chart-desc">{escape(summary)}</desc>'
-        + svg[end + 1 :]
-    )
