@@ -412,6 +412,11 @@ CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "").strip()
 # The whole-page cache of public pages (parindex/middleware.py); off only where a test counts
 # a view's own queries or changes rows behind the writers' backs.
 PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+# Publishing has the task worker render the edition's pages, charts, PDFs and downloads for
+# PORTAL_URL (public/warming.py): worth it only where every web process reads the same cache.
+WARM_CACHES = _env_bool("WARM_CACHES", bool(PORTAL_URL) and "Redis" in CACHES["default"]["BACKEND"])
+if WARM_CACHES and not PORTAL_URL:
+    raise ImproperlyConfigured("WARM_CACHES needs PORTAL_URL: the address readers ask for.")
 # How long a process trusts the data version it last read before asking the database again;
 # a publish clears it at once in the shared cache (Redis), other processes follow within this.
 DATA_VERSION_SECONDS = _env_int("DATA_VERSION_SECONDS", 1)

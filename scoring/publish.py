@@ -33,6 +33,7 @@ from scoring.models import (
     Score,
 )
 from scoring.permissions import ADMIN, role_of
+from scoring.signals import edition_published
 from scoring.tree import Tree
 
 ZERO = Decimal("0")
@@ -185,6 +186,7 @@ def publish_edition(edition: Edition, *, user=None) -> Edition:
         if reopening is not None and before is not None:
             corrections.record_correction(edition, reopening, before, computed.outcomes, user=user)
         DataVersion.bump()
+        edition_published.send(sender=Edition, edition=edition)
     return edition
 
 

@@ -16,5 +16,9 @@ stage_moved = Signal()
 # user, reason.
 self_assessment_returned = Signal()
 
+# An edition was published (scoring.publish), its results stored and the data version bumped:
+# edition.
+edition_published = Signal()
+
 # A reply was added to the thread of a score (scoring.replies): reply.
 reply_added = Signal()

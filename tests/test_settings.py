@@ -112,6 +112,10 @@ def loaded(**env: str) -> dict:
             {"SECRET_KEY": VALID_KEY, "PAGE_CACHE": "sometimes"},
             "PAGE_CACHE='sometimes' is not a boolean; use 1/0, true/false, yes/no.",
         ),
+        (
+            {"SECRET_KEY": VALID_KEY, "WARM_CACHES": "1"},
+            "WARM_CACHES needs PORTAL_URL: the address readers ask for.",
+        ),
     ],
     ids=[
         "no-secret-key-without-debug",
@@ -125,6 +129,7 @@ def loaded(**env: str) -> dict:
         "negative-connection-age",
         "unknown-log-level",
         "page-cache-not-a-boolean",
+        "warming-without-the-portals-address",
     ],
 )
 def test_a_bad_value_stops_the_settings_from_loading(env, error):
