@@ -391,7 +391,7 @@ if not EMAIL_HOST:
     EMAIL_BACKEND = (
         "django.core.mail.backends.console.EmailBackend"
         if DEBUG
-        else "staff.notifications.NoServerBackend"
+        else "staff.outbox.NoServerBackend"
     )
     DEFAULT_FROM_EMAIL = DEFAULT_FROM_EMAIL or "parindex@localhost"
 if EMAIL_HOST_USER and not EMAIL_HOST_PASSWORD:

@@ -14,7 +14,8 @@ message is written to the outbox (staff.models.OutboxMessage) by a receiver of s
 inside the transaction of the act, so a refused or rolled-back act queues nothing; once that
 transaction commits, the task `send_outbox` is enqueued and the task worker sends. A send that
 fails is recorded on the message (attempts, last error) and tried again later, up to
-MAX_ATTEMPTS by the worker; `manage.py send_outbox` tries every message not sent yet.
+MAX_ATTEMPTS by the worker (staff/outbox.py sends); `manage.py send_outbox` tries every message
+not sent yet.
 
 Every message holds both languages, Vietnamese first: the templates
 staff/email/<event>.vi.txt and .en.txt, each a subject line, an empty line and the body, are
@@ -22,30 +23,20 @@ written in their own language (a message is read in both at once, whatever the l
 page that caused it).
 """
 
-import logging
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
-from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from scoring.models import EditionEvent, Participant, Score, UnitAssignment
 from scoring.permissions import APPRAISER, UNIT_OFFICER
 from staff.models import OutboxMessage
-
-logger = logging.getLogger(__name__)
+from staff.tasks import send_outbox
 
 LANGUAGES = ("vi", "en")
-# The worker's tries of one message; then it waits for `manage.py send_outbox`.
-MAX_ATTEMPTS = 5
-# The worker tries a failed message again after this, times the number of failed tries so far.
-RETRY_AFTER = timedelta(minutes=10)
 
 Event = OutboxMessage.Event
 
@@ -122,64 +113,6 @@ def on_reply_added(sender, *, reply, **_signal) -> None:
         "link": _link("staff:appraise_unit", edition.pk, unit.code),
     }
     _write(_message(Event.UNIT_REPLIED, edition, user, context) for user in _appraisers())
-
-
-# Sending.
-
-
-def send_pending(*, retry_all: bool = False) -> tuple[int, int]:
-    """Send the messages not sent yet, oldest first, one at a time: (sent, failed).
-
-    The worker leaves alone a message that has failed MAX_ATTEMPTS times (`retry_all` takes
-    those too). Each message is locked while it is sent, and one locked by another sender is
-    skipped, so two senders never send the same message twice.
-    """
-    pending = OutboxMessage.objects.filter(sent_at__isnull=True)
-    if not retry_all:
-        pending = pending.filter(attempts__lt=MAX_ATTEMPTS)
-    sent = failed = 0
-    connection = get_connection()
-    for pk in pending.values_list("pk", flat=True):
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, sent_at__isnull=True)
-                .first()
-            )
-            if message is None:
-                continue
-            message.attempts += 1
-            try:
-                EmailMessage(
-                    message.subject, message.body, to=[message.to], connection=connection
-                ).send()
-            except Exception as error:  # noqa: BLE001 -- any failure of the backend is kept
-                message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                message.save(update_fields=["attempts", "last_error"])
-                logger.warning("email %s to %s not sent: %s", pk, message.to, message.last_error)
-                failed += 1
-            else:
-                message.sent_at = timezone.now()
-                message.save(update_fields=["attempts", "sent_at"])
-                sent += 1
-    return sent, failed
-
-
-class NoServerBackend(BaseEmailBackend):
-    """The backend of a production without EMAIL_HOST: nothing is sent and each message keeps
-    the reason, until the server is configured and `manage.py send_outbox` is run."""
-
-    def send_messages(self, email_messages):
-        raise ConnectionError("EMAIL_HOST is not set: no mail server to send through")
-
-
-def next_retry() -> timedelta | None:
-    """How long the worker waits before trying again the failed messages it may still try."""
-    waiting = OutboxMessage.objects.filter(
-        sent_at__isnull=True, attempts__gt=0, attempts__lt=MAX_ATTEMPTS
-    )
-    fewest = waiting.order_by("attempts").values_list("attempts", flat=True).first()
-    return None if fewest is None else RETRY_AFTER * fewest
 
 
 # Writing to the outbox.
@@ -264,8 +197,6 @@ def _write(messages) -> None:
 
 
 def _enqueue_send() -> None:
-    from staff.tasks import send_outbox
-
     send_outbox.enqueue()
 
 

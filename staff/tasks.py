@@ -1,9 +1,9 @@
-"""The task worker's side of the email outbox (staff/notifications.py)."""
+"""The task worker's side of the email outbox (staff/outbox.py)."""
 
 from django.utils import timezone
 from django_tasks import task
 
-from staff.notifications import next_retry, send_pending
+from staff.outbox import next_retry, send_pending
 
 
 @task()

@@ -22,7 +22,7 @@ from scoring.models import Edition, Participant, Score
 from scoring.replies import reply
 from scoring.submission import submit_self_assessment
 from staff.models import OutboxMessage
-from staff.notifications import MAX_ATTEMPTS
+from staff.outbox import MAX_ATTEMPTS
 from staff.tasks import send_outbox
 from tests.staff_fixtures import staff_user, verified_client
 
@@ -333,7 +333,7 @@ def test_mail_goes_to_the_console_in_development_and_over_smtp_when_a_server_is_
         "chisocchc@example.vn",
     ]
     # Nothing is lost: each send fails saying why, and the messages wait in the outbox.
-    assert json.loads(unset.stdout)[0] == "staff.notifications.NoServerBackend"
+    assert json.loads(unset.stdout)[0] == "staff.outbox.NoServerBackend"
 
 
 @pytest.mark.parametrize(

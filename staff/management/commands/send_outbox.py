@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from staff.notifications import send_pending
+from staff.outbox import send_pending
 
 
 class Command(BaseCommand):
