@@ -51,8 +51,8 @@ def wait_until(check, attempts: int = 120) -> bool:
     return False
 
 
-@pytest.fixture(scope="module")
-def outage_site():
+def _site(**extra_env: str):
+    """A gunicorn serving the demo from a PostgreSQL of its own: (database, port)."""
     database = PostgresInstance()
     database.start()
     database.create_database("parindex")
@@ -72,6 +72,7 @@ def outage_site():
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         # One worker: its local-memory cache holds what the test made it cache.
         "GUNICORN_WORKERS": "1",
+        **extra_env,
     }
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--no-input", "-v0"], ["seed_demo"]):
@@ -90,6 +91,22 @@ def outage_site():
         server.terminate()
         server.wait(timeout=30)
         database.remove()
+
+
+@pytest.fixture(scope="module")
+def outage_site():
+    yield from _site()
+
+
+@pytest.fixture(scope="module")
+def shared_cache_site():
+    """Three workers sharing Redis, the documented production cache (.ci/run starts a Redis;
+    a prefix of the test's own keeps other runs' pages apart)."""
+    yield from _site(
+        GUNICORN_WORKERS="3",
+        CACHE_URL="redis://127.0.0.1:6379/11",
+        CACHE_KEY_PREFIX=f"outage-{os.getpid()}-{time.time_ns()}",
+    )
 
 
 def _status(port: int, path: str) -> int:
@@ -193,3 +210,24 @@ def test_a_frozen_database_leaves_cached_pages_up_and_readiness_answers_at_once(
     assert wait_until(lambda: _status(port, "/readyz") == 200)
     status, _headers, body = request(port, UNCACHED["vi"])
     assert status == 200
+
+
+def test_with_a_shared_cache_every_worker_answers_every_cached_page_through_an_outage(
+    shared_cache_site,
+):
+    database, port = shared_cache_site
+    # Each page drawn once, by whichever worker took the request.
+    before = {path: request(port, path) for path in [*CACHED, CACHED_CHART]}
+    assert {path: answer[0] for path, answer in before.items()} == dict.fromkeys(before, 200)
+
+    database.stop()
+    try:
+        # Twelve requests a page spread over the three workers, most of which never drew it
+        # nor read the data version from the database.
+        answers = [(path, *request(port, path)[::2]) for path in before for _attempt in range(12)]
+        assert answers == [
+            (path, 200, before[path][2]) for path in before for _attempt in range(12)
+        ]
+        assert _status(port, "/readyz") == 503
+    finally:
+        database.start()
