@@ -15,7 +15,6 @@ from provinces.models import Unit
 from public.contributions import field_contributions
 from public.corrections import Notice, unit_notices
 from public.disagreements import disagreements_in
-from public.notes import SourceNote, SourceNotes
 from scoring.models import (
     Average,
     CorrectedValue,
@@ -25,6 +24,7 @@ from scoring.models import (
     Result,
     Score,
 )
+from scoring.notes import SourceNote, SourceNotes
 from scoring.ranking import mean_half_up
 from scoring.tree import Tree
 

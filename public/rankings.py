@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from provinces.localized import localized
 from provinces.models import Region
 from public.disagreements import disagreements_in
-from public.notes import SourceNote, SourceNotes
 from scoring.models import Average, Edition, FieldResult, Result
+from scoring.notes import SourceNote, SourceNotes
 from scoring.publish import Computed
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from provinces.models import Level
-from public.notes import SourceNote, SourceNotes
 from scoring.models import Average, Edition, Result
+from scoring.notes import SourceNote, SourceNotes
 
 
 @dataclass

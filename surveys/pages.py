@@ -35,8 +35,8 @@ from django.utils.translation import gettext_lazy as _
 
 from provinces.collation import vietnamese
 from provinces.models import Level, Unit
-from public.notes import SourceNote, SourceNotes
 from scoring.models import Edition
+from scoring.notes import SourceNote, SourceNotes
 from surveys.aggregation import Share
 from surveys.models import ASPECTS, GovLevel, SipasFigure, SipasResult
 from surveys.sectors import sector_name

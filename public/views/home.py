@@ -3,9 +3,9 @@ from django.shortcuts import render
 
 from provinces.models import Level
 from public import story
-from public.notes import SourceNotes
 from public.rankings import ranking_rows
 from scoring.models import Average, Edition
+from scoring.notes import SourceNotes
 
 TOP = 5
 

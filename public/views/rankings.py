@@ -3,7 +3,6 @@ from django.shortcuts import render
 
 from provinces.localized import localized
 from public.editions import shown_edition, shown_years
-from public.notes import SourceNotes
 from public.rankings import (
     RankingRow,
     cite_sources,
@@ -15,6 +14,7 @@ from public.rankings import (
 from public.rankings import columns as ranking_columns
 from public.rankings import ranking_rows as _ranking_rows
 from scoring.downloads import FORMATS
+from scoring.notes import SourceNotes
 from scoring.responses import table_download
 
 _GROUPS = ("A", "B", "C", "D")

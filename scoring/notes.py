@@ -1,6 +1,7 @@
-"""Numbered source notes: each published figure of the public record points to a note under its
-table that links the page(s) it was read on (or says where, when no address was kept) and, where
-the sources disagree, says so. Figures read on the same pages share one note."""
+"""Numbered source notes, shared by the public and the SIPAS pages: each published figure of the
+public record points to a note under its table that links the page(s) it was read on (or says
+where, when no address was kept) and, where the sources disagree, says so. Figures read on the
+same pages share one note."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
