@@ -43,7 +43,8 @@ class LeafForm(forms.Form):
     answer = forms.CharField(
         required=False,
         max_length=REPLY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 28}),
+        # Sent to the unit with the Save button only: never autosaved as a draft.
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 28, "data-no-autosave": ""}),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     shown_points = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -116,7 +117,7 @@ class LeafForm(forms.Form):
 
     def entry(self, participant: Participant) -> Appraisal | None:
         """What a save writes for this leaf: nothing unless the appraiser changed it."""
-        if not self.is_changed():
+        if not self.is_bound or not self.is_changed():
             return None
         return Appraisal(
             participant,
@@ -133,6 +134,8 @@ class LeafForm(forms.Form):
         points, nothing appraised yet and nothing typed."""
         score = self.score
         if score is None or score.self_points is None or score.appraised_points is not None:
+            return None
+        if not self.is_bound:
             return None
         if self.is_changed():
             return None
@@ -199,3 +202,16 @@ def appraisal_totals(tree: Tree, rows: list[AppraisalRow]) -> tuple[list[Total],
         appraised_sums.points,
     )
     return listed, overall
+
+
+def form_errors(rows: list[AppraisalRow]) -> list[dict]:
+    """One line per message beside an input of the unit's appraisal, linking to that input."""
+    lines = []
+    for row in rows:
+        form = row.form
+        if form is None or not form.is_bound or form.is_valid():
+            continue
+        for name, texts in form.errors.items():
+            anchor = form[name].id_for_label if name in form.fields else form["points"].id_for_label
+            lines += [{"anchor": anchor, "code": row.leaf.code, "text": text} for text in texts]
+    return lines

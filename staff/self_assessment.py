@@ -219,3 +219,28 @@ def points_text(value: Decimal | None) -> str:
     """Points as this page writes them in the reader's language (7,50 in Vietnamese), which
     parse_points reads back."""
     return "" if value is None else formats.number_format(value, 2)
+
+
+# The input each kind of message is about, for the error summary's links.
+_ERROR_INPUTS = {"points": "points", "conflict": "points", "url": "url", "file": "file"}
+
+
+def error_summary(leaves: list[SelfLeaf]) -> list[dict]:
+    """One line per message beside a leaf, linking to the input it is about, in page order."""
+    lines = []
+    for leaf in leaves:
+        for kind, texts in leaf.errors.items():
+            anchor = f"{_ERROR_INPUTS.get(kind, 'points')}-{leaf.node.pk}"
+            lines += [{"anchor": anchor, "code": leaf.node.code, "text": t} for t in texts]
+    return lines
+
+
+def part_progress(section: dict) -> tuple[int, int]:
+    """(self leaves of a field with points in the form, self leaves of the field)."""
+    own = [item for item in section["items"] if item.is_leaf and item.is_self]
+    return sum(1 for leaf in own if leaf.points.strip()), len(own)
+
+
+def in_part(leaves: list[SelfLeaf], part: str | None) -> list[SelfLeaf]:
+    """The leaves of one field (all of them when no field is named)."""
+    return [leaf for leaf in leaves if part is None or leaf.node.field_code == part]

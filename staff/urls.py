@@ -10,6 +10,7 @@ from staff.views import (
     editions,
     moves,
     self_assessment,
+    sessions,
 )
 
 app_name = "staff"
@@ -24,4 +25,5 @@ urlpatterns = [
     *bulk.urlpatterns,
     *by_criterion.urlpatterns,
     *assignments.urlpatterns,
+    *sessions.urlpatterns,
 ]

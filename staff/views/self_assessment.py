@@ -7,13 +7,16 @@ uploaded files included. The form (reading a post, the entries, the refusals bes
 is staff/self_assessment.py.
 """
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -27,10 +30,14 @@ from scoring.submission import given_back, missing_self_points, submit_self_asse
 from scoring.totals import totals
 from scoring.tree import Tree
 from staff.access import staff_required
+from staff.drafts import keeps_drafts, owner_token, take_drafts
 from staff.self_assessment import (
     entries_of,
+    error_summary,
+    in_part,
     leaf_sections,
     leaves_of,
+    part_progress,
     place_refusal,
     points_by_code,
     points_text,
@@ -65,58 +72,177 @@ def _chosen_participation(request: HttpRequest):
     return chosen, choices
 
 
+@dataclass
+class _Page:
+    """The form of one participation as the page shows it: stored values, or what was posted or
+    restored, the messages about it."""
+
+    participant: Participant
+    tree: Tree
+    sections: list[dict]
+    leaves: list
+    parsed: dict | None = None
+    problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, participant: Participant) -> "_Page":
+        tree = Tree.of(participant.edition)
+        sections = leaf_sections(participant, tree)
+        return cls(participant, tree, sections, leaves_of(sections))
+
+    def refresh(self, part: str) -> None:
+        """The saved field as stored now (its new versions, its files); the others as typed."""
+        fresh = leaf_sections(self.participant, self.tree)
+        self.sections = [
+            new if new["node"].code == part else old
+            for new, old in zip(fresh, self.sections, strict=True)
+        ]
+        self.leaves = leaves_of(self.sections)
+
+
+@keeps_drafts()
 @staff_required(UNIT_OFFICER)
 def self_assessment(request: HttpRequest) -> HttpResponse:
     participant, choices = _chosen_participation(request)
     if participant is None:
         return render(request, "staff/self_assessment_choose.html", {"choices": choices})
-    tree = Tree.of(participant.edition)
-    sections = leaf_sections(participant, tree)
-    leaves = leaves_of(sections)
-    writable = participant.submitted_at is None
-    problems: list[str] = []
-    parsed = None
-    if request.method == "POST" and writable:
-        parsed = read_post(request.POST, leaves)
-        store_uploads(request.POST, request.FILES, leaves, participant)
-        if request.POST.get("action") == "save" and not any(leaf.errors for leaf in leaves):
-            try:
-                written = set_self_points(
-                    participant.edition,
-                    entries_of(leaves, parsed, participant),
-                    user=request.user,
-                    source="web",
-                )
-            except Refused as refusal:
-                problems = place_refusal(refusal, leaves, participant)
-            else:
-                changed = len(written.created | written.updated)
-                # Translators: %(changes)s is e.g. "3 sub-criteria changed".
-                messages.success(
-                    request, _("Draft saved: %(changes)s.") % {"changes": saved_count(changed)}
-                )
-                return redirect(_page_address(participant))
-        elif request.POST.get("action") == "save":
-            problems = [_("Nothing was saved: correct the values marked below.")]
+    page = _Page.of(participant)
+    if request.method == "POST" and participant.submitted_at is not None:
+        page.problems = [submitted_message(participant).text()]
+        if _autosaving(request):
+            return JsonResponse({"saved": False, "problems": page.problems})
     elif request.method == "POST":
-        problems = [submitted_message(participant).text()]
-    figures = totals(tree, points_by_code(leaves, parsed))
+        answer = _post(request, page)
+        if answer is not None:
+            return answer
+    elif participant.submitted_at is None:
+        _restore(request, page)
+    return _render(request, page, choices)
+
+
+def _autosaving(request: HttpRequest) -> bool:
+    return request.POST.get("autosave") == "1"
+
+
+def _post(request: HttpRequest, page: _Page) -> HttpResponse | None:
+    """Saves the posted field (or the whole form); the answer, or None to show the page again."""
+    page.parsed = read_post(request.POST, page.leaves)
+    store_uploads(request.POST, request.FILES, page.leaves, page.participant)
+    part = request.POST.get("save_part") or None
+    if part is None and request.POST.get("action") != "save":
+        return None
+    saved = _save(request, page, part)
+    if _autosaving(request):
+        return _autosaved(page, part, saved)
+    if saved is None:
+        return None
+    if part is not None and _unsaved_elsewhere(page, part):
+        page.refresh(part)
+        page.notices = [
+            _("Field %(field)s saved: %(changes)s.")
+            % {"field": part, "changes": saved_count(saved)},
+            _("Other fields still have changes that are not saved: save them too."),
+        ]
+        return None
+    # Translators: %(changes)s is e.g. "3 sub-criteria changed".
+    messages.success(request, _("Draft saved: %(changes)s.") % {"changes": saved_count(saved)})
+    return redirect(_page_address(page.participant))
+
+
+def _save(request: HttpRequest, page: _Page, part: str | None) -> int | None:
+    """Writes the changed leaves of one field (of all when part is None); how many were
+    written, or None when nothing was (the reasons in page.problems and beside the leaves)."""
+    chosen = in_part(page.leaves, part)
+    if any(leaf.errors for leaf in chosen):
+        page.problems = [_("Nothing was saved: correct the values marked below.")]
+        return None
+    try:
+        written = set_self_points(
+            page.participant.edition,
+            entries_of(chosen, page.parsed or {}, page.participant),
+            user=request.user,
+            source="web",
+        )
+    except Refused as refusal:
+        page.problems = place_refusal(refusal, chosen, page.participant) or [
+            _("Nothing was saved: correct the values marked below.")
+        ]
+        return None
+    return len(written.created | written.updated)
+
+
+def _unsaved_elsewhere(page: _Page, part: str) -> bool:
+    others = [leaf for leaf in page.leaves if leaf.node.field_code != part]
+    changed = entries_of(others, page.parsed or {}, page.participant)
+    return bool(changed) or any(leaf.errors for leaf in others)
+
+
+def _autosaved(page: _Page, part: str | None, saved: int | None) -> JsonResponse:
+    """The answer to the page's script: the new versions of the saved leaves (its next save
+    must carry them), or why nothing was saved."""
+    chosen = in_part(page.leaves, part)
+    if saved is None:
+        lines = [f"{line['code']}: {line['text']}" for line in error_summary(chosen)]
+        return JsonResponse({"saved": False, "problems": page.problems + lines})
+    scores = Score.objects.filter(
+        participant=page.participant, criterion__in=[leaf.node for leaf in chosen]
+    )
+    return JsonResponse(
+        {
+            "saved": True,
+            "at": formats.time_format(timezone.localtime(), "H:i"),
+            "values": {f"version-{score.criterion_id}": str(score.version) for score in scores},
+        }
+    )
+
+
+def _restore(request: HttpRequest, page: _Page) -> None:
+    """What was typed before the session expired, shown again, not saved."""
+    restored = take_drafts(request)
+    if restored is None:
+        return
+    page.parsed = read_post(restored.data, page.leaves)
+    store_uploads(restored.data, MultiValueDict(), page.leaves, page.participant)
+    page.notices.append(
+        _(
+            "Your session had expired: the values you typed are back but not saved yet. "
+            "Check them and save."
+        )
+    )
+    again = [leaf.node.code for leaf in page.leaves if f"file-{leaf.node.pk}" in restored.files]
+    if again:
+        page.notices.append(
+            _("Files cannot be kept over a sign-in: attach the evidence file of %(codes)s again.")
+            % {"codes": ", ".join(again)}
+        )
+
+
+def _render(request: HttpRequest, page: _Page, choices: list) -> HttpResponse:
+    participant = page.participant
+    writable = participant.submitted_at is None
+    figures = totals(page.tree, points_by_code(page.leaves, page.parsed))
     by_code = {total.code: total for total in figures.fields}
-    for section in sections:
+    for section in page.sections:
         section["total"] = by_code[section["node"].code]
+        section["filled"], section["count"] = part_progress(section)
     context = {
         "participant": participant,
         "unit_name": participant.unit.name_in(participant.edition.year),
         "edition": participant.edition,
         "choices": choices,
-        "sections": sections,
+        "sections": page.sections,
         "totals": figures,
         "writable": writable,
-        "problems": problems,
-        "errors": sum(bool(leaf.errors) for leaf in leaves),
-        "missing": missing_self_points(participant, tree) if writable else [],
+        "problems": page.problems,
+        "notices": page.notices,
+        "summary": error_summary(page.leaves),
+        "errors": sum(bool(leaf.errors) for leaf in page.leaves),
+        "missing": missing_self_points(participant, page.tree) if writable else [],
         "given_back": given_back(participant) if writable else None,
         "evidence_limit": f"{settings.EVIDENCE_MAX_BYTES / (1024 * 1024):g}",
+        "owner": owner_token(request.user),
+        "session_seconds": settings.SESSION_COOKIE_AGE,
     }
     return render(request, "staff/self_assessment.html", context)
 
@@ -142,14 +268,18 @@ def self_assessment_totals(request: HttpRequest) -> JsonResponse:
     )
 
 
+@keeps_drafts("staff:self_assessment")
 @require_POST
 @staff_required(UNIT_OFFICER)
 def submit(request: HttpRequest) -> HttpResponse:
-    """Submitting asks once more on a page of its own; the confirming post submits."""
-    participant, _choices = _chosen_participation(request)
+    """Submitting asks once more on a page of its own; the confirming post submits. The button
+    on the self-assessment page posts the whole form: its unsaved changes are saved first, or
+    nothing is submitted and the page says why."""
+    participant, choices = _chosen_participation(request)
     if participant is None:
         raise Http404
     problems: list[str] = []
+    notices: list[str] = []
     if request.POST.get("confirm") == "yes":
         try:
             submit_self_assessment(participant, user=request.user)
@@ -158,12 +288,26 @@ def submit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Self-assessment submitted."))
             return redirect(_page_address(participant))
+    elif participant.submitted_at is None and _carries_values(request):
+        page = _Page.of(participant)
+        page.parsed = read_post(request.POST, page.leaves)
+        store_uploads(request.POST, request.FILES, page.leaves, participant)
+        saved = _save(request, page, None)
+        if saved is None:
+            page.problems.insert(0, _("Nothing was submitted: the changes below are not saved."))
+            return _render(request, page, choices)
+        if saved:
+            notices.append(
+                _("Your unsaved changes were saved first: %(changes)s.")
+                % {"changes": saved_count(saved)}
+            )
     context = {
         "participant": participant,
         "unit_name": participant.unit.name_in(participant.edition.year),
         "edition": participant.edition,
         "missing": missing_self_points(participant),
         "problems": problems,
+        "notices": notices,
     }
     return render(request, "staff/self_assessment_submit.html", context)
 
@@ -188,6 +332,12 @@ def evidence(request: HttpRequest, score_id: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _carries_values(request: HttpRequest) -> bool:
+    """Whether the post is the self-assessment form itself (its submit button), not the
+    confirmation page's."""
+    return any(key.startswith("points-") for key in request.POST)
 
 
 def _page_address(participant: Participant) -> str:

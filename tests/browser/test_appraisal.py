@@ -230,7 +230,7 @@ def test_a_missing_reason_is_shown_beside_its_leaf_and_nothing_is_saved(
 
     page.locator("#leaf-2\\.1").get_by_label("Appraised points 2.1", exact=True).fill("3")
     with page.expect_navigation():
-        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_role("button", name="Save all fields", exact=True).click()
 
     assert page.locator("#leaf-2\\.1 .error").inner_text() == (
         "Give a reason: the appraised points differ from the self-assessed —."

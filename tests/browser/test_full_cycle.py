@@ -167,7 +167,7 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
         officer.click("button[value=save]")
     assert officer.locator(f"#file-{leaves['1.1']}-stored a").inner_text() == "Kế hoạch CCHC.pdf"
     with officer.expect_navigation():
-        officer.click("form[action*='submit'] button")
+        officer.click("#submit-button")
     with officer.expect_navigation():
         officer.click("input[name=confirm] ~ button")
     assert officer.locator("#submitted").is_visible()
@@ -188,7 +188,7 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
     with officer.expect_navigation():
         officer.click("button[value=save]")
     with officer.expect_navigation():
-        officer.click("form[action*='submit'] button")
+        officer.click("#submit-button")
     with officer.expect_navigation():
         officer.click("input[name=confirm] ~ button")
     assert officer.locator("#submitted").is_visible()
@@ -271,7 +271,7 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
     open_page(appraiser, f"/en/staff/appraisal/{edition.pk}/01/")
     adjust(appraiser, "2.1", "4", "Tài liệu không hợp lệ")
     with appraiser.expect_navigation():
-        appraiser.get_by_role("button", name="Save", exact=True).click()
+        appraiser.get_by_role("button", name="Save all fields", exact=True).click()
     open_page(admin, f"/en/staff/editions/{edition.pk}/publish/")
     with admin.expect_navigation():
         admin.get_by_role("button", name="Publish now").click()

@@ -110,7 +110,7 @@ def test_an_officer_enters_evidence_sees_totals_follow_saves_and_submits(
     page.wait_for_url(f"**{PAGE}?edition={edition.pk}")
     assert page.locator(f"#file-{leaves['1.1']}-stored a").inner_text() == "Báo cáo.pdf"
 
-    page.click("form[action*='submit'] button")
+    page.click("#submit-button")
     page.click("input[name=confirm] ~ button")
     page.wait_for_url(f"**{PAGE}?edition={edition.pk}")
     assert page.locator("#submitted").is_visible()
@@ -174,6 +174,6 @@ def test_the_screen_and_its_confirmation_pass_axe_and_fit_a_phone(
     assert serious_violations(audited_page) == []
     assert sideways_overflow(audited_page) == []
     screenshot(audited_page, "staff-self-assessment-axe")
-    audited_page.click("form[action*='submit'] button")
+    audited_page.click("#submit-button")
     assert serious_violations(audited_page) == []
     assert sideways_overflow(audited_page) == []
