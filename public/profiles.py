@@ -15,6 +15,7 @@ from provinces.models import Unit
 from public.contributions import field_contributions
 from public.corrections import Notice, unit_notices
 from public.disagreements import disagreements_in
+from public.standing import Standing, standing
 from scoring.models import (
     Average,
     CorrectedValue,
@@ -144,6 +145,7 @@ class Shown:
     fields: list[FieldLine]
     tree: list[Branch]
     change: Change
+    standing: Standing = field(default_factory=Standing)
     # The note of the shown year's published figures (the public record), and the sources and
     # notes of the averages printed with them.
     note: SourceNote | None = None
@@ -309,11 +311,12 @@ def _shown(unit, result, own, editions, criteria) -> Shown:
     averages = {(a.region_code, a.field_code): a.value for a in stored}
     region = unit.region.code if unit.region else ""
     sources = {(a.region_code, a.field_code): a.source for a in stored if a.published}
+    ranked_count = edition.ranked_total or edition.ranked_results or None
     return Shown(
         edition=edition,
         name=unit.name_in(edition.year),
         result=result,
-        ranked_count=edition.ranked_total or edition.ranked_results or None,
+        ranked_count=ranked_count,
         national_average=averages.get(("", "")),
         regional_average=averages.get((region, "")) if region else None,
         fields=_fields(result, unit, averages, field_names),
@@ -321,6 +324,7 @@ def _shown(unit, result, own, editions, criteria) -> Shown:
         # published (index, rank, totals, component indices): what exists; it has no leaves.
         tree=[] if edition.summary_only else _tree(result, nodes),
         change=_change(result, own, editions, criteria, field_names),
+        standing=standing(unit.code, edition, ranked_count),
         national_source=sources.get(("", ""), ""),
         regional_source=sources.get((region, ""), "") if region else "",
     )

@@ -11,7 +11,11 @@ field 1: 10.50 of 12 = 87.50, field 2: 7.50 of 8 = 93.75), Hải Phòng 75.00 an
 import re
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
+from public.profiles import unit_profile
+from public.standing import Share, share_of
 from scoring.models import Edition
 from scoring.publish import publish_edition
 from tests.conftest import imported
@@ -121,14 +125,110 @@ def test_numbers_and_names_follow_the_readers_language(client, published):
     assert table(html, "unit-fields")[0][0] == "1. Lĩnh vực một"
 
 
+def test_a_tied_rank_says_so(client, published):
+    tied = summary(client.get(HAIPHONG).text)
+    alone = summary(client.get(HANOI).text)
+
+    assert tied["Rank"] == "2 of 3 (tied)"
+    assert alone["Rank"] == "1 of 3"
+    # Among three units a share would say less than the rank: none is given.
+    assert "Position" not in tied
+
+
+@pytest.mark.parametrize(
+    ("rank", "count", "share"),
+    [
+        (1, 63, Share("top", 10)),
+        (12, 63, Share("top", 20)),  # 19.05 %
+        (13, 63, Share("top", 30)),  # 20.63 %
+        (31, 63, Share("top", 50)),  # 49.21 %
+        (32, 63, Share("middle", None)),
+        (33, 63, Share("bottom", 50)),  # itself and the 30 below: 49.21 %
+        (63, 63, Share("bottom", 10)),
+        (5, 10, Share("top", 50)),
+        (1, 9, None),  # fewer units than steps of ten per cent
+        (None, 63, None),
+        (3, None, None),
+        (64, 63, None),
+    ],
+)
+def test_a_position_is_told_as_a_share_in_steps_of_ten(rank, count, share):
+    assert share_of(rank, count) == share
+
+
+@pytest.mark.parametrize(
+    ("share", "language", "told"),
+    [
+        (Share("top", 20), "en", "among the top 20&nbsp;%"),
+        (Share("bottom", 10), "en", "among the bottom 10&nbsp;%"),
+        (Share("middle", None), "en", "around the middle"),
+    ],
+)
+def test_the_position_card_tells_the_share(published, share, language, told):
+    profile = unit_profile("ha-noi", None)
+    profile.shown.standing.share = share
+
+    with translation.override(language):
+        html = render_to_string(
+            "public/_unit_summary.html", {"shown": profile.shown, "unit": profile.unit}
+        )
+
+    assert summary(html)["Position"] == told
+
+
+def test_the_profile_links_units_like_this_one_and_their_comparison(client, published):
+    html = client.get(HANOI).text
+    block = re.search(r'<section class="alike".*?</section>', html, re.S).group(0)
+
+    # Hải Phòng is Hà Nội's only neighbour in DBSH; Lào Cai the nearest elsewhere.
+    assert re.findall(r"<h4>(.*?)</h4>", block) == [
+        "In its region, nearest index in 2019",
+        "Nationwide, nearest index in 2019",
+    ]
+    assert [text(item) for item in re.findall(r"<li>(.*?)</li>", block, re.S)] == [
+        "Hai Phong index 75.00 · rank 2",
+        "Lao Cai index 75.00 · rank 2",
+    ]
+    assert re.findall(r'<li><a href="([^"]+)"', block) == [
+        "/en/units/hai-phong-2004-2025/?year=2019",
+        "/en/units/lao-cai-2004-2025/?year=2019",
+    ]
+    # Compared with its regional neighbours, in the shown year.
+    compare = re.search(r'<a class="button secondary" href="([^"]+)">', block).group(1)
+    assert compare == "/en/compare/province/?year=2019&amp;units=01&amp;units=31"
+
+
+def test_vietnamese_writes_the_share_and_the_neighbours_indices_with_a_decimal_comma(
+    client, published
+):
+    html = client.get("/vi/units/ha-noi/").text
+    block = re.search(r'<section class="alike".*?</section>', html, re.S).group(0)
+
+    assert "75,00" in block and "75.00" not in block
+
+
+def test_the_history_chart_stands_with_its_table(client, three_years):
+    html = client.get(HANOI).text
+    history = re.search(r'<section aria-labelledby="history-heading">.*?</section>', html, re.S)
+
+    assert 'src="/en/charts/unit/ha-noi/history.svg' in history.group(0)
+    assert html.count("/charts/unit/ha-noi/history.svg") == 1
+
+
 def test_the_criteria_tree_shows_deductions_with_their_reasons_and_survey_points(client, published):
     html = client.get(HANOI).text
     trees = re.findall(r'<table class="criteria-tree">.*?</table>', html, re.S)
-    captions = [text(re.search(r"<caption>(.*?)</caption>", t, re.S).group(1)) for t in trees]
+    captions = [text(re.search(r"<caption[^>]*>(.*?)</caption>", t, re.S).group(1)) for t in trees]
+    # Each field folds under its name and points, the first one open.
+    folds = re.findall(r'<details class="tree-field"( open)?>\s*<summary>(.*?)</summary>', html)
 
     assert captions == [
         "1. Field one — 10.50 of 12.00 points",
         "2. Field two — 7.50 of 8.00 points",
+    ]
+    assert [(bool(is_open), text(name)) for is_open, name in folds] == [
+        (True, "1 Field one 10.50 of 12.00 points"),
+        (False, "2 Field two 7.50 of 8.00 points"),
     ]
     # Criterion, method, maximum, self-assessed, appraised, deduction and reason, survey, points.
     assert table(trees[0], "criteria-tree") == [
@@ -335,8 +435,9 @@ def test_the_profile_runs_a_bounded_number_of_queries(
     client, three_years, django_assert_max_num_queries
 ):
     # +2 at most: the site's navigation, read once per data version (navigation.py); +1: the
-    # province's published SIPAS figures (surveys.pages.unit_figures)
-    with django_assert_max_num_queries(15):
+    # province's published SIPAS figures (surveys.pages.unit_figures); +3: the shown edition's
+    # ranking, which the units like this one are read from (public/standing.py)
+    with django_assert_max_num_queries(18):
         assert client.get(HANOI).status_code == 200
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(16):
         assert client.get("/en/units/hai-phong/").status_code == 200
