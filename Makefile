@@ -100,18 +100,22 @@ WRK := /usr/bin/wrk
 $(WRK):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 
-# Speed and memory budgets, printed as figures with their targets (never asserted in tests).
-# On PostgreSQL (DATABASE_URL): bench/serve.py runs gunicorn on 127.0.0.1 with the demo data.
-# Figures only on the terminal: no request or audit line per step.
-BENCH_KEY := PARINDEX_LOG_LEVEL=WARNING \
+# Speed and memory budgets, printed as figures beside their budgets and ratios (never asserted
+# in tests), then one table of every budget (bench/budgets.py, from the figures each script
+# appends to BENCH_RESULTS). On PostgreSQL (DATABASE_URL): bench/serve.py runs gunicorn on
+# 127.0.0.1 with the demo data. Figures only on the terminal: no request or audit line per step.
+BENCH_RESULTS := $(or $(TMPDIR),/tmp)/parindex-bench-results.jsonl
+BENCH_KEY := PARINDEX_LOG_LEVEL=WARNING BENCH_RESULTS=$(BENCH_RESULTS) \
 	SECRET_KEY=$${SECRET_KEY:-make-bench-secret-key-not-for-production-50-characters-or-more}
 
 bench: $(STAMP) $(WEASYPRINT_LIBS) $(WRK)
+	rm -f $(BENCH_RESULTS)
 	$(BENCH_KEY) $(BIN)/python bench/publish.py
 	$(BENCH_KEY) $(BIN)/python bench/reading.py
 	$(BENCH_KEY) $(BIN)/python bench/pages.py
-	if [ -f bench/sipas.py ]; then $(BENCH_KEY) $(BIN)/python bench/sipas.py; fi
+	$(BENCH_KEY) $(BIN)/python bench/sipas.py
 	$(BENCH_KEY) $(BIN)/python bench/serve.py
+	$(BIN)/python bench/budgets.py $(BENCH_RESULTS)
 
 # Backups of the PostgreSQL database named by DATABASE_URL, in pg_dump's custom format
 # (compressed, restorable table by table). BACKUP_FILE chooses the file; by default a dated one

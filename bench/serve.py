@@ -2,15 +2,21 @@
 
 1. Cached ranking, profile and chart against a static file of the same bytes served by
    WhiteNoise from the same server in the same run: requests/s, p50, p99 and the ratio
-   (budget: ≥ 1.0, ../shared/DESIGN.md).
+   (budget: cached ÷ static ≥ 1.0, ../shared/DESIGN.md, issue 17).
 2. Load test: 200 concurrent connections for 60 s on a mix of public pages; zero errors,
    p99 reported.
+3. Cache busting (issue 17): 200 connections for 30 s on the same pages, each request with a
+   query string of its own (`?x=<random>`), which the page cache redirects to the page's own
+   address: a 3xx counts as an answer (wrk does not follow it). Budgets: no timeouts (no answer
+   within wrk's 10 s), p99 under 2 s; answers other than 2xx/3xx and socket errors printed.
+Each budget line says the budget and the ratio to it (bench/budgets.py).
 
 Builds a throw-away database `<DATABASE_URL's name>_bench` on the same server (dropped at the
 end), copies the three pages into the collected static files, starts gunicorn on 127.0.0.1
 only. Figures only, never assertions. Usage: `make bench` (needs wrk).
 """
 
+import http.client
 import os
 import re
 import shutil
@@ -23,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 import psycopg2
+from budgets import check
 
 PROJECT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -47,6 +54,8 @@ MIX = [
 ]
 SECONDS, CONNECTIONS, ROUNDS = 5, 50, 3
 LOAD_SECONDS, LOAD_CONNECTIONS = 60, 200
+BUSTING_SECONDS, BUSTING_CONNECTIONS, BUSTING_P99_MS = 30, 200, 2000.0
+TIMEOUT = "10s"
 
 
 def _database(url: str) -> tuple[str, str]:
@@ -71,7 +80,7 @@ def latency_max(output: str) -> float:
 def _wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
     # A 10 s timeout: wrk's 2 s default would count a slow answer as an error.
     command = ["wrk", f"-t{os.cpu_count() or 2}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    command += ["--timeout", "10s"]
+    command += ["--timeout", TIMEOUT]
     command += ["-s", str(script)] if script else []
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=seconds + 60
@@ -86,6 +95,8 @@ def _wrk(url: str, seconds: int, connections: int, script: Path | None = None) -
     errors = sum(int(n) for n in sockets.values())
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
+        "timeouts": int(sockets.get("timeout", 0)),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency("50"),
         "p99": latency("99"),
@@ -144,67 +155,138 @@ def main() -> None:
         # empty local cache, and when that happens would decide which side pays for it.
         _stop(server)
         server = _start({**env, "GUNICORN_MAX_REQUESTS": "100000000"}, port)
-        print(
-            f"gunicorn on 127.0.0.1:{port}, PostgreSQL, demo data; wrk {CONNECTIONS} "
-            f"connections, best of {ROUNDS} × {SECONDS} s each, workers not recycled meanwhile"
-        )
-        print(
-            f"{'cached page':<10} {'bytes':>7} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7}"
-            f" {'static req/s':>13} {'ratio':>6}  target"
-        )
-        for page, path in PAGES.items():
-            copy = f"/static/bench/{page}{Path(path).suffix or '.html'}"
-            # Every worker's own cache filled and its first requests served before measuring.
-            _wrk(f"http://127.0.0.1:{port}{path}", 2, CONNECTIONS)
-            _wrk(f"http://127.0.0.1:{port}{copy}", 2, CONNECTIONS)
-            # Alternated and the best of each kept: the machine's other work hits both alike.
-            cached, static = {"rps": 0.0}, {"rps": 0.0}
-            for _round in range(ROUNDS):
-                cached = max(
-                    cached,
-                    _wrk(f"http://127.0.0.1:{port}{path}", SECONDS, CONNECTIONS),
-                    key=lambda run: run["rps"],
-                )
-                static = max(
-                    static,
-                    _wrk(f"http://127.0.0.1:{port}{copy}", SECONDS, CONNECTIONS),
-                    key=lambda run: run["rps"],
-                )
-            print(
-                f"{page:<10} {sizes[page]:>7} {cached['rps']:>9.0f} {cached['p50']:>7.1f} "
-                f"{cached['p99']:>7.1f} {static['rps']:>13.0f} "
-                f"{cached['rps'] / static['rps']:>6.2f}  ≥ 1.00"
-            )
-        for path in MIX:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}").read()
-            except OSError as error:
-                print(f"load mix: {path} does not answer 200 ({error}); see {LOG}")
-        script = copies.parent.parent / "bench-mix.lua"
-        paths_lua = ", ".join(f'"{path}"' for path in MIX)
-        script.write_text(
-            f"local paths = {{{paths_lua}}}\nlocal i = 0\n"
-            "request = function()\n  i = i % #paths + 1\n"
-            '  return wrk.format("GET", paths[i])\nend\n'
-        )
-        # The load test on gunicorn.conf.py's own settings, worker recycling included.
+        _cached_against_static(port, sizes)
+        # The load tests on gunicorn.conf.py's own settings, worker recycling included.
         _stop(server)
         server = _start(env, port)
-        _wrk(f"http://127.0.0.1:{port}", 5, CONNECTIONS, script)  # every worker's cache filled
-        load = _wrk(f"http://127.0.0.1:{port}", LOAD_SECONDS, LOAD_CONNECTIONS, script)
-        script.unlink()
-        detail = f"({load['detail']}) " if load["detail"] else ""
-        print(
-            f"load test: {LOAD_CONNECTIONS} connections × {LOAD_SECONDS} s on {len(MIX)} public "
-            f"pages: {load['requests']} requests, {load['rps']:.0f} req/s, "
-            f"p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms, slowest {load['max']:.0f} ms, "
-            f"errors {load['errors']} {detail}(target 0)"
-        )
+        _load(port, copies.parent.parent)
+        _busting(port, copies.parent.parent)
     finally:
         if server:
             _stop(server)
         shutil.rmtree(PROJECT / "staticfiles" / "bench", ignore_errors=True)
         _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _cached_against_static(port: int, sizes: dict[str, int]) -> None:
+    print(
+        f"gunicorn on 127.0.0.1:{port}, PostgreSQL, demo data; wrk {CONNECTIONS} "
+        f"connections, best of {ROUNDS} × {SECONDS} s each, workers not recycled meanwhile"
+    )
+    print(
+        f"{'cached page':<10} {'bytes':>7} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7}"
+        f" {'static req/s':>13} {'cached÷static':>13}  budget (ratio = budget ÷ figure)"
+    )
+    for page, path in PAGES.items():
+        copy = f"/static/bench/{page}{Path(path).suffix or '.html'}"
+        # Every worker's own cache filled and its first requests served before measuring.
+        _wrk(f"http://127.0.0.1:{port}{path}", 2, CONNECTIONS)
+        _wrk(f"http://127.0.0.1:{port}{copy}", 2, CONNECTIONS)
+        # Alternated and the best of each kept: the machine's other work hits both alike.
+        cached, static = {"rps": 0.0}, {"rps": 0.0}
+        for _round in range(ROUNDS):
+            cached = max(
+                cached,
+                _wrk(f"http://127.0.0.1:{port}{path}", SECONDS, CONNECTIONS),
+                key=lambda run: run["rps"],
+            )
+            static = max(
+                static,
+                _wrk(f"http://127.0.0.1:{port}{copy}", SECONDS, CONNECTIONS),
+                key=lambda run: run["rps"],
+            )
+        ratio = cached["rps"] / static["rps"]
+        verdict = check(
+            f"cached {page} ÷ static file ({sizes[page]:,} bytes), gunicorn",
+            ratio,
+            1.0,
+            "×",
+            higher_is_better=True,
+            decimals=2,
+        )
+        print(
+            f"{page:<10} {sizes[page]:>7} {cached['rps']:>9.0f} {cached['p50']:>7.1f} "
+            f"{cached['p99']:>7.1f} {static['rps']:>13.0f} {ratio:>13.2f}  {verdict}"
+        )
+
+
+def _script(folder: Path, name: str, query: str) -> Path:
+    """A wrk script going round MIX, each thread from a place of its own; `query` (Lua) is
+    appended to each path."""
+    script = folder / name
+    paths_lua = ", ".join(f'"{path}"' for path in MIX)
+    script.write_text(
+        f"local paths = {{{paths_lua}}}\nlocal i = 0\nlocal threads = 0\n"
+        # setup runs in wrk's main state, once per thread: each thread gets its number, so
+        # the threads neither start on the same page nor draw the same random numbers.
+        "function setup(thread)\n  threads = threads + 1\n  thread:set('id', threads)\nend\n"
+        "function init(args)\n  i = id\n  math.randomseed(os.time() * 1000 + id)\nend\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        f'  return wrk.format("GET", paths[i]{query})\nend\n'
+    )
+    return script
+
+
+def _load(port: int, folder: Path) -> None:
+    for path in MIX:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}").read()
+        except OSError as error:
+            print(f"load mix: {path} does not answer 200 ({error}); see {LOG}")
+    script = _script(folder, "bench-mix.lua", "")
+    try:
+        _wrk(f"http://127.0.0.1:{port}", 5, CONNECTIONS, script)  # every worker's cache filled
+        load = _wrk(f"http://127.0.0.1:{port}", LOAD_SECONDS, LOAD_CONNECTIONS, script)
+    finally:
+        script.unlink()
+    detail = f" ({load['detail']})" if load["detail"] else ""
+    print(
+        f"load test: {LOAD_CONNECTIONS} connections × {LOAD_SECONDS} s on {len(MIX)} public "
+        f"pages: {load['requests']} requests, {load['rps']:.0f} req/s, "
+        f"p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms, slowest {load['max']:.0f} ms; "
+        f"errors {load['errors']}{detail}: "
+        + check(
+            f"load test, {LOAD_CONNECTIONS} connections × {LOAD_SECONDS} s: errors",
+            load["errors"],
+            0,
+            "",
+            decimals=0,
+        )
+    )
+
+
+def _busting(port: int, folder: Path) -> None:
+    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    probe.request("GET", f"{MIX[4]}?x=12345")
+    answer = probe.getresponse()
+    print(
+        f"cache busting: GET {MIX[4]}?x=12345 answers {answer.status} "
+        f"{answer.getheader('Location') or ''}".rstrip()
+    )
+    probe.close()
+    script = _script(folder, "bench-busting.lua", ' .. "?x=" .. math.random(1, 1e9)')
+    try:
+        run = _wrk(f"http://127.0.0.1:{port}", BUSTING_SECONDS, BUSTING_CONNECTIONS, script)
+    finally:
+        script.unlink()
+    label = f"random query strings, {BUSTING_CONNECTIONS} connections × {BUSTING_SECONDS} s"
+    print(
+        f"{label} on {len(MIX)} public pages (3xx counted as answers): {run['requests']} "
+        f"requests, {run['rps']:.0f} req/s, p50 {run['p50']:.1f} ms, slowest {run['max']:.0f} ms"
+    )
+    print(
+        f"  timeouts (no answer within {TIMEOUT}): {run['timeouts']}; "
+        + check(f"{label}: timeouts", run["timeouts"], 0, "", decimals=0)
+    )
+    print(
+        f"  p99: {run['p99']:.1f} ms; " + check(f"{label}: p99", run["p99"], BUSTING_P99_MS, "ms")
+    )
+    other = run["errors"] - run["timeouts"]
+    detail = f" ({run['detail']})" if run["detail"] else ""
+    print(
+        f"  answers not 2xx/3xx: {run['non_2xx']}; all errors but timeouts{detail}: {other}; "
+        + check(f"{label}: errors other than timeouts", other, 0, "", decimals=0)
+    )
 
 
 LOG = Path(tempfile.gettempdir()) / "parindex-bench-server.log"

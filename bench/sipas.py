@@ -4,8 +4,9 @@ Generates 100,000 and 200,000 respondents over the 63 provinces of 2019, as CSV 
 and imports each through scoring.imports.import_file — read, check, store, aggregate, commit —
 into a throw-away test database (PostgreSQL when DATABASE_URL names one), each run in a fresh
 subprocess on an empty table. Then the first 5,000 rows through a plain django-import-export
-ModelResource, row by row, for the ratio. Printed next to the targets:
-  ≥ 50,000 rows/s from CSV · ≥ 20× the row-by-row import · peak memory ≤ 400 MB for 200,000 rows
+ModelResource, row by row, for the ratio. Printed next to the budgets, with the ratio to each:
+  ≥ 50,000 rows/s from CSV at 200,000 rows (issue 17; 100,000 rows printed beside it, where
+  start-up weighs more) · ≥ 20× the row-by-row import · peak memory ≤ 400 MB for 200,000 rows
 Peak memory is the subprocess's peak resident set (ru_maxrss): Python, Django and pandas
 included, not only what the import added (shown beside it).
 
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
 
 import django  # noqa: E402
+from budgets import check  # noqa: E402
 
 django.setup()
 
@@ -162,8 +164,25 @@ def _empty() -> None:
         SipasRespondent.objects.all().delete()
 
 
-def _mark(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
+def _line(kind: str, count: int, figures: dict) -> str:
+    rate = figures["rows"] / figures["seconds"]
+    line = (
+        f"{kind:4} {figures['rows']:>8,} rows  {figures['seconds']:6.2f} s  "
+        f"{rate:>8,.0f} rows/s  peak {figures['peak']:5.0f} MB (+{figures['growth']:.0f} MB)"
+    )
+    if kind == "CSV" and count == max(SIZES):
+        name = f"SIPAS import, CSV {count:,} rows, {connection.vendor}"
+        line += "  " + check(
+            name, rate, TARGET_ROWS_PER_SECOND, "rows/s", higher_is_better=True, decimals=0
+        )
+    elif kind == "CSV":
+        # Not a budget: the same figure where start-up is a larger share of the time.
+        ratio = TARGET_ROWS_PER_SECOND / rate
+        line += f"  (the budget is at {max(SIZES):,} rows; ratio here {ratio:.2f})"
+    if count == max(SIZES):
+        name = f"SIPAS import peak memory, {kind} {count:,} rows"
+        line += "  peak " + check(name, figures["peak"], TARGET_PEAK_MB, "MB", decimals=0)
+    return line
 
 
 def main() -> None:
@@ -192,19 +211,7 @@ def main() -> None:
                     figures = _in_child("import", path, database)
                     kind = path.suffix[1:].upper()
                     measured[(kind, count)] = figures
-                    rate = figures["rows"] / figures["seconds"]
-                    line = (
-                        f"{kind:4} {figures['rows']:>8,} rows  {figures['seconds']:6.2f} s  "
-                        f"{rate:>8,.0f} rows/s  peak {figures['peak']:5.0f} MB "
-                        f"(+{figures['growth']:.0f} MB)"
-                    )
-                    if kind == "CSV":
-                        target = rate >= TARGET_ROWS_PER_SECOND
-                        line += f"  target ≥ {TARGET_ROWS_PER_SECOND:,} rows/s: {_mark(target)}"
-                    if count == max(SIZES):
-                        peak = figures["peak"] <= TARGET_PEAK_MB
-                        line += f"  peak target ≤ {TARGET_PEAK_MB} MB: {_mark(peak)}"
-                    print(line)
+                    print(_line(kind, count, figures))
             # Importing the same 200,000 again: every row compared, none written.
             again = _in_child("import", files[max(SIZES)][0], database)
             print(
@@ -222,7 +229,9 @@ def main() -> None:
             ratio = fast["rows"] / fast["seconds"] / slow_rate
             print(
                 f"ratio, CSV {min(SIZES):,} end to end ÷ row by row: {ratio:.1f}×  "
-                f"target ≥ {TARGET_RATIO}×: {_mark(ratio >= TARGET_RATIO)}"
+                + check(
+                    "SIPAS import ÷ row by row", ratio, TARGET_RATIO, "×", higher_is_better=True
+                )
             )
             print("XLSX reader: files.tabular's streaming parser (see bench/reading.py)")
     finally:
