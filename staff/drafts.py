@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 from functools import wraps
 
-from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, QueryDict
 
@@ -21,6 +20,8 @@ OWNER_SALT = "staff.drafts.owner"
 SESSION_KEY = "staff.unsaved_drafts"
 # What a post carries besides the typed values: never kept.
 _NOT_TYPED = frozenset({"csrfmiddlewaretoken", OWNER_FIELD, "action", "save_part", "autosave"})
+# A page left open overnight still has its typed values kept; the token names an account only.
+OWNER_MAX_AGE = 7 * 24 * 60 * 60
 # A session row is no place for megabytes: a bigger post is not kept.
 MAX_KEPT_CHARACTERS = 512 * 1024
 
@@ -39,11 +40,8 @@ def owner_token(user) -> str:
 
 def _owner(request: HttpRequest) -> int | None:
     try:
-        # The page was shown at most a session's age before, plus the time to sign in again.
         return signing.loads(
-            request.POST.get(OWNER_FIELD, ""),
-            salt=OWNER_SALT,
-            max_age=2 * settings.SESSION_COOKIE_AGE,
+            request.POST.get(OWNER_FIELD, ""), salt=OWNER_SALT, max_age=OWNER_MAX_AGE
         )
     except signing.BadSignature:
         return None
