@@ -275,12 +275,14 @@ def crawl(site) -> Crawl:
         if not path.startswith("/vi/"):  # the English pages mirror these
             continue
         seen.add(path)
+        # Files count as visits too: a PDF or workbook per unit would pass the per-address limit
+        # of documents drawn a minute (RENDER_LIMIT_PER_MINUTE) and be refused with a 429.
+        visits[name] = visits.get(name, 0) + 1
         with urlopen(site(path), timeout=30) as response:  # noqa: S310 - our own live server
             if "text/html" not in response.headers.get("Content-Type", ""):
                 files.setdefault(name, path)
                 continue
             html = response.read().decode("utf-8")
-        visits[name] = visits.get(name, 0) + 1
         pages.setdefault(name, path)
         parser = _Links()
         parser.feed(html)

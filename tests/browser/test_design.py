@@ -31,8 +31,14 @@ def phone_plain(browser, site):
     context.close()
 
 
+# An embedded chart is shown inside another site's page: it has no frame of the portal's own.
+FRAMELESS = {"public:embed"}
+
+
 def test_every_page_family_has_the_sites_navigation_with_its_sections(page, crawl):
     for name, path in sorted(crawl.pages.items()):
+        if name in FRAMELESS:
+            continue
         open_page(page, path)
         sections = page.locator("header.site nav.sections a")
 
@@ -77,6 +83,53 @@ def test_no_page_family_has_a_serious_accessibility_violation_on_a_phone(phone, 
         screenshot(phone, f"design-{name}")
 
     assert found == {}
+
+
+# The pages a reader of the issue named, each as a person reaches it: a comparison with units
+# chosen, a profile with a tied rank and a long history.
+NAMED_PAGES = [
+    "/vi/",
+    "/vi/rankings/2019/province/",
+    "/vi/units/ha-noi/",
+    "/vi/map/2019/",
+    "/vi/compare/province/?year=2019&units=01&units=79&units=31",
+    "/vi/sipas/2019/",
+    "/vi/data/",
+    "/vi/methodology/2019/province/",
+]
+
+
+def test_the_named_pages_have_no_serious_accessibility_violation_on_a_phone(phone):
+    found = {}
+    for path in NAMED_PAGES:
+        open_page(phone, path)
+        if violations := serious_violations(phone):
+            found[path] = violations
+
+    assert found == {}
+
+
+# "94.50", "84.425": a decimal point as English writes it. Thousands ("28.085") have three digits
+# after the point and are right on /vi/.
+ENGLISH_DECIMAL = re.compile(r"\d\.\d\d\b")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/vi/rankings/2019/province/",
+        "/vi/units/ha-noi/",
+        "/vi/compare/province/?year=2019&units=01&units=79",
+        "/vi/corrections/",
+        "/vi/methodology/2019/province/",
+    ],
+)
+def test_vietnamese_text_writes_no_decimal_point(page, path):
+    open_page(page, path)
+
+    wrong = ENGLISH_DECIMAL.findall(page.locator("main").inner_text())
+
+    assert wrong == [], path
 
 
 def test_vietnamese_tables_write_no_decimal_point(page, crawl):
@@ -130,6 +183,7 @@ CHART_TEXT = """async () => {
 @pytest.mark.parametrize(
     "path",
     [
+        "/vi/",
         "/vi/rankings/2019/province/",
         "/vi/units/ha-noi/",
         "/vi/regions/2019/",
@@ -157,3 +211,28 @@ def test_a_wide_page_keeps_charts_at_their_drawn_size(page):
     widths = page.eval_on_selector_all("figure.chart img", "imgs => imgs.map(i => i.width)")
     assert widths and all(width == 744 for width in widths)
     assert page.viewport_size["width"] == DESKTOP
+
+
+def test_the_unit_profile_shows_its_standing_and_folds_its_tree(page):
+    open_page(page, "/en/units/ha-noi/?year=2019")
+
+    # Among the 63 provinces of 2019 the position is a share; the tree opens one field at a time.
+    assert page.locator("dl.unit-summary dt", has_text="Position").count() == 1
+    assert page.locator("section.alike li a").count() >= 2
+    folds = page.locator("details.tree-field")
+    assert folds.count() == 8
+    assert page.locator("details.tree-field[open]").count() == 1
+    # The history chart comes right after its table, in the same section.
+    assert page.locator("section[aria-labelledby=history-heading] figure.chart img").count() == 1
+
+
+def test_on_a_phone_no_table_wraps_a_word_per_line(phone):
+    open_page(phone, "/vi/units/ha-noi/")
+
+    # A row's name in a scroll box is at least 9rem wide, whatever the screen.
+    widths = phone.eval_on_selector_all(
+        ".table-wrap table.unit-fields tbody th[scope=row]",
+        "cells => cells.map(c => c.getBoundingClientRect().width)",
+    )
+    assert widths and min(widths) >= 144
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE
