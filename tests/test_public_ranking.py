@@ -78,7 +78,8 @@ def test_sorting_and_filtering_are_permalinks(client, published):
 def test_a_sorted_column_says_so_to_screen_readers(client, published):
     html = client.get(URL, {"sort": "index"}).text
 
-    assert re.search(r'<th scope="col" class="col-index" aria-sort="descending"><a [^>]*>Index</a>', html)
+    heading = r'<th scope="col" class="col-index" aria-sort="descending"><a [^>]*>Index</a>'
+    assert re.search(heading, html)
 
 
 def test_the_download_holds_exactly_the_rows_and_columns_of_the_view(client, published):
