@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.management.commands.export_results import FORMATS
+from scoring.downloads import FORMATS
 from tests.postgres_instance import BIN, PostgresInstance
 
 PROJECT = Path(__file__).resolve().parent.parent
