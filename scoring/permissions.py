@@ -95,7 +95,10 @@ def role_of(user) -> str | None:
         return ADMIN
     if not user.is_active:
         return None
-    names = {group.name for group in user.groups.all()}
+    # Kept on the user object, which lives for one request: a page asks several times.
+    names = getattr(user, "_group_names", None)
+    if names is None:
+        names = user._group_names = frozenset(group.name for group in user.groups.all())
     return next((role for role in (ADMIN, APPRAISER, UNIT_OFFICER) if role in names), None)
 
 

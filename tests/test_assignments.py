@@ -417,7 +417,10 @@ def test_the_django_admin_lists_and_adds_assignments_of_fields_of_the_edition(
         "/admin/staff/appraisalassignment/add/",
         {"participant": hanoi.pk, "field_code": "7", "appraiser": first.pk},
     )
-    assert "Not a field of this edition; its fields are 1, 2." in page_text(wrong)
+    # The admin speaks the site's default language, Vietnamese.
+    assert "Không phải là lĩnh vực của kỳ đánh giá này; các lĩnh vực của kỳ là 1, 2." in page_text(
+        wrong
+    )
     added = admin.post(
         "/admin/staff/appraisalassignment/add/",
         {"participant": hanoi.pk, "field_code": "2", "appraiser": first.pk},
