@@ -3,14 +3,18 @@
 A `Message` carries a code, its parameters and where it applies (file, row, column). It becomes a
 sentence in `str()`, in the active language: the web shows the reader's, the commands run without
 translations (`@no_translations`), so they print the English message strings that
-docs/formats.md documents. Each module registers the codes it raises with `register()`, marking
+docs/formats.md documents. Decimal parameters (points, maxima) are written with the active
+language's decimal separator ("1,5 vượt quá mức tối đa 1,00"); text quoted from a file or a form
+stays as it was typed. Each module registers the codes it raises with `register()`, marking
 the English strings with gettext_noop so that makemessages finds them.
 """
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext, gettext_noop
 
 MESSAGES: dict[str, str] = {}
@@ -51,10 +55,7 @@ class Message:
 
     def text(self) -> str:
         """The sentence without its location, in the active language."""
-        params = {
-            name: value.text() if isinstance(value, Message) else value
-            for name, value in self.params.items()
-        }
+        params = {name: _shown(value) for name, value in self.params.items()}
         return gettext(MESSAGES[self.code]) % params if params else gettext(MESSAGES[self.code])
 
     def __str__(self) -> str:
@@ -68,6 +69,28 @@ class Message:
         if self.filename is not None:
             text = gettext(MESSAGES["at_file"]) % {"filename": self.filename, "problem": text}
         return text
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Parameters joined into one, each shown as a parameter is ("1.1: 8,00 + 1.2: 4,00")."""
+
+    items: tuple[Any, ...]
+    separator: str = ", "
+
+    def text(self) -> str:
+        return self.separator.join(str(_shown(item)) for item in self.items)
+
+
+def _shown(value: Any) -> Any:
+    """A parameter as the sentence shows it. Whole numbers (rows, counts, years) are left alone:
+    with thousands separators off site-wide, they read the same in both languages."""
+    if isinstance(value, Message | Listing):
+        return value.text()
+    if isinstance(value, Decimal | float):
+        # Without translations (the commands) there is no active language: English separators.
+        return formats.number_format(value)
+    return value
 
 
 class Problems:

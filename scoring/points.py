@@ -40,11 +40,11 @@ register(
     above_maximum=gettext_noop("%(text)s is above the maximum of %(maximum)s"),
     above_limit=gettext_noop("%(text)s is too large (at most %(limit)s)"),
     not_a_criterion=gettext_noop('"%(code)s" is not a criterion of the %(year)s %(level)s edition'),
-    not_a_leaf=gettext_noop("%(code)s has sub-criteria; points go on its leaves only"),
+    not_a_leaf=gettext_noop("%(code)s has sub-criteria; points go on the sub-criteria below it"),
     # Translators: %(method)s is self or survey, %(kind)s is the file kind survey or scores;
     # both are kept as written.
     wrong_method=gettext_noop(
-        "%(code)s is a %(method)s leaf; its points come from a %(kind)s file"
+        "%(code)s is a %(method)s sub-criterion; its points come from a %(kind)s file"
     ),
     not_a_participant=gettext_noop(
         "%(name)s (%(code)s) does not take part in the %(year)s %(level)s edition "
@@ -84,8 +84,9 @@ KEEP = _Keep()
 def points_problem(
     value: Decimal, maximum: Decimal | None = None, *, shown: str | None = None
 ) -> Message | None:
-    """Why a value cannot be a leaf's points (or a maximum, with no maximum given), or None."""
-    text = shown if shown is not None else str(value)
+    """Why a value cannot be a leaf's points (or a maximum, with no maximum given), or None.
+    The value is named as typed when `shown`, otherwise as a number in the reader's language."""
+    text: object = shown if shown is not None else value
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         return Message("too_many_decimals", {"text": text})

@@ -97,7 +97,10 @@ def _missing_points(
         problems.append(
             # Translators: %(leaves)s lists leaves, e.g. "1.1 (appraised), 1.2 (survey)", and
             # %(more)s is empty or " and 3 more".
-            _("%(name)s (%(code)s): %(count)s leaves without final points: %(leaves)s%(more)s")
+            _(
+                "%(name)s (%(code)s): %(count)s sub-criteria without final points: "
+                "%(leaves)s%(more)s"
+            )
             % {
                 "name": unit.name_vi_in(edition.year),
                 "code": unit.code,

@@ -9,6 +9,7 @@ total is the sum of the fields; values have 2 decimals, so these sums are exact.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from scoring.models import Criterion
 from scoring.tree import Tree
 
 TWO_PLACES = Decimal("0.01")
@@ -58,3 +59,10 @@ def totals(tree: Tree, points: dict[str, Decimal | None], *, method: str = "") -
         points=sum((total.points for total in fields), Decimal(0)).quantize(TWO_PLACES),
         max_points=sum((total.max_points for total in fields), Decimal(0)),
     )
+
+
+def self_assessed_totals(tree: Tree, points: dict[str, Decimal | None]) -> Totals:
+    """The totals of the `self` leaves, each field's maximum being the sum of theirs: what the
+    self-assessment and the appraisal screens both show, so a field's maximum reads the same on
+    both (survey points are the survey's, never self-assessed)."""
+    return totals(tree, points, method=Criterion.Method.SELF)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from files.problems import Message, register
+from files.problems import Listing, Message, register
 from scoring.models import Criterion, Edition, Score
 
 # ASCII digits only ([0-9], not \d, which also matches other scripts' digits); at most 6 levels
@@ -32,9 +32,12 @@ register(
         "the maximum of %(code)s is %(maximum)s but its children add up to %(total)s (%(parts)s)"
     ),
     parent_with_method=gettext_noop(
-        "%(code)s has sub-criteria, so it takes no method (only leaves are self or survey)"
+        "%(code)s has sub-criteria, so it takes no method (only the sub-criteria below it are self "
+        "or survey)"
     ),
-    leaf_without_method=gettext_noop("%(code)s is a leaf and needs a method (self or survey)"),
+    leaf_without_method=gettext_noop(
+        "%(code)s has no sub-criteria of its own, so it needs a method (self or survey)"
+    ),
     # Translators: self and survey are the methods a file may hold; keep them as written.
     bad_method=gettext_noop('"%(method)s" is not self or survey'),
     total_too_large=gettext_noop(
@@ -132,7 +135,9 @@ def tree_findings(nodes: dict[str, Node], touched: set[str]) -> list[Finding]:
         if kids:
             total = sum((kid.max_points for kid in kids), Decimal("0"))
             if total != node.max_points:
-                parts = " + ".join(f"{kid.code}: {kid.max_points}" for kid in kids)
+                parts = Listing(
+                    tuple(Listing((kid.code, kid.max_points), ": ") for kid in kids), " + "
+                )
                 params = {"code": code, "maximum": node.max_points, "total": total, "parts": parts}
                 findings.append(Finding(code, "max_points", Message("sum_mismatch", params)))
             if node.method:

@@ -18,7 +18,7 @@ from provinces.localized import localized
 from scoring.models import Criterion, Participant, Reply, Score
 from scoring.points import KEEP, Appraisal, parse_points
 from scoring.replies import REPLY_MAX_LENGTH, is_deduction
-from scoring.totals import totals
+from scoring.totals import self_assessed_totals
 from scoring.tree import Tree
 
 CENT = Decimal("0.01")
@@ -182,11 +182,9 @@ def appraisal_totals(tree: Tree, rows: list[AppraisalRow]) -> tuple[list[Total],
     """Self-assessed against appraised points of the `self` leaves, per field and overall, with
     what the appraiser has typed (survey leaves are not in either): scoring.totals adds up both."""
     forms = [row.form for row in rows if row.form is not None]
-    self_sums = totals(
-        tree, {form.leaf.code: form.self_points for form in forms}, method=Criterion.Method.SELF
-    )
-    appraised_sums = totals(
-        tree, {form.leaf.code: form.typed_points() for form in forms}, method=Criterion.Method.SELF
+    self_sums = self_assessed_totals(tree, {form.leaf.code: form.self_points for form in forms})
+    appraised_sums = self_assessed_totals(
+        tree, {form.leaf.code: form.typed_points() for form in forms}
     )
     listed = [
         Total(node.code, localized(node, "name"), own.max_points, own.points, appraised.points)

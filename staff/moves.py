@@ -8,6 +8,9 @@ self-assessment once the appraisal opens), and how many people will be told by e
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from scoring.models import Edition, EditionEvent
 from staff.notifications import told_of_move
 from staff.progress import self_leaf_count, with_progress
@@ -51,3 +54,36 @@ def preview(edition: Edition, action: str) -> MovePreview:
         result.open += participant.open
     result.emails = told_of_move(edition, action)
     return result
+
+
+def done_notice(edition: Edition, action: str) -> str:
+    """What a move did, said once it is done, with the counts the confirmation showed: the admin
+    reads what happened, not only the stage's name."""
+    move = preview(edition, action)
+    if move.action == EditionEvent.Action.OPEN_SELF_ASSESSMENT:
+        return ngettext(
+            "Self-assessment opened: the officers of %(count)s unit may now enter and submit "
+            "their self-assessment.",
+            "Self-assessment opened: the officers of %(count)s units may now enter and submit "
+            "their self-assessment.",
+            move.participants,
+        ) % {"count": move.participants}
+    if move.action == EditionEvent.Action.OPEN_APPRAISAL:
+        text = _("Appraisal opened: %(submitted)s of %(total)s self-assessments submitted.") % {
+            "submitted": move.submitted,
+            "total": move.participants,
+        }
+        locked = len(move.locked_out)
+        if locked:
+            text += " " + ngettext(
+                "%(count)s unit that had not submitted is locked out of the self-assessment.",
+                "%(count)s units that had not submitted are locked out of the self-assessment.",
+                locked,
+            ) % {"count": locked}
+        return text
+    if move.action == EditionEvent.Action.OPEN_REVIEW:
+        return _(
+            "Review opened: %(appraised)s of %(self_assessed)s self-assessed sub-criteria "
+            "appraised; the units may now read their appraisal and reply to deductions."
+        ) % {"appraised": move.appraised, "self_assessed": move.self_assessed}
+    return str(EditionEvent.Action(move.action).label)

@@ -169,7 +169,7 @@ def test_the_preview_speaks_the_readers_language(admin_client, scored_provinces)
         HTTP_ACCEPT_LANGUAGE="vi",
     )
 
-    assert "dòng 2, cột self_points: 9 vượt quá mức tối đa 8.00" in _text(response)
+    assert "dòng 2, cột self_points: 9 vượt quá mức tối đa 8,00" in _text(response)
 
 
 def test_someone_who_is_not_an_admin_may_not_import(client, scored_provinces):

@@ -140,7 +140,7 @@ def test_the_unit_page_shows_self_points_inputs_totals_and_the_survey_leaf_read_
     assert response.status_code == 200
     page = text(response)
     assert page.count('data-points=""') == 3  # the three self leaves, not the survey leaf
-    assert "Survey leaf, read-only here: no survey points yet" in page
+    assert "Survey sub-criterion, read-only here: no survey points yet" in page
     totals = response.context["field_totals"], response.context["overall"]
     assert [(t.code, t.self_points, t.appraised) for t in totals[0]] == [
         ("1", Decimal("8.00"), Decimal("7.50")),

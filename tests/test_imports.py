@@ -327,7 +327,9 @@ def test_a_criterion_with_sub_criteria_is_refused(scored_provinces):
         """,
     )
 
-    assert problems == ["row 3, column criterion: 2 has sub-criteria; points go on its leaves only"]
+    assert problems == [
+        "row 3, column criterion: 2 has sub-criteria; points go on the sub-criteria below it"
+    ]
 
 
 def test_self_points_on_a_survey_leaf_are_refused(scored_provinces):
@@ -340,7 +342,7 @@ def test_self_points_on_a_survey_leaf_are_refused(scored_provinces):
     )
 
     assert problems == [
-        "row 2, column criterion: 1.2 is a survey leaf; its points come from a survey file"
+        "row 2, column criterion: 1.2 is a survey sub-criterion; its points come from a survey file"
     ]
 
 
@@ -355,7 +357,7 @@ def test_survey_points_on_a_self_leaf_are_refused(scored_provinces):
     )
 
     assert problems == [
-        "row 3, column criterion: 1.1 is a self leaf; its points come from a scores file"
+        "row 3, column criterion: 1.1 is a self sub-criterion; its points come from a scores file"
     ]
 
 

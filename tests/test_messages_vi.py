@@ -2,11 +2,13 @@
 
 Every other test runs in English (conftest's autouse fixture); here the language is switched to
 Vietnamese, the portal's default, as a web request in Vietnamese would. Data stays as written
-(unit names, codes, column names, levels) and numbers are not localised (8.00, not 8,00). The
-command line stays English whatever the language, because docs/formats.md defines its output.
+(unit names, codes, column names, levels, and a value quoted as it was typed); points and maxima
+the message states itself are written the Vietnamese way (8,00, not 8.00). The command line
+stays English whatever the language, because docs/formats.md defines its output.
 """
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,6 +16,7 @@ from django.utils import translation
 
 from provinces.names import UnitNotFound, UnitResolver
 from scoring.imports import import_file
+from scoring.points import parse_points, points_problem
 from scoring.publish import PublishRefused, publish_edition
 from tests.conftest import imported, lines, run_import
 
@@ -38,7 +41,7 @@ def test_an_import_refused_for_points_above_the_maximum_says_so_in_vietnamese(
     )
 
     assert lines(report.problems) == [
-        "dòng 2, cột self_points: 9 vượt quá mức tối đa 8.00",
+        "dòng 2, cột self_points: 9 vượt quá mức tối đa 8,00",
         'dòng 3, cột criterion: "1.3" không phải là tiêu chí của kỳ đánh giá năm 2019 (province)',
         "dòng 4, cột self_points: 4.125 có quá 2 chữ số thập phân",
     ]
@@ -118,4 +121,30 @@ def test_a_change_under_stored_points_is_refused_in_vietnamese(scored_provinces,
     assert lines(report.problems) == [
         "dòng 2, cột method: 1.2 không thể đổi từ survey sang self: 3 đơn vị đã có điểm survey "
         "(01, 10, 31)"
+    ]
+
+
+def test_points_above_the_maximum_are_written_with_a_decimal_comma_in_vietnamese(vietnamese):
+    _value, typed = parse_points("1,5", Decimal("1.00"))
+    stored = points_problem(Decimal("1.5"), Decimal("1.00"))
+
+    assert typed is not None and stored is not None
+    assert str(typed) == "1,5 vượt quá mức tối đa 1,00"
+    assert str(stored) == "1,5 vượt quá mức tối đa 1,00"
+    with translation.override("en"):
+        assert str(stored) == "1.5 is above the maximum of 1.00"
+
+
+def test_the_maxima_of_a_tree_that_does_not_add_up_are_in_vietnamese(province_edition, vietnamese):
+    report = run_import(
+        "methodology",
+        """\
+        year,level,code,name_vi,max_points,method
+        2019,province,1.1,Tiêu chí 1.1,7,self
+        """,
+    )
+
+    assert lines(report.problems) == [
+        "dòng 2, cột max_points: điểm tối đa của 1 là 12,00 nhưng tổng điểm tối đa của các tiêu "
+        "chí con là 11,00 (1.1: 7,00 + 1.2: 4,00)"
     ]

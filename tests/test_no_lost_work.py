@@ -306,7 +306,7 @@ def test_an_appraisal_field_saved_alone_writes_only_its_leaves(appraiser_client,
         "2.2": Decimal("1.50"),
     }
     page = flat(response)
-    assert "1 leaf saved." in page
+    assert "1 sub-criterion saved." in page
     assert "Other fields still have changes that are not saved: save them too." in page
     leaf = pk(appraising, "1.1")
     assert f'name="leaf-{leaf}-points" value="5"' in page

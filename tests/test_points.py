@@ -164,7 +164,7 @@ def test_a_rejected_change_writes_nothing_not_even_its_audit_rows(province_editi
 
     assert lines(refusal.value.problems) == [
         "8.5 is above the maximum of 8.00",
-        "1.2 is a survey leaf; its points come from a survey file",
+        "1.2 is a survey sub-criterion; its points come from a survey file",
     ]
     assert not Score.objects.exists()
     assert not ScoreChange.objects.exists()

@@ -119,7 +119,7 @@ def test_the_preview_lists_what_is_missing(client, half_scored_provinces):
     response = admin.get(preview(half_scored_provinces))
 
     assert response.status_code == 409
-    assert "Hà Nội (01): 3 leaves without final points" in response.text
+    assert "Hà Nội (01): 3 sub-criteria without final points" in response.text
 
 
 @pytest.mark.parametrize("role", ["appraiser", "unit_officer"])

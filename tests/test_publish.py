@@ -72,11 +72,11 @@ def test_publishing_is_refused_with_the_list_of_missing_points(half_scored_provi
         publish_edition(half_scored_provinces)
 
     assert refusal.value.problems == [
-        "Hà Nội (01): 3 leaves without final points: 1.1 (appraised), 1.2 (survey), "
+        "Hà Nội (01): 3 sub-criteria without final points: 1.1 (appraised), 1.2 (survey), "
         "2.2 (appraised)",
-        "Lào Cai (10): 4 leaves without final points: 1.1 (appraised), 1.2 (survey), "
+        "Lào Cai (10): 4 sub-criteria without final points: 1.1 (appraised), 1.2 (survey), "
         "2.1 (appraised), 2.2 (appraised)",
-        "Hải Phòng (31): 4 leaves without final points: 1.1 (appraised), 1.2 (survey), "
+        "Hải Phòng (31): 4 sub-criteria without final points: 1.1 (appraised), 1.2 (survey), "
         "2.1 (appraised), 2.2 (appraised)",
     ]
     half_scored_provinces.refresh_from_db()
@@ -182,7 +182,7 @@ def test_the_publish_command_lists_what_is_missing_and_fails(province_edition):
         call_command("publish", "2019", "--level", "province", stderr=err)
 
     assert err.getvalue().splitlines()[0] == (
-        "Hà Nội (01): 4 leaves without final points: 1.1 (appraised), 1.2 (survey), "
+        "Hà Nội (01): 4 sub-criteria without final points: 1.1 (appraised), 1.2 (survey), "
         "2.1 (appraised), 2.2 (appraised)"
     )
 

@@ -105,7 +105,8 @@ def test_publishing_refused_lists_what_is_missing(admin, half_scored_provinces):
 
     assert response.status_code == 409
     assert (
-        "Hà Nội (01): 3 leaves without final points: 1.1 (appraised), 1.2 (survey), 2.2 (appraised)"
+        "Hà Nội (01): 3 sub-criteria without final points: 1.1 (appraised), 1.2 (survey), "
+        "2.2 (appraised)"
     ) in response.text
     assert Edition.objects.get(pk=edition.pk).status == "review"
 

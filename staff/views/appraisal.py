@@ -203,7 +203,7 @@ def _post(request: HttpRequest, page: _UnitPage) -> HttpResponse | None:
             messages.success(request, _saved_message(written, answered))
             return redirect(request.get_full_path())
     elif action != "recalculate":
-        page.problems = [_("Correct the marked leaves and save again.")]
+        page.problems = [_("Correct the marked sub-criteria and save again.")]
     if request.POST.get("autosave") == "1":
         texts = [str(problem) for problem in page.problems]
         texts += [f"{line['code']}: {line['text']}" for line in form_errors(chosen)]
@@ -288,7 +288,7 @@ def _saved_message(written: int, answered: int) -> str:
     parts = []
     if written:
         parts.append(
-            ngettext("%(count)s leaf saved.", "%(count)s leaves saved.", written)
+            ngettext("%(count)s sub-criterion saved.", "%(count)s sub-criteria saved.", written)
             % {"count": written}
         )
     if answered:

@@ -32,6 +32,7 @@ from scoring.publish import Computed, PublishRefused, compute_edition, publish_e
 from scoring.ranking import field_averages
 from scoring.submission import return_self_assessment
 from staff.access import staff_required
+from staff.moves import done_notice
 
 RECENT_EVENTS = 3
 
@@ -222,7 +223,7 @@ def move(request: HttpRequest, edition_id: int) -> HttpResponse:
     except Refused as refusal:
         edition.refresh_from_db()
         return _edition_page(request, edition, note=note, problems=refusal.problems, status=409)
-    messages.success(request, EditionEvent.Action(action).label)
+    messages.success(request, done_notice(edition, action))
     return redirect("staff:edition", edition.pk)
 
 

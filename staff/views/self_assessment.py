@@ -27,7 +27,7 @@ from scoring.permissions import ADMIN, APPRAISER, UNIT_OFFICER, unit_of
 from scoring.points import set_self_points, submitted_message
 from scoring.storage import evidence_storage
 from scoring.submission import given_back, missing_self_points, submit_self_assessment
-from scoring.totals import totals
+from scoring.totals import self_assessed_totals
 from scoring.tree import Tree
 from staff.access import staff_required
 from staff.drafts import keeps_drafts, owner_token, take_drafts
@@ -221,7 +221,7 @@ def _restore(request: HttpRequest, page: _Page) -> None:
 def _render(request: HttpRequest, page: _Page, choices: list) -> HttpResponse:
     participant = page.participant
     writable = participant.submitted_at is None
-    figures = totals(page.tree, points_by_code(page.leaves, page.parsed))
+    figures = self_assessed_totals(page.tree, points_by_code(page.leaves, page.parsed))
     by_code = {total.code: total for total in figures.fields}
     for section in page.sections:
         section["total"] = by_code[section["node"].code]
@@ -258,7 +258,7 @@ def self_assessment_totals(request: HttpRequest) -> JsonResponse:
     tree = Tree.of(participant.edition)
     leaves = leaves_of(leaf_sections(participant, tree))
     parsed = read_post(request.POST, leaves)
-    figures = totals(tree, points_by_code(leaves, parsed))
+    figures = self_assessed_totals(tree, points_by_code(leaves, parsed))
     return JsonResponse(
         {
             "fields": {total.code: points_text(total.points) for total in figures.fields},
