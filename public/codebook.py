@@ -21,7 +21,7 @@ TYPES = {
 
 
 @dataclass(frozen=True)
-class Column:
+class CodebookColumn:
     name: str  # as written in the downloads; <code> stands for each field's code
     type: str  # a key of TYPES
     meaning: Promise
@@ -40,13 +40,13 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Table:
+class CodebookTable:
     key: str
     title: Promise
     description: Promise
-    columns: tuple[Column, ...]
+    columns: tuple[CodebookColumn, ...]
 
-    def column(self, name: str) -> Column | None:
+    def column(self, name: str) -> CodebookColumn | None:
         return next((column for column in self.columns if column.matches(name)), None)
 
 
@@ -58,11 +58,11 @@ RULE_INDEX = _("Scoring rules: index = total ÷ edition maximum × 100, rounded 
 RULE_RANK = _("Scoring rules: rank")
 RULE_FINAL = _("Scoring rules: a leaf's final points")
 
-YEAR = Column("year", "integer", _("The year of the edition."), rule=_("Glossary: edition"))
-LEVEL = Column(
+YEAR = CodebookColumn("year", "integer", _("The year of the edition."), rule=_("Glossary: edition"))
+LEVEL = CodebookColumn(
     "level", "code", _("province or ministry: the two are ranked separately."), rule=_("Glossary")
 )
-UNIT_CODE = Column(
+UNIT_CODE = CodebookColumn(
     "unit_code",
     "code",
     _(
@@ -71,13 +71,13 @@ UNIT_CODE = Column(
     ),
     rule=RULE_UNITS,
 )
-REGION_CODE = Column(
+REGION_CODE = CodebookColumn(
     "region_code",
     "code",
     _("The code of the unit's socio-economic region; empty for ministries."),
     rule=_("Glossary: region"),
 )
-RANKED = Column(
+RANKED = CodebookColumn(
     "ranked",
     "yes/no",
     _(
@@ -86,7 +86,7 @@ RANKED = Column(
     ),
     rule=RULE_RANK,
 )
-GROUP = Column(
+GROUP = CodebookColumn(
     "group",
     "code",
     _(
@@ -95,7 +95,7 @@ GROUP = Column(
     ),
     rule=_("Scoring rules: groups by index"),
 )
-DELTA_INDEX = Column(
+DELTA_INDEX = CodebookColumn(
     "delta_index",
     "decimal",
     _(
@@ -105,7 +105,7 @@ DELTA_INDEX = Column(
     INDEX,
     _("Scoring rules: change vs the previous edition"),
 )
-DELTA_RANK = Column(
+DELTA_RANK = CodebookColumn(
     "delta_rank",
     "integer",
     _(
@@ -115,7 +115,7 @@ DELTA_RANK = Column(
     PLACES,
     _("Scoring rules: change vs the previous edition"),
 )
-FIELD_INDEX = Column(
+FIELD_INDEX = CodebookColumn(
     "field_<code>",
     "decimal",
     _(
@@ -125,27 +125,27 @@ FIELD_INDEX = Column(
     INDEX,
     _("Scoring rules: component index"),
 )
-APPRAISED_TOTAL = Column(
+APPRAISED_TOTAL = CodebookColumn(
     "appraised_points",
     "decimal",
     _("The sum of the final points on self-assessed leaves (the appraised points)."),
     POINTS,
     RULE_FINAL,
 )
-SURVEY_TOTAL = Column(
+SURVEY_TOTAL = CodebookColumn(
     "survey_points",
     "decimal",
     _("The sum of the survey points on survey leaves."),
     POINTS,
     RULE_FINAL,
 )
-ILLUSTRATIVE = Column(
+ILLUSTRATIVE = CodebookColumn(
     "illustrative",
     "yes/no",
     _("yes for the illustrative demo data, which are invented and never official results."),
 )
 
-SOURCE = Column(
+SOURCE = CodebookColumn(
     "source",
     "text",
     _(
@@ -156,7 +156,7 @@ SOURCE = Column(
     rule=_("The public record"),
 )
 
-RESULTS = Table(
+RESULTS = CodebookTable(
     "results",
     _("Results"),
     _(
@@ -167,13 +167,13 @@ RESULTS = Table(
         YEAR,
         LEVEL,
         UNIT_CODE,
-        Column(
+        CodebookColumn(
             "unit_name_vi",
             "text",
             _("The unit's Vietnamese name as it was in the edition's year."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "unit_name_en",
             "text",
             _("The unit's English name as it was in the edition's year."),
@@ -181,14 +181,14 @@ RESULTS = Table(
         ),
         REGION_CODE,
         RANKED,
-        Column(
+        CodebookColumn(
             "index",
             "decimal",
             _("The PAR Index: total points ÷ the edition's maximum points × 100."),
             INDEX,
             RULE_INDEX,
         ),
-        Column(
+        CodebookColumn(
             "rank",
             "integer",
             _(
@@ -197,7 +197,7 @@ RESULTS = Table(
             ),
             rule=RULE_RANK,
         ),
-        Column(
+        CodebookColumn(
             "rank_in_region",
             "integer",
             _(
@@ -209,14 +209,14 @@ RESULTS = Table(
         GROUP,
         APPRAISED_TOTAL,
         SURVEY_TOTAL,
-        Column(
+        CodebookColumn(
             "total_points",
             "decimal",
             _("All final points: appraised_points + survey_points."),
             POINTS,
             _("Scoring rules: node points = sum of children"),
         ),
-        Column(
+        CodebookColumn(
             "max_points",
             "decimal",
             _("The edition's maximum points: the sum of its fields' maxima."),
@@ -226,7 +226,7 @@ RESULTS = Table(
         DELTA_INDEX,
         DELTA_RANK,
         FIELD_INDEX,
-        Column(
+        CodebookColumn(
             "new_unit",
             "yes/no",
             _(
@@ -240,7 +240,7 @@ RESULTS = Table(
     ),
 )
 
-FIGURES = Table(
+FIGURES = CodebookTable(
     "figures",
     _("Every published figure"),
     _(
@@ -254,7 +254,7 @@ FIGURES = Table(
         UNIT_CODE,
         RESULTS.column("unit_name_vi"),
         RESULTS.column("unit_name_en"),
-        Column(
+        CodebookColumn(
             "index",
             "decimal",
             _(
@@ -265,7 +265,7 @@ FIGURES = Table(
             RULE_INDEX,
         ),
         RESULTS.column("rank"),
-        Column(
+        CodebookColumn(
             "ranked_total",
             "integer",
             _(
@@ -280,7 +280,7 @@ FIGURES = Table(
     ),
 )
 
-AVERAGES = Table(
+AVERAGES = CodebookTable(
     "averages",
     _("Every average"),
     _(
@@ -291,19 +291,19 @@ AVERAGES = Table(
     (
         YEAR,
         LEVEL,
-        Column(
+        CodebookColumn(
             "region_code",
             "code",
             _("The region of a regional average; empty for the national and field averages."),
             rule=_("Glossary: region"),
         ),
-        Column(
+        CodebookColumn(
             "field_code",
             "code",
             _("The field of a field average; empty for the national and regional averages."),
             rule=_("Glossary: field"),
         ),
-        Column(
+        CodebookColumn(
             "average",
             "decimal",
             _(
@@ -313,7 +313,7 @@ AVERAGES = Table(
             INDEX,
             _("Scoring rules: averages"),
         ),
-        Column(
+        CodebookColumn(
             "published",
             "yes/no",
             _("yes for an average as the publisher printed it (the public record)."),
@@ -324,7 +324,7 @@ AVERAGES = Table(
     ),
 )
 
-SIPAS = Table(
+SIPAS = CodebookTable(
     "sipas",
     _("SIPAS as published"),
     _(
@@ -333,32 +333,32 @@ SIPAS = Table(
     ),
     (
         YEAR,
-        Column(
+        CodebookColumn(
             "unit_code",
             "code",
             _("The province's 2-digit code, or VN for the whole country."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "unit_name_vi",
             "text",
             _("The province's Vietnamese name in that year; empty for the country."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "unit_name_en",
             "text",
             _("The province's English name in that year; empty for the country."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "sipas",
             "decimal",
             _("The SIPAS index as published; empty where only a rank was."),
             _("% satisfied"),
             _("The public record"),
         ),
-        Column(
+        CodebookColumn(
             "rank",
             "integer",
             _("The province's SIPAS rank as published; empty where only the figure was."),
@@ -368,7 +368,7 @@ SIPAS = Table(
     ),
 )
 
-LINEAGE = Table(
+LINEAGE = CodebookTable(
     "lineage",
     _("Units over time"),
     _(
@@ -378,39 +378,39 @@ LINEAGE = Table(
     (
         LEVEL,
         UNIT_CODE,
-        Column("unit_name_vi", "text", _("The unit's Vietnamese name."), rule=RULE_UNITS),
-        Column("unit_name_en", "text", _("The unit's English name."), rule=RULE_UNITS),
-        Column(
+        CodebookColumn("unit_name_vi", "text", _("The unit's Vietnamese name."), rule=RULE_UNITS),
+        CodebookColumn("unit_name_en", "text", _("The unit's English name."), rule=RULE_UNITS),
+        CodebookColumn(
             "valid_from",
             "text",
             _("The first day of the unit (YYYY-MM-DD); empty if before 2004."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "valid_until",
             "text",
             _("The last day of the unit (YYYY-MM-DD); empty if it still exists."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "successor_code",
             "code",
             _("The code of the unit that carries it on today."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "successor_name_vi",
             "text",
             _("The Vietnamese name of the unit that carries it on today."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "successor_name_en",
             "text",
             _("The English name of the unit that carries it on today."),
             rule=RULE_UNITS,
         ),
-        Column(
+        CodebookColumn(
             "successor_valid_from",
             "text",
             _("The first day of the unit that carries it on today (YYYY-MM-DD)."),
@@ -419,7 +419,7 @@ LINEAGE = Table(
     ),
 )
 
-FIELDS = Table(
+FIELDS = CodebookTable(
     "fields",
     _("Field results"),
     _(
@@ -430,29 +430,29 @@ FIELDS = Table(
         YEAR,
         LEVEL,
         UNIT_CODE,
-        Column("field_code", "code", _("The field's code."), rule=_("Glossary: field")),
-        Column(
+        CodebookColumn("field_code", "code", _("The field's code."), rule=_("Glossary: field")),
+        CodebookColumn(
             "points",
             "decimal",
             _("The sum of the final points of the field's leaves; empty in summary-only editions."),
             POINTS,
             _("Scoring rules: node points = sum of children"),
         ),
-        Column(
+        CodebookColumn(
             "max_points",
             "decimal",
             _("The field's maximum points; empty in summary-only editions."),
             POINTS,
             _("Scoring rules: the criteria tree"),
         ),
-        Column(
+        CodebookColumn(
             "index",
             "decimal",
             _("The component index: points ÷ max_points × 100."),
             INDEX,
             _("Scoring rules: component index"),
         ),
-        Column(
+        CodebookColumn(
             "rank",
             "integer",
             _(
@@ -465,7 +465,7 @@ FIELDS = Table(
     ),
 )
 
-LEAVES = Table(
+LEAVES = CodebookTable(
     "leaves",
     _("Points per sub-criterion"),
     _(
@@ -477,7 +477,7 @@ LEAVES = Table(
         YEAR,
         LEVEL,
         UNIT_CODE,
-        Column(
+        CodebookColumn(
             "criterion",
             "code",
             _(
@@ -486,40 +486,42 @@ LEAVES = Table(
             ),
             rule=_("Scoring rules: the criteria tree"),
         ),
-        Column(
+        CodebookColumn(
             "method",
             "code",
             _("self (self-assessed, then appraised) or survey (sociological survey)."),
             rule=_("Scoring rules: the criteria tree"),
         ),
-        Column("max_points", "decimal", _("The leaf's maximum points."), POINTS, RULE_FINAL),
-        Column(
+        CodebookColumn(
+            "max_points", "decimal", _("The leaf's maximum points."), POINTS, RULE_FINAL
+        ),
+        CodebookColumn(
             "self_points",
             "decimal",
             _("What the unit claimed in its self-assessment (self leaves)."),
             POINTS,
             _("Glossary: self-assessed points"),
         ),
-        Column(
+        CodebookColumn(
             "appraised_points",
             "decimal",
             _("What the Ministry of Home Affairs accepted on appraisal (self leaves)."),
             POINTS,
             _("Glossary: appraised points"),
         ),
-        Column(
+        CodebookColumn(
             "appraisal_reason",
             "text",
             _("The appraiser's reason where the appraised points differ from the claim."),
         ),
-        Column(
+        CodebookColumn(
             "survey_points",
             "decimal",
             _("Points from the sociological survey (survey leaves)."),
             POINTS,
             _("Glossary: survey points"),
         ),
-        Column(
+        CodebookColumn(
             "final_points",
             "decimal",
             _(
@@ -533,14 +535,14 @@ LEAVES = Table(
     ),
 )
 
-RANKING_VIEW = Table(
+RANKING_VIEW = CodebookTable(
     "ranking",
     _("Ranking page: download this view"),
     _("The rows and columns shown on a ranking page, sorted and filtered as the reader chose."),
     (
         RESULTS.column("rank"),
         UNIT_CODE,
-        Column(
+        CodebookColumn(
             "unit_name",
             "text",
             _("The unit's name in the page's language, as it was in the edition's year."),

@@ -24,7 +24,7 @@ _ORDER = {
 
 
 @dataclass
-class Figure:
+class CorrectedFigure:
     label: str
     old: str
     new: str
@@ -35,11 +35,11 @@ class Figure:
 class UnitChange:
     slug: str
     name: str
-    figures: list[Figure] = field(default_factory=list)
+    figures: list[CorrectedFigure] = field(default_factory=list)
 
 
 @dataclass
-class Entry:
+class CorrectionEntry:
     correction: Correction
     units: list[UnitChange]
 
@@ -51,10 +51,10 @@ class Notice:
     correction_id: int
     year: int
     published_at: datetime
-    figures: list[Figure]
+    figures: list[CorrectedFigure]
 
 
-def corrections_log() -> list[Entry]:
+def corrections_log() -> list[CorrectionEntry]:
     """Every correction, newest first, with the changed figures of each unit (two queries)."""
     corrections = list(Correction.objects.select_related("edition"))
     values = defaultdict(list)
@@ -76,7 +76,7 @@ def corrections_log() -> list[Entry]:
             by_unit[unit.pk].figures.append(_figure(value))
         for change in by_unit.values():
             change.figures.sort(key=lambda f: f.order)
-        entries.append(Entry(correction=correction, units=list(by_unit.values())))
+        entries.append(CorrectionEntry(correction=correction, units=list(by_unit.values())))
     return entries
 
 
@@ -111,8 +111,8 @@ def unit_notices(unit_id: int) -> list[Notice]:
     return sorted(notices.values(), key=lambda n: (n.published_at, n.correction_id), reverse=True)
 
 
-def _figure(value: CorrectedValue) -> Figure:
-    return Figure(
+def _figure(value: CorrectedValue) -> CorrectedFigure:
+    return CorrectedFigure(
         label=value.get_figure_display(),
         old=value.old_value,
         new=value.new_value,

@@ -42,7 +42,7 @@ def differences(
     """What storing the entries would change in the edition: the ids of the units whose figures
     differ, and whether the edition's ranked total or published average would."""
     summaries = {
-        p.unit_id: _stored(p, getattr(p, "summary", None))
+        p.unit_id: _result_values(p, getattr(p, "summary", None))
         for p in edition.participants.select_related("summary")
     }
     units = {e.unit.pk for e in entries if summaries.get(e.unit.pk) != _state(e)}
@@ -110,7 +110,7 @@ def _store_result(
         audit.append((EditionChange.Action.ADDED, entry.unit.code, None, _state(entry)))
         return "created"
     summary = getattr(participant, "summary", None)
-    old = _stored(participant, summary)
+    old = _result_values(participant, summary)
     if old == _state(entry):
         return "unchanged"
     if participant.ranked != entry.ranked:
@@ -155,7 +155,7 @@ def summary_edition(year: int, level: str, *, user, source: str) -> tuple[Editio
 
 
 @dataclass(frozen=True)
-class PublishedAverage:
+class PrintedAverage:
     """An average as the publisher printed it: national (region_code "") or one region's."""
 
     region_code: str
@@ -164,7 +164,7 @@ class PublishedAverage:
 
 
 @dataclass(frozen=True)
-class PublishedFieldFigure:
+class PrintedFieldFigure:
     """One unit's figure on one field as a page gave it (the index may be missing)."""
 
     unit: Unit
@@ -174,7 +174,7 @@ class PublishedFieldFigure:
 
 
 def set_published_averages(
-    edition: Edition, entries: Iterable[PublishedAverage], *, user, source: str
+    edition: Edition, entries: Iterable[PrintedAverage], *, user, source: str
 ) -> Written:
     """Store published averages of a summary-only edition, never computed from its rows; the
     national one is also the edition's published average."""
@@ -182,7 +182,7 @@ def set_published_averages(
     with transaction.atomic():
         stored = {a.region_code: a for a in edition.averages.filter(field_code="")}
 
-        def same(entry: PublishedAverage) -> bool:
+        def same(entry: PrintedAverage) -> bool:
             kept = stored.get(entry.region_code)
             return (
                 kept is not None
@@ -224,19 +224,19 @@ def set_published_averages(
     return Written(frozenset(created), frozenset(updated), frozenset(unchanged))
 
 
-def _average_key(entry: PublishedAverage) -> str:
+def _average_key(entry: PrintedAverage) -> str:
     return f"average {entry.region_code or 'national'}"
 
 
 def set_field_figures(
-    edition: Edition, entries: Iterable[PublishedFieldFigure], *, user, source: str
+    edition: Edition, entries: Iterable[PrintedFieldFigure], *, user, source: str
 ) -> Written:
     """Store the published figures of fields of a summary-only edition, as the pages gave them."""
     entries = list(entries)
     with transaction.atomic():
         stored = {(f.unit_id, f.field): f for f in edition.field_figures.all()}
 
-        def same(entry: PublishedFieldFigure) -> bool:
+        def same(entry: PrintedFieldFigure) -> bool:
             kept = stored.get((entry.unit.pk, entry.field))
             return kept is not None and (kept.index, kept.source) == (entry.index, entry.source)
 
@@ -283,7 +283,7 @@ def _state(entry: PublishedResult) -> dict:
     return _str({"ranked": entry.ranked, **_values(entry)})
 
 
-def _stored(participant: Participant, summary: SummaryScore | None) -> dict | None:
+def _result_values(participant: Participant, summary: SummaryScore | None) -> dict | None:
     if summary is None:
         return None
     values = {name: getattr(summary, name) for name in _RESULT_FIELDS}

@@ -90,7 +90,7 @@ class Sheet:
 
 
 @dataclass
-class Checked:
+class CheckedRespondents:
     problems: Problems = field(default_factory=Problems)
     warnings: list[Message] = field(default_factory=list)
     year: int | None = None
@@ -269,10 +269,10 @@ class _Found:
         problems.count += max(0, len(keys) - problems.limit)
 
 
-def check(sheet: Sheet, *, progress: Progress | None = None) -> Checked:
+def check(sheet: Sheet, *, progress: Progress | None = None) -> CheckedRespondents:
     """Every problem of the file; when there is none, its clean values. Column by column, each
     step adding its problems to `found`, so they are reported in row order at the end."""
-    checked = Checked()
+    checked = CheckedRespondents()
     if not _headers_usable(sheet, checked):
         return checked
     if not sheet.rows_seen:
@@ -319,7 +319,7 @@ def check(sheet: Sheet, *, progress: Progress | None = None) -> Checked:
     return checked
 
 
-def _headers_usable(sheet: Sheet, checked: Checked) -> bool:
+def _headers_usable(sheet: Sheet, checked: CheckedRespondents) -> bool:
     """The header's problems and warnings; False where a required column is missing."""
     checked.problems.extend(sheet.header_problems)
     missing = [name for name in REQUIRED if name not in sheet.headers]
@@ -335,7 +335,7 @@ def _headers_usable(sheet: Sheet, checked: Checked) -> bool:
 
 
 def _check_year(
-    texts: np.ndarray, rows: np.ndarray, found: _Found, checked: Checked
+    texts: np.ndarray, rows: np.ndarray, found: _Found, checked: CheckedRespondents
 ) -> tuple[np.ndarray, np.ndarray]:
     """year: one per file, the first row's. Returns the years and the positions of good ones."""
     years = _mapped(texts, _parse_year)

@@ -18,8 +18,8 @@ from scoring.imports.resources.base import Checked, FileResource, ImportOptions,
 from scoring.imports.resources.published import HUNDRED, SourceColumn
 from scoring.models import Average, Edition, FieldFigure
 from scoring.summaries import (
-    PublishedAverage,
-    PublishedFieldFigure,
+    PrintedAverage,
+    PrintedFieldFigure,
     set_field_figures,
     set_published_averages,
     summary_edition,
@@ -139,7 +139,7 @@ class AveragesResource(_RecordResource):
     def write(self, checked: Checked) -> Written:
         written = Written()
         for rows in self.by_edition(checked).values():
-            entries = [PublishedAverage(row["scope"], row["value"], row["source"]) for row in rows]
+            entries = [PrintedAverage(row["scope"], row["value"], row["source"]) for row in rows]
             written |= set_published_averages(
                 self.target(rows, checked), entries, user=self.user, source=self.source
             )
@@ -197,7 +197,7 @@ class FieldFiguresResource(_RecordResource):
         written = Written()
         for rows in self.by_edition(checked).values():
             entries = [
-                PublishedFieldFigure(row["unit"], row["field"], row["index"], row["source"])
+                PrintedFieldFigure(row["unit"], row["field"], row["index"], row["source"])
                 for row in rows
             ]
             written |= set_field_figures(
