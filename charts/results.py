@@ -46,7 +46,7 @@ class FieldBars:
 
 
 def ranking_summary(bars: Sequence[Bar], average: Decimal | None) -> str:
-    bars = _published(bars)
+    bars = _published_bars(bars)
     if not bars:
         return _("No published results.")
     high = max(bar.value for bar in bars)
@@ -172,7 +172,9 @@ def distribution_summary(values: Sequence[Decimal], average: Decimal | None) -> 
 
 def ranking_chart(title: str, bars: Sequence[Bar], average: Decimal | None) -> Chart:
     """Horizontal bars, highest first, one per unit, with the national average as a line."""
-    bars = sorted(_published(bars), key=lambda bar: -bar.value)  # stable: ties keep the given order
+    bars = sorted(
+        _published_bars(bars), key=lambda bar: -bar.value
+    )  # stable: ties keep the given order
     with matplotlib_settings():
         fig, ax = figure(7.2, 0.8 + 0.24 * max(len(bars), 1))
         positions = range(len(bars))
@@ -310,7 +312,7 @@ def distribution_chart(title: str, values: Sequence[Decimal], average: Decimal |
         return chart(fig, title, distribution_summary(values, average))
 
 
-def _published(bars: Sequence[Bar]) -> list[Bar]:
+def _published_bars(bars: Sequence[Bar]) -> list[Bar]:
     """The bars of units whose index was published: a rank published without its index (the
     public record) has no bar to draw, not one of 0."""
     return [bar for bar in bars if bar.value is not None]

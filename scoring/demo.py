@@ -199,13 +199,13 @@ def _scores(edition: Edition) -> tuple[bytes, bytes]:
     )  # fmt: skip
 
 
-def standing(unit: Unit) -> float:
+def peer_standing(unit: Unit) -> float:
     """A unit's own place among its peers, in standard deviations, the same every year: drawn
     from the unit's code and first day, or for a unit formed by a merger the mean of its
     predecessors' (a province code was reused in 2025 by a new unit: the day tells them apart)."""
     predecessors = list(unit.predecessors.all())
     if predecessors:
-        return sum(standing(p) for p in predecessors) / len(predecessors)
+        return sum(peer_standing(p) for p in predecessors) / len(predecessors)
     return random.Random(f"standing-{unit.level}-{unit.code}-{unit.valid_from}").gauss(0, 1)
 
 
@@ -213,7 +213,7 @@ def _levels(year: int, units: list[Unit]) -> dict[Unit, float]:
     """Each unit's level in `year` as a share of the maximum: its standing, moved a little this
     year, spread over the edition as the real 2019 provinces were."""
     drawn = {
-        unit: standing(unit) + _seeded(f"{year}-{unit.level}-{unit.code}-{unit.valid_from}")
+        unit: peer_standing(unit) + _seeded(f"{year}-{unit.level}-{unit.code}-{unit.valid_from}")
         for unit in units
     }
     mean = sum(drawn.values()) / len(drawn)

@@ -59,7 +59,7 @@ def parts(source: str) -> list[SourcePart]:
     return found
 
 
-def addresses(source: str) -> list[str]:
+def source_addresses(source: str) -> list[str]:
     return [part.url for part in parts(source) if part.url]
 
 

@@ -167,7 +167,7 @@ def _not_open(edition: Edition) -> Message:
     return Message("appraisal_not_open", {**params, "stage": edition.get_status_display()})
 
 
-def _locked(participant: Participant) -> Participant:
+def _locked_open_appraisal(participant: Participant) -> Participant:
     """The participant under its edition's lock, once the appraisal is open."""
     edition = Edition.objects.select_for_update().get(pk=participant.edition_id)
     if edition.status != Edition.Status.APPRAISAL:
@@ -178,7 +178,7 @@ def _locked(participant: Participant) -> Participant:
 def mark_done(participant: Participant, *, user) -> AppraisalCheck:
     """The unit's appraiser says its appraisal is complete."""
     with transaction.atomic():
-        participant = _locked(participant)
+        participant = _locked_open_appraisal(participant)
         name = _name(participant)
         if role_of(user) not in (APPRAISER, ADMIN):
             raise Refused([Message("done_not_assigned", {"name": name})])
@@ -200,10 +200,10 @@ def mark_done(participant: Participant, *, user) -> AppraisalCheck:
         )
 
 
-def check(participant: Participant, *, user) -> AppraisalCheck:
+def check_appraisal(participant: Participant, *, user) -> AppraisalCheck:
     """A second appraiser (or an admin) confirms the appraisal marked done by another person."""
     with transaction.atomic():
-        participant = _locked(participant)
+        participant = _locked_open_appraisal(participant)
         name = _name(participant)
         if role_of(user) not in (APPRAISER, ADMIN):
             raise Refused([Message("check_not_done", {"name": name})])
@@ -219,10 +219,10 @@ def check(participant: Participant, *, user) -> AppraisalCheck:
         return record
 
 
-def reopen(participant: Participant, *, user) -> None:
+def reopen_appraisal(participant: Participant, *, user) -> None:
     """The mark is taken back (by whoever may mark it), to change the appraisal again."""
     with transaction.atomic():
-        participant = _locked(participant)
+        participant = _locked_open_appraisal(participant)
         if role_of(user) in (APPRAISER, ADMIN):
             AppraisalCheck.objects.filter(participant=participant).delete()
 

@@ -58,7 +58,10 @@ def on_stage_moved(sender, *, edition, action, **_signal) -> None:
             for assignment in _participants_officers(edition)
         )
     elif event == Event.APPRAISAL_OPENED:
-        context = {"edition": edition, "link": _link("staff:appraisal", edition=edition.pk)}
+        context = {
+            "edition": edition,
+            "link": _screen_addresses("staff:appraisal", edition=edition.pk),
+        }
         _write(_message(event, edition, user, context) for user in _appraisers())
     elif event == Event.REVIEW_OPENED:
         counts = _deductions(edition)
@@ -110,7 +113,7 @@ def on_reply_added(sender, *, reply, **_signal) -> None:
         "edition": edition,
         "names": unit.names_in(edition.year),
         "code": score.criterion.code,
-        "link": _link("staff:appraise_unit", edition.pk, unit.code),
+        "link": _screen_addresses("staff:appraise_unit", edition.pk, unit.code),
     }
     _write(_message(Event.UNIT_REPLIED, edition, user, context) for user in _appraisers())
 
@@ -160,7 +163,7 @@ def _for_officer(event, edition, assignment, *, link: str, **extra) -> OutboxMes
     context = {
         "edition": edition,
         "names": assignment.unit.names_in(edition.year),
-        "link": _link(link, edition=edition.pk),
+        "link": _screen_addresses(link, edition=edition.pk),
         **extra,
     }
     return _message(event, edition, assignment.user, context)
@@ -200,7 +203,7 @@ def _enqueue_send() -> None:
     send_outbox.enqueue()
 
 
-def _link(name: str, *args, edition: int | None = None) -> dict[str, str]:
+def _screen_addresses(name: str, *args, edition: int | None = None) -> dict[str, str]:
     """The address of a staff screen in each language, absolute when PORTAL_URL is set."""
     links = {}
     for language in LANGUAGES:

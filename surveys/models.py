@@ -23,7 +23,7 @@ class GovLevel(models.TextChoices):
     COMMUNE = "commune", _("Commune")
 
 
-def _answer(verbose_name):
+def _answer_field(verbose_name):
     # Blank when the respondent did not answer that aspect.
     return models.PositiveSmallIntegerField(
         verbose_name,
@@ -55,11 +55,11 @@ class SipasRespondent(models.Model):
         _("government level"), max_length=8, choices=GovLevel.choices, blank=True
     )
     sector = models.CharField(_("sector"), max_length=200, blank=True)
-    access = _answer(_("access to services"))
-    procedures = _answer(_("administrative procedures"))
-    civil_servants = _answer(_("civil servants"))
-    results = _answer(_("results of services"))
-    feedback = _answer(_("feedback handling"))
+    access = _answer_field(_("access to services"))
+    procedures = _answer_field(_("administrative procedures"))
+    civil_servants = _answer_field(_("civil servants"))
+    results = _answer_field(_("results of services"))
+    feedback = _answer_field(_("feedback handling"))
 
     class Meta:
         verbose_name = _("SIPAS respondent")
@@ -82,7 +82,7 @@ class SipasRespondent(models.Model):
         return f"{self.year} {self.unit.code} {self.respondent_id}"
 
 
-def _percent(verbose_name=None):
+def _percent_field(verbose_name=None):
     return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, null=True)
 
 
@@ -113,29 +113,29 @@ class SipasResult(models.Model):
     category = models.CharField(_("category"), max_length=200, blank=True)
     # Respondents who answered at least one aspect: those the SIPAS is the mean over.
     respondents = models.PositiveIntegerField(_("respondents"))
-    access = _percent(_("access to services"))
+    access = _percent_field(_("access to services"))
     access_n = models.PositiveIntegerField(default=0)
-    access_low = _percent()
-    access_high = _percent()
-    procedures = _percent(_("administrative procedures"))
+    access_low = _percent_field()
+    access_high = _percent_field()
+    procedures = _percent_field(_("administrative procedures"))
     procedures_n = models.PositiveIntegerField(default=0)
-    procedures_low = _percent()
-    procedures_high = _percent()
-    civil_servants = _percent(_("civil servants"))
+    procedures_low = _percent_field()
+    procedures_high = _percent_field()
+    civil_servants = _percent_field(_("civil servants"))
     civil_servants_n = models.PositiveIntegerField(default=0)
-    civil_servants_low = _percent()
-    civil_servants_high = _percent()
-    results = _percent(_("results of services"))
+    civil_servants_low = _percent_field()
+    civil_servants_high = _percent_field()
+    results = _percent_field(_("results of services"))
     results_n = models.PositiveIntegerField(default=0)
-    results_low = _percent()
-    results_high = _percent()
-    feedback = _percent(_("feedback handling"))
+    results_low = _percent_field()
+    results_high = _percent_field()
+    feedback = _percent_field(_("feedback handling"))
     feedback_n = models.PositiveIntegerField(default=0)
-    feedback_low = _percent()
-    feedback_high = _percent()
-    sipas = _percent("SIPAS")
-    sipas_low = _percent()
-    sipas_high = _percent()
+    feedback_low = _percent_field()
+    feedback_high = _percent_field()
+    sipas = _percent_field("SIPAS")
+    sipas_low = _percent_field()
+    sipas_high = _percent_field()
     # Among the provinces of the same year and breakdown category; empty for the country.
     rank = models.PositiveSmallIntegerField(_("rank"), null=True)
 

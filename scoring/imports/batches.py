@@ -48,13 +48,13 @@ def open_batch(
     """
     try:
         with transaction.atomic():
-            return _open(kind, filename, user, via, dry_run, size, sha256, batch)
+            return _open_batch(kind, filename, user, via, dry_run, size, sha256, batch)
     except DatabaseError as error:
         logger.info("import batch not recorded: %s", error)
         return None
 
 
-def _open(kind, filename, user, via, dry_run, size, sha256, batch) -> ImportBatch:
+def _open_batch(kind, filename, user, via, dry_run, size, sha256, batch) -> ImportBatch:
     now = timezone.now()
     fields = {
         "size": size,

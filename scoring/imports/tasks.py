@@ -115,8 +115,8 @@ def import_batch(batch_id: int) -> str:
     return report.batch.outcome if report.batch else ""
 
 
-@receiver(task_started, dispatch_uid="scoring.imports.tasks.reap_interrupted")
-def reap_interrupted(sender, **kwargs) -> None:
+@receiver(task_started, dispatch_uid="scoring.imports.tasks.reap_when_worker_starts")
+def reap_when_worker_starts(sender, **kwargs) -> None:
     """A worker starting a task first records the imports of workers that died as interrupted
     (and their tasks as failed): a restarted worker clears what its predecessor left running."""
     try:

@@ -18,7 +18,7 @@ from staff import assignments
 from staff.access import staff_required
 
 
-def _cell(participant_id: int, field_code: str) -> str:
+def _assignment_cell(participant_id: int, field_code: str) -> str:
     return f"cell-{participant_id}-{field_code}"
 
 
@@ -36,7 +36,7 @@ def assign(request: HttpRequest, edition_id: int) -> HttpResponse:
         by_pk = {str(person.pk): person.pk for person in people}
         wanted = {
             (participant.pk, node.code): by_pk.get(
-                request.POST.get(_cell(participant.pk, node.code), "")
+                request.POST.get(_assignment_cell(participant.pk, node.code), "")
             )
             for participant in participants
             for node in fields
@@ -58,7 +58,11 @@ def assign(request: HttpRequest, edition_id: int) -> HttpResponse:
             "participant": participant,
             "name": participant.unit.name_in(edition.year),
             "cells": [
-                (_cell(participant.pk, node.code), node.code, grid.get((participant.pk, node.code)))
+                (
+                    _assignment_cell(participant.pk, node.code),
+                    node.code,
+                    grid.get((participant.pk, node.code)),
+                )
                 for node in fields
             ],
         }
@@ -83,9 +87,9 @@ def assign(request: HttpRequest, edition_id: int) -> HttpResponse:
 
 _MARKS = {
     "done": (assignments.mark_done, gettext_noop("The appraisal of %(name)s is marked done.")),
-    "check": (assignments.check, gettext_noop("The appraisal of %(name)s is checked.")),
+    "check": (assignments.check_appraisal, gettext_noop("The appraisal of %(name)s is checked.")),
     "reopen": (
-        assignments.reopen,
+        assignments.reopen_appraisal,
         gettext_noop("The mark on the appraisal of %(name)s is taken back."),
     ),
 }

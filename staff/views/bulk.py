@@ -40,7 +40,7 @@ def _page(participant: Participant) -> str:
 
 
 @staff_required(UNIT_OFFICER)
-def download(request: HttpRequest) -> HttpResponse:
+def download_workbook(request: HttpRequest) -> HttpResponse:
     participant = _own_participant(request)
     response = HttpResponse(
         bulk.workbook(participant),
@@ -87,7 +87,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required(UNIT_OFFICER)
-def confirm(request: HttpRequest) -> HttpResponse:
+def confirm_upload(request: HttpRequest) -> HttpResponse:
     """Writes the upload the preview showed, all of it or nothing."""
     participant = _own_participant(request)
     waiting = request.session.get(bulk.SESSION_KEY)
@@ -118,7 +118,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("self-assessment/workbook/", download, name="bulk_download"),
+    path("self-assessment/workbook/", download_workbook, name="bulk_download"),
     path("self-assessment/upload/", upload, name="bulk_upload"),
-    path("self-assessment/upload/confirm/", confirm, name="bulk_confirm"),
+    path("self-assessment/upload/confirm/", confirm_upload, name="bulk_confirm"),
 ]
