@@ -45,13 +45,13 @@ def warm_edition(edition_id: int) -> str:
     edition = Edition.objects.get(pk=edition_id)
     if not edition.is_published:
         return "not published"  # reopened meanwhile: its pages are not public
-    outcomes = warm(addresses(edition), base_url=settings.PORTAL_URL)
+    outcomes = warm(edition_addresses(edition), base_url=settings.PORTAL_URL)
     summary = ", ".join(f"{status}: {count}" for status, count in sorted(outcomes.items()))
     logger.info("warmed edition=%s/%s %s", edition.year, edition.level, summary)
     return summary
 
 
-def addresses(edition: Edition) -> list[str]:
+def edition_addresses(edition: Edition) -> list[str]:
     """Every public address that shows the edition, in each language."""
     paths = []
     for language, _name in settings.LANGUAGES:

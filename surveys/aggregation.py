@@ -67,7 +67,7 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class Share:
+class AspectShare:
     """% of those who answered an aspect who rated it 4 or 5, with its Wilson interval."""
 
     value: Decimal | None
@@ -79,7 +79,7 @@ class Share:
 @dataclass(frozen=True)
 class Figures:
     respondents: int
-    shares: dict[str, Share]
+    shares: dict[str, AspectShare]
     sipas: Decimal | None
     sipas_low: Decimal | None
     sipas_high: Decimal | None
@@ -117,11 +117,11 @@ def figures(tally: Tally) -> Figures:
     for aspect in ASPECTS:
         answered, satisfied = tally.answered[aspect], tally.satisfied[aspect]
         if not answered:
-            shares[aspect] = Share(None, None, None, 0)
+            shares[aspect] = AspectShare(None, None, None, 0)
             continue
         low, high = wilson(satisfied, answered)
         value = _CTX.divide(Decimal(satisfied * 100), Decimal(answered))
-        shares[aspect] = Share(
+        shares[aspect] = AspectShare(
             round_half_up(value), round_half_up(low), round_half_up(high), answered
         )
     n = tally.respondents
@@ -246,4 +246,4 @@ def aggregate_year(year: int) -> list[SipasResult]:
     return rows
 
 
-__all__ = ["Figures", "Share", "Tally", "aggregate_year", "figures", "wilson"]
+__all__ = ["Figures", "AspectShare", "Tally", "aggregate_year", "figures", "wilson"]

@@ -37,7 +37,7 @@ from provinces.collation import vietnamese
 from provinces.models import Level, Unit
 from scoring.models import Edition
 from scoring.notes import SourceNote, SourceNotes
-from surveys.aggregation import Share
+from surveys.aggregation import AspectShare
 from surveys.models import ASPECTS, GovLevel, SipasFigure, SipasResult
 from surveys.sectors import sector_name
 
@@ -57,7 +57,7 @@ def demo() -> Exists:
 
 
 @dataclass(frozen=True)
-class Aspect(Share):
+class Aspect(AspectShare):
     """An aspect's share as a page shows it: which aspect, and its name in the reader's language."""
 
     key: str
@@ -65,7 +65,7 @@ class Aspect(Share):
 
 
 @dataclass(frozen=True)
-class Figures:
+class ResultFigures:
     """One SipasResult: its SIPAS with interval, respondents and the five aspects."""
 
     label: str
@@ -76,8 +76,8 @@ class Figures:
     aspects: list[Aspect]
 
 
-def figures(result: SipasResult, label: str = "") -> Figures:
-    return Figures(
+def result_figures(result: SipasResult, label: str = "") -> ResultFigures:
+    return ResultFigures(
         label=label,
         respondents=result.respondents,
         sipas=result.sipas,
@@ -109,14 +109,14 @@ def sipas_years() -> list[int]:
 @dataclass
 class National:
     year: int
-    overall: Figures
+    overall: ResultFigures
     provinces: int  # provinces with results this year
-    by_level: list[Figures]
-    by_sector: list[Figures]
+    by_level: list[ResultFigures]
+    by_sector: list[ResultFigures]
     is_demo: bool = False  # named as Edition's, for templates/public/_demo_banner.html
 
 
-def national(year: int) -> National:
+def national_figures(year: int) -> National:
     """The country's figures of a year, over all respondents and by government level and
     sector; 404 for a year without results. Two queries."""
     rows = list(SipasResult.objects.filter(year=year, unit__isnull=True).annotate(is_demo=demo()))
@@ -130,14 +130,14 @@ def national(year: int) -> National:
     )
     return National(
         year=year,
-        overall=figures(overall),
+        overall=result_figures(overall),
         provinces=SipasResult.objects.filter(year=year, breakdown=_ALL, unit__isnull=False).count(),
         by_level=[
-            figures(levels[value], str(label))
+            result_figures(levels[value], str(label))
             for value, label in GovLevel.choices
             if value in levels
         ],
-        by_sector=[figures(row, sector_name(row.category)) for row in sectors],
+        by_sector=[result_figures(row, sector_name(row.category)) for row in sectors],
         is_demo=overall.is_demo,
     )
 
@@ -197,7 +197,7 @@ class Ranking:
         return max(len(self.ranked) - 1, 0)
 
 
-def ranking(year: int) -> Ranking:
+def sipas_ranking(year: int) -> Ranking:
     """The provinces of a year by rank (ties by code), then those without a SIPAS, with their
     names of that year, and the country's SIPAS. Two queries."""
     results = list(
@@ -242,7 +242,7 @@ def ranking(year: int) -> Ranking:
 class UnitYear:
     year: int
     name: str
-    figures: Figures
+    figures: ResultFigures
     rank: int | None
     ranked_total: int
     is_demo: bool = False
@@ -278,7 +278,7 @@ def unit_years(unit: Unit) -> list[UnitYear]:
             UnitYear(
                 year=result.year,
                 name=unit.name_in(result.year),
-                figures=figures(result),
+                figures=result_figures(result),
                 rank=result.rank,
                 ranked_total=result.ranked_total or 0,
                 is_demo=result.is_demo,

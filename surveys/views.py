@@ -57,7 +57,7 @@ def _year(request: HttpRequest, year: int) -> HttpResponse:
             request,
             "surveys/national.html",
             {
-                "national": pages.national(year),
+                "national": pages.national_figures(year),
                 "year": year,
                 "years": _all_years(),
                 "formats": FORMATS,
@@ -80,7 +80,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         if year in pages.figure_years():
             return redirect("surveys:national", year)
         raise Http404("no SIPAS results for this year")
-    found = pages.ranking(year)
+    found = pages.sipas_ranking(year)
     title, summary = ranking_chart_text(found)
     return render(
         request,
@@ -109,7 +109,7 @@ def chart_aspects(request: HttpRequest, year: int) -> HttpResponse:
     """The country's SIPAS and its five aspects, each with its interval."""
 
     def build() -> Chart:
-        national = pages.national(year)
+        national = pages.national_figures(year)
         found = national.overall
         dots = [sipas.Dot(_("SIPAS"), found.sipas, found.low, found.high)]
         dots += [
@@ -121,19 +121,19 @@ def chart_aspects(request: HttpRequest, year: int) -> HttpResponse:
         summary = _demo_said(sipas.aspects_summary(dots), national.is_demo)
         return sipas.dots_chart(title, summary, dots, demo=national.is_demo)
 
-    return _svg(request.path, build)
+    return _sipas_svg(request.path, build)
 
 
 def chart_ranking(request: HttpRequest, year: int) -> HttpResponse:
     """Every ranked province's SIPAS with its interval, by rank, and the national SIPAS."""
 
     def build() -> Chart:
-        found = pages.ranking(year)
+        found = pages.sipas_ranking(year)
         title, summary = ranking_chart_text(found)
         dots = [sipas.Dot(row.name, row.sipas, row.low, row.high) for row in found.ranked]
         return sipas.dots_chart(title, summary, dots, found.national, demo=found.is_demo)
 
-    return _svg(request.path, build)
+    return _sipas_svg(request.path, build)
 
 
 def ranking_chart_text(found: pages.Ranking) -> tuple[str, str]:
@@ -150,5 +150,5 @@ def _demo_said(summary: str, demo: bool) -> str:
     return f"{capfirst(_('illustrative demo data, not official results'))}. {summary}"
 
 
-def _svg(path: str, build: Callable[[], Chart]) -> HttpResponse:
+def _sipas_svg(path: str, build: Callable[[], Chart]) -> HttpResponse:
     return cached_response("sipas-chart", path, lambda: build().svg, "image/svg+xml")

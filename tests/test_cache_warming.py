@@ -8,7 +8,7 @@ Fixture (tests/conftest.py): the 2019 provinces Hà Nội, Hải Phòng and Lào
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from public.warming import addresses, warm_edition
+from public.warming import edition_addresses, warm_edition
 from scoring.publish import publish_edition
 
 RANKING = "/en/rankings/2019/province/"
@@ -57,7 +57,7 @@ def _slugs(edition) -> list[str]:
 
 
 def test_the_edition_has_its_pages_documents_and_downloads_in_both_languages(published):
-    paths = addresses(published)
+    paths = edition_addresses(published)
 
     for language in ("vi", "en"):
         assert f"/{language}/rankings/2019/province/" in paths
@@ -72,7 +72,7 @@ def test_the_edition_has_its_pages_documents_and_downloads_in_both_languages(pub
 def test_after_warming_a_readers_first_request_is_served_from_the_cache(client, published):
     summary = warm_edition.call(published.pk)
 
-    assert summary == f"200: {len(addresses(published))}"
+    assert summary == f"200: {len(edition_addresses(published))}"
     pdf = f"/vi/units/{_slugs(published)[0]}/report.pdf"
     for path in (RANKING, pdf, "/en/charts/ranking/2019/province.svg"):
         response = _read(client, path)

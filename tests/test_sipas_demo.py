@@ -172,8 +172,8 @@ def test_the_demo_rule_costs_no_query_more(demo_2019, django_assert_num_queries)
     hanoi = Unit.objects.get(slug="ha-noi")
 
     with django_assert_num_queries(2):
-        assert pages.national(2019).is_demo
+        assert pages.national_figures(2019).is_demo
     with django_assert_num_queries(2):
-        assert pages.ranking(2019).is_demo
+        assert pages.sipas_ranking(2019).is_demo
     with django_assert_num_queries(2):
         assert [line.is_demo for line in pages.unit_years(hanoi)] == [False, True]

@@ -422,9 +422,9 @@ def test_page_data_reads_stored_rows_in_a_fixed_number_of_queries(
     surveyed, django_assert_num_queries
 ):
     with django_assert_num_queries(2):
-        pages.ranking(2019)
+        pages.sipas_ranking(2019)
     with django_assert_num_queries(2):
-        pages.national(2019)
+        pages.national_figures(2019)
 
 
 def test_the_sitemap_class_lists_the_home_and_each_years_pages_in_both_languages(surveyed):
