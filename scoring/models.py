@@ -34,6 +34,15 @@ class EditionQuerySet(models.QuerySet):
     def published(self) -> "EditionQuerySet":
         return self.filter(status=Edition.Status.PUBLISHED)
 
+    def shown(self) -> "EditionQuerySet":
+        """Published, or reopened for a correction after a publication (in review again, as the
+        corrections log finds them): its Result rows, written only by publishing, are the
+        figures as they last stood, and they stay public meanwhile (issue 15, item 9)."""
+        return self.filter(
+            Q(status=Edition.Status.PUBLISHED)
+            | Q(status=Edition.Status.REVIEW, published_at__isnull=False)
+        )
+
     def with_ranked_summaries(self) -> "EditionQuerySet":
         """Annotated with what Edition.ranked_summaries counts, so is_partial costs no query per
         edition; distinct, so other counts over joined rows may be annotated beside it."""
@@ -95,6 +104,19 @@ class Edition(models.Model):
     )
     appraisal_deadline = models.DateField(_("appraisal deadline"), null=True, blank=True)
     review_deadline = models.DateField(_("review deadline"), null=True, blank=True)
+
+    class EvidenceRule(models.TextChoices):
+        WARN = "warn", _("Warn, and let the unit submit anyway")
+        REFUSE = "refuse", _("Refuse the submission")
+
+    # What submitting a self-assessment does when points are claimed on a sub-criterion with no
+    # evidence (scoring.submission): chosen by an admin for each edition.
+    evidence_rule = models.CharField(
+        _("points claimed without evidence"),
+        max_length=8,
+        choices=EvidenceRule.choices,
+        default=EvidenceRule.WARN,
+    )
 
     objects = EditionQuerySet.as_manager()
     # Edits in the admin (thresholds, notes); stage changes are EditionEvents.
@@ -220,13 +242,10 @@ class Score(models.Model):
     # staff screens.
     appraisal_reason = models.TextField(blank=True)
     appraisal_note = models.TextField(blank=True)
-    evidence_url = models.URLField(max_length=500, blank=True)
+    # The evidence addresses, one a line (scoring.points.addresses reads them); the files are
+    # EvidenceFile rows.
+    evidence_url = models.TextField(blank=True)
     self_note = models.TextField(blank=True)
-    # An uploaded evidence file, private (scoring.storage): its name as the unit gave it and the
-    # type read from its content.
-    evidence_file = models.FileField(storage=evidence_storage, max_length=300, blank=True)
-    evidence_name = models.CharField(max_length=255, blank=True)
-    evidence_type = models.CharField(max_length=100, blank=True)
     survey_points = _points(null=True, blank=True)
     respondents = models.PositiveIntegerField(null=True, blank=True)
     # Incremented by every write: a form sends the version it showed, and a save over a newer
@@ -248,6 +267,38 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant.unit.code} {self.criterion.code}"
+
+    @property
+    def evidence(self) -> list["EvidenceFile"]:
+        """The files of the self-assessment, not those sent with a reply (read through a
+        prefetch of evidence_files where one was made)."""
+        return [item for item in self.evidence_files.all() if item.reply_id is None]
+
+
+class EvidenceFile(models.Model):
+    """One uploaded evidence file of a score, private (scoring.storage): its name as the unit
+    gave it, the type read from its content, its SHA-256. Sent with a reply, it names the reply.
+    Written only by scoring.points (the self-assessment, with ScoreChange rows) and
+    scoring.replies."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence_files")
+    reply = models.ForeignKey(
+        "Reply", null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(storage=evidence_storage, max_length=300)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ScoreChange(models.Model):

@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_noop
 from files.problems import Message, Refused, register
 from scoring.editions import Change, Written, lock_edition
 from scoring.lifecycle import correction_units
-from scoring.models import Criterion, Edition, Participant, Score, ScoreChange
+from scoring.models import Criterion, Edition, EvidenceFile, Participant, Score, ScoreChange
 from scoring.permissions import UNIT_OFFICER, role_of
 from scoring.tree import POINTS_LIMIT, Tree
 
@@ -31,8 +30,8 @@ COUNT_LIMIT = 2_147_483_647
 _BATCH = 500
 # ASCII digits only: Decimal() would also take other scripts' digits, "1e3" and "NaN".
 _POINTS_TEXT = re.compile(r"[0-9]{1,7}(\.[0-9]+)?|\.[0-9]+")
-# A URLField always has a maximum length; the stubs type any field's as Optional.
-URL_MAX_LENGTH = cast(int, Score._meta.get_field("evidence_url").max_length)
+# One evidence address: long enough for any real document's, short enough to be one.
+URL_MAX_LENGTH = 500
 
 register(
     too_many_decimals=gettext_noop("%(text)s has more than 2 decimals"),
@@ -154,8 +153,18 @@ def url_problem(url: str) -> Message | None:
     return None
 
 
+def addresses(text: str) -> list[str]:
+    """The evidence addresses of a text holding one a line, in order, each once."""
+    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+
+def addresses_problem(text: str) -> Message | None:
+    """Why one of the addresses (one a line) is not a web address, or None."""
+    return next(filter(None, (url_problem(url) for url in addresses(text))), None)
+
+
 @dataclass(frozen=True)
-class EvidenceFile:
+class StoredFile:
     """An evidence file already in the private storage: its stored name, the name the unit
     gave it, the type read from its content and its SHA-256 (kept in the audit row)."""
 
@@ -183,9 +192,10 @@ class ScoreEntry:
 
 @dataclass(frozen=True)
 class SelfAssessment(ScoreEntry):
-    evidence_url: object = KEEP
+    evidence_url: object = KEEP  # the addresses, one a line
     note: object = KEEP  # Score.self_note
-    evidence_file: object = KEEP  # EvidenceFile, None (removed) or KEEP
+    add_files: tuple[StoredFile, ...] = ()
+    remove_files: frozenset[int] = frozenset()  # EvidenceFile ids of this score
 
 
 @dataclass(frozen=True)
@@ -213,13 +223,14 @@ class _ScoreColumns:
 
 
 # The self-assessment's note and evidence are what the appraiser judges the points by, so a
-# change to them is kept in the audit trail as a change to the points is.
+# change to them is kept in the audit trail as a change to the points is: an address or a file
+# added or removed is one row each (old "" or new "").
 _SELF = _ScoreColumns(
     Change.SELF_POINTS,
     Criterion.Method.SELF,
     "self_points",
-    (("evidence_url", "evidence_url"), ("note", "self_note"), ("evidence_file", "evidence_file")),
-    audited=frozenset({"evidence_url", "self_note", "evidence_file"}),
+    (("evidence_url", "evidence_url"), ("note", "self_note")),
+    audited=frozenset({"evidence_url", "self_note"}),
 )
 _APPRAISAL = _ScoreColumns(
     Change.APPRAISED_POINTS,
@@ -275,7 +286,7 @@ def entry_problems(
             problems.append(problem)
     url = getattr(entry, "evidence_url", KEEP)
     if isinstance(url, str) and url:
-        problem = url_problem(url)
+        problem = addresses_problem(url)
         if problem:
             problems.append(problem)
     respondents = getattr(entry, "respondents", KEEP)
@@ -293,6 +304,7 @@ def _write_scores(
         edition = lock_edition(edition, columns.change, user=user, unit_ids=units)
         existing = _checked_scores(edition, entries, columns, user)
         mapping = (("points", columns.points), *columns.extra)
+        files = _Files(entries, user)
         created: list[Score] = []
         updated: list[Score] = []
         changes: list[ScoreChange] = []
@@ -305,6 +317,8 @@ def _write_scores(
                 score = Score(participant=entry.participant, criterion=entry.leaf)
                 existing[key] = score
             changed, audited = _apply(entry, score, mapping, columns)
+            files_changed, files_audited = files.apply(entry, score)
+            changed, audited = changed or files_changed, audited + files_audited
             changes += [
                 ScoreChange(score=score, **change, source=source, user=user) for change in audited
             ]
@@ -316,16 +330,61 @@ def _write_scores(
             else:
                 unchanged.add(key)
         Score.objects.bulk_create(created, batch_size=_BATCH)
-        stored = [column for _attribute, column in mapping]
-        if "evidence_file" in stored:
-            stored += ["evidence_name", "evidence_type"]
-        _update(updated, stored)
+        _update(updated, [column for _attribute, column in mapping])
+        files.write()
         ScoreChange.objects.bulk_create(changes)
     return Written(
         frozenset((s.participant_id, s.criterion_id) for s in created),
         frozenset((s.participant_id, s.criterion_id) for s in updated),
         frozenset(unchanged),
     )
+
+
+class _Files:
+    """The evidence files the entries add and remove: applied to each score in turn, with the
+    audit rows' values, then written at once."""
+
+    def __init__(self, entries: list, user) -> None:
+        self.user = user
+        self.added: list[EvidenceFile] = []
+        self.removed: list[int] = []
+        wanted = {pk for entry in entries for pk in getattr(entry, "remove_files", ())}
+        # Only the self-assessment's own files of these scores: an id of another score's file,
+        # or of a reply's, is no file of this entry and is left alone.
+        self.removable = {
+            item.pk: item for item in EvidenceFile.objects.filter(pk__in=wanted, reply__isnull=True)
+        }
+
+    def apply(self, entry, score: Score) -> tuple[bool, list[dict]]:
+        audited = []
+        for pk in sorted(getattr(entry, "remove_files", ())):
+            item = self.removable.get(pk)
+            if item is None or score.pk is None or item.score_id != score.pk:
+                continue
+            self.removed.append(pk)
+            old = StoredFile(item.file.name or "", item.name, item.content_type, item.sha256)
+            audited.append(_file_change(old.audit_value(), ""))
+        for stored in getattr(entry, "add_files", ()):
+            self.added.append(
+                EvidenceFile(
+                    score=score,
+                    file=stored.name,
+                    name=stored.original_name,
+                    content_type=stored.content_type,
+                    sha256=stored.sha256,
+                    added_by=self.user,
+                )
+            )
+            audited.append(_file_change("", stored.audit_value()))
+        return bool(audited), audited
+
+    def write(self) -> None:
+        EvidenceFile.objects.filter(pk__in=self.removed).delete()
+        EvidenceFile.objects.bulk_create(self.added, batch_size=_BATCH)
+
+
+def _file_change(old: str, new: str) -> dict:
+    return {"column": "evidence_file", "old_value": old, "new_value": new, "reason": ""}
 
 
 def _checked_scores(edition: Edition, entries: list, columns: _ScoreColumns, user) -> dict:
@@ -376,11 +435,16 @@ def _apply(entry, score: Score, mapping: tuple, columns: _ScoreColumns) -> tuple
         value = getattr(entry, attribute)
         if value is None and column in _TEXT_COLUMNS:
             value = ""
-        if value is KEEP or _stored_value(score, column) == _comparable(value):
+        if column == "evidence_url" and isinstance(value, str):
+            value = "\n".join(addresses(value))
+        if value is KEEP or getattr(score, column) == value:
             continue
-        old = _stored_value(score, column)
-        _set(score, column, value)
+        old = getattr(score, column)
+        setattr(score, column, value)
         changed = True
+        if column == "evidence_url":
+            audited += _address_changes(old, value)
+            continue
         if column == columns.points:
             reason = getattr(entry, columns.reason, KEEP) if columns.reason else ""
             if reason is KEEP:
@@ -393,46 +457,22 @@ def _apply(entry, score: Score, mapping: tuple, columns: _ScoreColumns) -> tuple
             {
                 "column": column,
                 "old_value": "" if old is None else str(old),
-                "new_value": _audit_value(value),
+                "new_value": "" if value is None else str(value),
                 "reason": reason or "",
             }
         )
     return changed, audited
 
 
-_TEXT_COLUMNS = {
-    "evidence_url",
-    "appraisal_reason",
-    "appraisal_note",
-    "self_note",
-    "evidence_file",
-}
+_TEXT_COLUMNS = {"evidence_url", "appraisal_reason", "appraisal_note", "self_note"}
 
 
-def _stored_value(score: Score, column: str):
-    # A FileField reads as a FieldFile; its stored name is what is compared and audited.
-    return score.evidence_file.name or "" if column == "evidence_file" else getattr(score, column)
-
-
-def _comparable(value):
-    return value.name if isinstance(value, EvidenceFile) else value
-
-
-def _set(score: Score, column: str, value) -> None:
-    if column != "evidence_file":
-        setattr(score, column, value)
-    elif isinstance(value, EvidenceFile):
-        score.evidence_file = value.name
-        score.evidence_name = value.original_name
-        score.evidence_type = value.content_type
-    else:
-        score.evidence_file, score.evidence_name, score.evidence_type = "", "", ""
-
-
-def _audit_value(value) -> str:
-    if isinstance(value, EvidenceFile):
-        return value.audit_value()
-    return "" if value is None else str(value)
+def _address_changes(old: str, new: str) -> list[dict]:
+    """One audit row per address removed (old value) and per address added (new value)."""
+    before, after = addresses(old), addresses(new)
+    rows = [{"old_value": url, "new_value": ""} for url in before if url not in after]
+    rows += [{"old_value": "", "new_value": url} for url in after if url not in before]
+    return [{"column": "evidence_url", **row, "reason": ""} for row in rows]
 
 
 def _submitted(entries: list) -> list[Message]:

@@ -2,7 +2,9 @@
 own unit, and an appraiser (or an admin) answers back or revises the appraised points.
 
 Who may reply in which stage is the permission matrix's Change.REPLY, checked by lock_edition like
-every other write. Reply rows are the record: written here, never edited or deleted.
+every other write. Reply rows are the record: written here, never edited or deleted, with the
+evidence files sent with them (EvidenceFile rows naming the reply, checked and stored by the page
+that received them).
 """
 
 from django.db import transaction
@@ -10,8 +12,9 @@ from django.utils.translation import gettext_noop
 
 from files.problems import Message, Refused, register
 from scoring.editions import Change, lock_edition
-from scoring.models import Reply, Score
+from scoring.models import EvidenceFile, Reply, Score
 from scoring.permissions import UNIT_OFFICER, role_of
+from scoring.points import StoredFile
 from scoring.signals import reply_added
 
 # Long enough for an argued answer with references, short enough to stay a reply.
@@ -36,8 +39,9 @@ def is_deduction(score: Score) -> bool:
     )
 
 
-def reply(score: Score, text: str, *, user) -> Reply:
-    """Adds `user`'s reply to the thread of one leaf's score and returns it."""
+def reply(score: Score, text: str, *, user, files: tuple[StoredFile, ...] = ()) -> Reply:
+    """Adds `user`'s reply, with the evidence files sent with it, to the thread of one leaf's
+    score and returns it."""
     text = text.strip()
     if not text:
         raise Refused([Message("reply_empty")])
@@ -52,5 +56,17 @@ def reply(score: Score, text: str, *, user) -> Reply:
         if role == UNIT_OFFICER and not is_deduction(score):
             raise Refused([Message("not_a_deduction", {"code": score.criterion.code})])
         added = Reply.objects.create(score=score, text=text, role=role, user=user)
+        EvidenceFile.objects.bulk_create(
+            EvidenceFile(
+                score=score,
+                reply=added,
+                file=stored.name,
+                name=stored.original_name,
+                content_type=stored.content_type,
+                sha256=stored.sha256,
+                added_by=user,
+            )
+            for stored in files
+        )
         reply_added.send(sender=Reply, reply=added)
         return added

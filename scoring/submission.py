@@ -5,6 +5,10 @@ until they submit it. Submitting checks that every `self` leaf has self-assessed
 marks the participant submitted; from then on scoring.points refuses the officer's writes. An
 admin may give a submitted self-assessment back, with a written reason. Both are recorded as
 EditionChange rows about the participant (who, when, old, new).
+
+Points claimed on a sub-criterion with no evidence (no address, no file): the edition's
+evidence_rule, chosen by an admin, either refuses the submission or lets it through (the
+confirmation page warns with the list); the submission's record names those sub-criteria.
 """
 
 from django.db import transaction
@@ -13,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from files.problems import Message, Refused, register
 from scoring.editions import Change, lock_edition
-from scoring.models import Criterion, EditionChange, Participant, Score
+from scoring.models import Criterion, Edition, EditionChange, EvidenceFile, Participant, Score
 from scoring.permissions import ADMIN, role_of
 from scoring.signals import self_assessment_returned
 from scoring.tree import Tree
@@ -27,6 +31,11 @@ register(
     not_submitted=gettext_noop("the self-assessment of %(name)s has not been submitted"),
     return_admins_only=gettext_noop("only an admin gives a submitted self-assessment back"),
     return_reason_required=gettext_noop("giving a self-assessment back needs a written reason"),
+    # Translators: %(codes)s lists sub-criterion codes, e.g. "1.1, 2.2".
+    evidence_required=gettext_noop(
+        "points are claimed without evidence on %(count)s sub-criteria (%(codes)s); this edition "
+        "requires an address or a file wherever points are claimed"
+    ),
 )
 
 
@@ -45,8 +54,28 @@ def missing_self_points(participant: Participant, tree: Tree | None = None) -> l
     ]
 
 
+def without_evidence(participant: Participant, tree: Tree | None = None) -> list[str]:
+    """The codes of the `self` leaves with points above 0 and neither an evidence address nor a
+    file of the self-assessment, in tree order."""
+    tree = tree or Tree.of(participant.edition)
+    claimed = Score.objects.filter(participant=participant, self_points__gt=0)
+    evidenced = set(
+        EvidenceFile.objects.filter(score__participant=participant, reply__isnull=True)
+        .values_list("score__criterion_id", flat=True)
+        .distinct()
+    )
+    bare = {
+        criterion_id
+        for criterion_id, urls in claimed.values_list("criterion_id", "evidence_url")
+        if not urls.strip() and criterion_id not in evidenced
+    }
+    return [leaf.code for leaf in tree.leaves if leaf.pk in bare]
+
+
 def submit_self_assessment(participant: Participant, *, user, source: str = "web") -> Participant:
-    """The unit's self-assessment is complete and handed to the appraisers."""
+    """The unit's self-assessment is complete and handed to the appraisers. Points claimed
+    without evidence refuse it under the edition's `refuse` rule; under `warn` they are named in
+    the submission's record."""
     with transaction.atomic():
         participant = _locked(participant, user)
         name = participant.unit.name_vi_in(participant.edition.year)
@@ -56,10 +85,16 @@ def submit_self_assessment(participant: Participant, *, user, source: str = "web
         if missing:
             params = {"count": len(missing), "codes": ", ".join(missing)}
             raise Refused([Message("self_points_missing", params)])
+        bare = without_evidence(participant)
+        if bare and participant.edition.evidence_rule == Edition.EvidenceRule.REFUSE:
+            params = {"count": len(bare), "codes": ", ".join(bare)}
+            raise Refused([Message("evidence_required", params)])
         participant.submitted_at = timezone.now()
         participant.submitted_by = user
         participant.save(update_fields=["submitted_at", "submitted_by"])
-        _record(participant, None, participant.submitted_at.isoformat(), user=user, source=source)
+        submitted = participant.submitted_at.isoformat()
+        extra = {"without_evidence": bare} if bare else {}
+        _record(participant, None, submitted, user=user, source=source, extra=extra)
     return participant
 
 
@@ -119,8 +154,10 @@ def _locked(participant: Participant, user) -> Participant:
     return locked
 
 
-def _record(participant, old, new, *, user, source: str, reason: str = "") -> None:
-    new_value = {"submitted": new, **({"reason": reason} if reason else {})}
+def _record(
+    participant, old, new, *, user, source: str, reason: str = "", extra: dict | None = None
+) -> None:
+    new_value = {"submitted": new, **({"reason": reason} if reason else {}), **(extra or {})}
     EditionChange.objects.create(
         edition=participant.edition,
         subject=EditionChange.Subject.PARTICIPANT,

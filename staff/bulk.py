@@ -3,7 +3,8 @@ workbook, fills it in where they like, and uploads it back.
 
 The workbook is the self-assessment as it stands: one row per `self` sub-criterion with its code,
 names and maximum (for reading only) and the three columns the officer writes: self_points, note
-and evidence_url. On upload, a blank cell clears what is stored (the file is the self-assessment,
+and evidence_url (the evidence addresses, one a line in the cell; the evidence files are added on
+the screen only). On upload, a blank cell clears what is stored (the file is the self-assessment,
 as downloaded) and a row left out changes nothing. The file is read by files.tabular with the
 limits of every import, each cell is checked as the `scores` kind checks it, and each problem is
 reported at its row and column in the words of every import. Nothing is written on upload: the
@@ -26,7 +27,14 @@ from provinces.localized import localized
 from scoring.downloads import protect, workbook_bytes
 from scoring.imports import limits
 from scoring.models import Criterion, Edition, Participant, Score
-from scoring.points import KEEP, SelfAssessment, leaf_problem, parse_points, url_problem
+from scoring.points import (
+    KEEP,
+    SelfAssessment,
+    addresses,
+    addresses_problem,
+    leaf_problem,
+    parse_points,
+)
 from scoring.tree import Tree
 
 SHEET = "self_assessment"
@@ -219,7 +227,7 @@ def _row_values(row, given: list[str], leaf, problems: list) -> dict[str, object
     checks = {
         "self_points": lambda text: parse_points(text, leaf.max_points if leaf else None),
         "note": lambda text: (text, text_problem(text)),
-        "evidence_url": lambda text: (text, url_problem(text) if text else None),
+        "evidence_url": lambda text: ("\n".join(addresses(text)), addresses_problem(text)),
     }
     for column in given:
         value, problem = checks[column](values[column].strip())

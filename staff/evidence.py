@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 
 from files.problems import Message, register
 from scoring.models import Participant
-from scoring.points import EvidenceFile
+from scoring.points import StoredFile
 from scoring.storage import evidence_storage
 
 register(
@@ -160,7 +160,7 @@ def evidence_problem(upload, participant: Participant | None = None) -> Message 
     return None
 
 
-def store_evidence(upload, participant: Participant) -> EvidenceFile:
+def store_evidence(upload, participant: Participant) -> StoredFile:
     """Keep an accepted upload (see evidence_problem) under a random name in a folder of its
     edition and unit; the name the unit gave it and its detected type go with it."""
     content = _read(upload)
@@ -170,7 +170,7 @@ def store_evidence(upload, participant: Participant) -> EvidenceFile:
     stored = evidence_storage.save(
         f"{_folder(participant)}/{secrets.token_hex(16)}{kind.extension}", ContentFile(content)
     )
-    return EvidenceFile(
+    return StoredFile(
         name=stored,
         original_name=clean_name(upload.name),
         content_type=kind.content_type,
@@ -178,9 +178,31 @@ def store_evidence(upload, participant: Participant) -> EvidenceFile:
     )
 
 
-def discard(evidence: EvidenceFile) -> None:
+def discard(evidence: StoredFile) -> None:
     """Remove a stored file no score took (the save it came with was refused)."""
     evidence_storage.delete(evidence.name)
+
+
+def store_all(uploads: list, participant: Participant) -> tuple[list[StoredFile], list[Message]]:
+    """Every upload checked and stored, one after another (each measured against the quota with
+    those before it), or none stored: (the stored files, []) or ([], the problems)."""
+    stored: list[StoredFile] = []
+    problems: list[Message] = []
+    for upload in uploads:
+        problem = evidence_problem(upload, participant)
+        if problem:
+            problems.append(problem)
+        else:
+            stored.append(store_evidence(upload, participant))
+    if problems:
+        discard_all(stored)
+        return [], problems
+    return stored, []
+
+
+def discard_all(files: list[StoredFile]) -> None:
+    for evidence in files:
+        discard(evidence)
 
 
 def _read(upload) -> bytes:
@@ -211,11 +233,12 @@ def stored_bytes(participant: Participant) -> int:
 
 
 def referenced_names() -> set[str]:
-    """Every stored name something points at: a score's current file, and each file the audit
-    trail names as an old or new value (a replaced file is kept while its history shows it)."""
-    from scoring.models import Score, ScoreChange
+    """Every stored name something points at: a score's current files, a reply's, and each
+    file the audit trail names as an old or new value (a removed file is kept while its history
+    shows it)."""
+    from scoring.models import EvidenceFile, ScoreChange
 
-    names = set(Score.objects.exclude(evidence_file="").values_list("evidence_file", flat=True))
+    names = set(EvidenceFile.objects.values_list("file", flat=True))
     for old, new in ScoreChange.objects.filter(column="evidence_file").values_list(
         "old_value", "new_value"
     ):

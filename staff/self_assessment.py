@@ -3,8 +3,10 @@ from a post, checked, turned into the entries scoring.points.set_self_points wri
 refusals it answers put back beside their leaves. The page itself is
 staff/views/self_assessment.py.
 
-Uploaded evidence of a refused post is kept in the private storage and carried by a signed
-token, so the person is not asked for it again.
+A sub-criterion holds several evidence addresses (one a line) and several files: each post may
+add files (one input takes several) and remove any stored one. Uploaded evidence of a refused
+post is kept in the private storage and carried by a signed token per file, so the person is not
+asked for it again.
 """
 
 from dataclasses import dataclass, field
@@ -16,13 +18,27 @@ from django.utils import formats
 from django.utils.datastructures import MultiValueDict
 
 from files.problems import Refused
-from scoring.models import Criterion, Participant, Score
-from scoring.points import KEEP, EvidenceFile, SelfAssessment, parse_points, url_problem
+from scoring.models import Criterion, EvidenceFile, Participant, Score
+from scoring.points import (
+    SelfAssessment,
+    StoredFile,
+    addresses,
+    addresses_problem,
+    parse_points,
+)
 from scoring.tree import Tree
 from staff.evidence import evidence_problem, store_evidence
 
 PENDING_SALT = "staff.self_assessment.pending_evidence"
 PENDING_MAX_AGE = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Held:
+    """A file received with a refused post, and the token that brings it back with the next."""
+
+    file: StoredFile
+    token: str
 
 
 @dataclass
@@ -34,11 +50,11 @@ class SelfLeaf:
     score: Score | None
     points: str = ""
     note: str = ""
-    url: str = ""
+    url: str = ""  # the evidence addresses, one a line
     version: int = 0
-    remove: bool = False
-    pending: EvidenceFile | None = None
-    pending_token: str = ""
+    files: list[EvidenceFile] = field(default_factory=list)
+    remove: set[int] = field(default_factory=set)  # ids of stored files to remove
+    pending: list[Held] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     is_leaf: bool = True
 
@@ -58,7 +74,9 @@ def leaf_sections(participant: Participant, tree: Tree) -> list[dict]:
     """The tree as sections, one per field: its headings and leaf forms in tree order."""
     scores = {
         score.criterion_id: score
-        for score in Score.objects.filter(participant=participant).select_related("criterion")
+        for score in Score.objects.filter(participant=participant)
+        .select_related("criterion")
+        .prefetch_related("evidence_files")
     }
     sections = []
     for node in tree.nodes:
@@ -75,6 +93,7 @@ def leaf_sections(participant: Participant, tree: Tree) -> list[dict]:
                     score.evidence_url,
                     score.version,
                 )
+                item.files = score.evidence
             sections[-1]["items"].append(item)
         elif depth:
             sections[-1]["items"].append(Heading(node=node, depth=depth))
@@ -99,12 +118,12 @@ def read_post(data: QueryDict, leaves: list[SelfLeaf]) -> dict[int, Decimal | No
         leaf.points = data.get(f"points-{pk}", "")
         leaf.note = data.get(f"note-{pk}", "")
         leaf.url = data.get(f"url-{pk}", "").strip()
-        leaf.remove = data.get(f"remove-{pk}") == "1"
+        leaf.remove = {int(v) for v in data.getlist(f"remove-{pk}") if v.isdigit()}
         try:
             leaf.version = int(data.get(f"version-{pk}", ""))
         except ValueError:
             leaf.version = leaf.score.version if leaf.score else 0
-        if leaf.url and (problem := url_problem(leaf.url)):
+        if leaf.url and (problem := addresses_problem(leaf.url)):
             leaf.errors.setdefault("url", []).append(problem.text())
         value, problem = parse_points(leaf.points, leaf.node.max_points)
         if problem:
@@ -127,25 +146,23 @@ def points_by_code(leaves: list[SelfLeaf], parsed: dict | None) -> dict[str, Dec
 
 
 def _pending(data: QueryDict, leaf: SelfLeaf, participant: Participant) -> None:
-    """A file uploaded with an earlier, refused post of this form: kept, not asked for again."""
-    token = data.get(f"pending-{leaf.node.pk}", "")
-    if not token:
-        return
-    try:
-        pending = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
-    except signing.BadSignature:
-        return
-    if pending.get("participant") == participant.pk and pending.get("leaf") == leaf.node.pk:
-        leaf.pending = EvidenceFile(**pending["file"])
-        leaf.pending_token = token
+    """The files uploaded with an earlier, refused post of this form: kept, not asked for
+    again. A token of another unit's or sub-criterion's file is ignored."""
+    for token in dict.fromkeys(data.getlist(f"pending-{leaf.node.pk}")):
+        try:
+            pending = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+        except signing.BadSignature:
+            continue
+        if pending.get("participant") == participant.pk and pending.get("leaf") == leaf.node.pk:
+            leaf.pending.append(Held(StoredFile(**pending["file"]), token))
 
 
-def _hold(leaf: SelfLeaf, participant: Participant, evidence: EvidenceFile) -> None:
-    leaf.pending = evidence
-    leaf.pending_token = signing.dumps(
+def _hold(leaf: SelfLeaf, participant: Participant, evidence: StoredFile) -> None:
+    token = signing.dumps(
         {"participant": participant.pk, "leaf": leaf.node.pk, "file": evidence.__dict__},
         salt=PENDING_SALT,
     )
+    leaf.pending.append(Held(evidence, token))
 
 
 def store_uploads(
@@ -155,14 +172,14 @@ def store_uploads(
         if not leaf.is_self:
             continue
         _pending(data, leaf, participant)
-        upload = files.get(f"file-{leaf.node.pk}")
-        if upload is None:
-            continue
-        problem = evidence_problem(upload, participant)
-        if problem:
-            leaf.errors.setdefault("file", []).append(problem.text())
-        else:
-            _hold(leaf, participant, store_evidence(upload, participant))
+        # One at a time: each accepted file is stored before the next is measured against the
+        # unit's quota.
+        for upload in files.getlist(f"file-{leaf.node.pk}"):
+            problem = evidence_problem(upload, participant)
+            if problem:
+                leaf.errors.setdefault("file", []).append(problem.text())
+            else:
+                _hold(leaf, participant, store_evidence(upload, participant))
 
 
 def entries_of(leaves: list[SelfLeaf], parsed: dict, participant: Participant) -> list:
@@ -177,18 +194,20 @@ def entries_of(leaves: list[SelfLeaf], parsed: dict, participant: Participant) -
             score.self_note if score else "",
             score.evidence_url if score else "",
         )
-        posted = (parsed.get(leaf.node.pk), leaf.note, leaf.url)
-        evidence = leaf.pending or (None if leaf.remove and score and score.evidence_file else KEEP)
-        if posted == stored and evidence is KEEP:
+        posted = (parsed.get(leaf.node.pk), leaf.note, "\n".join(addresses(leaf.url)))
+        added = tuple(held.file for held in leaf.pending)
+        removed = frozenset(leaf.remove & {item.pk for item in leaf.files})
+        if posted == stored and not added and not removed:
             continue
         entries.append(
             SelfAssessment(
                 participant,
                 leaf.node,
                 points=posted[0],
-                evidence_url=leaf.url,
+                evidence_url=posted[2],
                 note=leaf.note,
-                evidence_file=evidence,
+                add_files=added,
+                remove_files=removed,
                 version=leaf.version,
             )
         )

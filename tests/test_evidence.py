@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from scoring.lifecycle import open_self_assessment
-from scoring.models import Score, ScoreChange
+from scoring.models import EvidenceFile, Score, ScoreChange
 from staff.evidence import clean_name, detect, evidence_problem
 from tests.staff_fixtures import staff_user, verified_client
 
@@ -164,26 +164,25 @@ def _upload(client, hanoi, content: bytes, name: str):
 
 
 @pytest.fixture
-def stored(client, hanoi, officer, evidence_root) -> Score:
+def stored(client, hanoi, officer, evidence_root) -> EvidenceFile:
     response = _upload(verified_client(client, officer), hanoi, PDF, "Quyết định 12.exe")
     assert response.status_code == 302
     client.logout()
-    return Score.objects.get()
+    return EvidenceFile.objects.get()
 
 
 def test_an_upload_is_kept_privately_under_a_random_name_with_its_type_and_audit_row(
     stored, evidence_root
 ):
-    assert stored.evidence_name == "Quyết định 12.exe"
-    assert stored.evidence_type == "application/pdf"
-    assert stored.evidence_file.name.startswith("2019-province/01/")
-    assert stored.evidence_file.name.endswith(".pdf")
-    assert (evidence_root / stored.evidence_file.name).read_bytes() == PDF
+    digest = "9e8b17f0a30d54671130541bf59eb12302c8c315986e6d63995d6f26d9326e17"
+    assert stored.name == "Quyết định 12.exe"
+    assert stored.content_type == "application/pdf"
+    assert (stored.sha256, stored.reply) == (digest, None)
+    assert stored.file.name.startswith("2019-province/01/")
+    assert stored.file.name.endswith(".pdf")
+    assert (evidence_root / stored.file.name).read_bytes() == PDF
     change = ScoreChange.objects.get(column="evidence_file")
-    assert change.new_value == (
-        f"{stored.evidence_file.name} "
-        "sha256=9e8b17f0a30d54671130541bf59eb12302c8c315986e6d63995d6f26d9326e17"
-    )
+    assert (change.old_value, change.new_value) == ("", f"{stored.file.name} sha256={digest}")
 
 
 def test_the_units_officer_downloads_the_file_as_an_attachment_never_cached(

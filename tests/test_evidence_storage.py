@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from scoring.lifecycle import open_self_assessment
-from scoring.models import Score
+from scoring.models import EvidenceFile, Score
 from tests.staff_fixtures import staff_user, verified_client
 from tests.test_evidence import PDF, _upload
 
@@ -66,7 +66,7 @@ def test_an_upload_over_the_units_quota_is_refused_and_nothing_stored(
     assert second.status_code == 200
     assert "second.pdf would take the unit&#x27;s evidence over its" in second.text
     assert len(files_in(evidence_root)) == 1
-    assert Score.objects.get().evidence_name == "first.pdf"
+    assert list(EvidenceFile.objects.values_list("name", flat=True)) == ["first.pdf"]
 
 
 def test_clean_evidence_removes_what_nothing_references_and_keeps_the_audit_trails(
@@ -74,7 +74,7 @@ def test_clean_evidence_removes_what_nothing_references_and_keeps_the_audit_trai
 ):
     client = verified_client(client, officer)
     _upload(client, hanoi, PDF, "first.pdf")
-    replaced = Score.objects.get().evidence_file.name
+    replaced = EvidenceFile.objects.get().file.name
     first = Score.objects.get()
     replacing = client.post(
         "/en/staff/self-assessment/",
@@ -83,11 +83,12 @@ def test_clean_evidence_removes_what_nothing_references_and_keeps_the_audit_trai
             f"points-{first.criterion_id}": "6",
             f"version-{first.criterion_id}": str(first.version),
             f"file-{first.criterion_id}": io.BytesIO(PDF + b"2"),
+            f"remove-{first.criterion_id}": str(EvidenceFile.objects.get().pk),
             "action": "save",
         },
     )
     assert replacing.status_code == 302  # replaced: the history names both files
-    current = Score.objects.get().evidence_file.name
+    current = EvidenceFile.objects.get().file.name
     leaf = hanoi.edition.criteria.get(code="2.1")
     refused = client.post(
         "/en/staff/self-assessment/",

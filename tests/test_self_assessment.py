@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from scoring.lifecycle import open_self_assessment
-from scoring.models import Score, ScoreChange
+from scoring.models import EvidenceFile, Score, ScoreChange
 from scoring.submission import return_self_assessment, submit_self_assessment
 from scoring.totals import totals
 from scoring.tree import Tree
@@ -229,9 +229,9 @@ def test_an_evidence_file_survives_a_refused_save_and_is_kept_with_the_next(
     data[f"pending-{_pk(edition, '1.1')}"] = token
     officer_client.post(PAGE, data)
 
-    score = Score.objects.get()
-    assert (score.self_points, score.evidence_name) == (Decimal("8.00"), "Kế hoạch.pdf")
-    assert (evidence_root / score.evidence_file.name).read_bytes() == PDF
+    item = EvidenceFile.objects.get()
+    assert (item.score.self_points, item.name) == (Decimal("8.00"), "Kế hoạch.pdf")
+    assert (evidence_root / item.file.name).read_bytes() == PDF
 
 
 def test_a_tampered_pending_token_is_ignored(officer_client, edition):
@@ -240,7 +240,8 @@ def test_a_tampered_pending_token_is_ignored(officer_client, edition):
 
     officer_client.post(PAGE, data)
 
-    assert Score.objects.get().evidence_file.name == ""
+    assert Score.objects.get().self_points == Decimal("8.00")
+    assert not EvidenceFile.objects.exists()
 
 
 def test_submitting_asks_for_confirmation_then_lists_what_is_missing(officer_client, edition):

@@ -76,7 +76,11 @@ def test_a_complete_self_assessment_is_submitted_and_recorded(hanoi, officer):
         "web",
     )
     assert change.old_value == {"submitted": None}
-    assert change.new_value == {"submitted": hanoi.submitted_at.isoformat()}
+    # Under the default rule (warn) the record names the sub-criteria claimed without evidence.
+    assert change.new_value == {
+        "submitted": hanoi.submitted_at.isoformat(),
+        "without_evidence": ["1.1", "2.1", "2.2"],
+    }
 
 
 def test_after_submitting_the_officers_writes_are_refused_but_an_admins_are_not(

@@ -26,6 +26,7 @@ from staff.access import staff_required
 from staff.appraisal import AppraisalRow, LeafForm, appraisal_totals, form_errors
 from staff.assignments import require_may_appraise
 from staff.drafts import keeps_drafts, owner_token, take_drafts
+from staff.evidence import discard_all, store_all
 from staff.progress import self_leaf_count, with_progress
 from staff.views.by_criterion import accept_count, confirm_accept, needs_confirmation
 
@@ -73,9 +74,12 @@ def _appraisal_rows(
     """A row per leaf; a leaf's form holds the posted values when the post has that leaf (a
     part of the page autosaved alone posts only its own), else the stored ones, as do the leaves
     of the field `stored` names (just saved)."""
-    scores = {score.criterion_id: score for score in participant.scores.all()}
+    scores = {
+        score.criterion_id: score for score in participant.scores.prefetch_related("evidence_files")
+    }
     threads = defaultdict(list)
-    for item in Reply.objects.filter(score__participant=participant).select_related("user"):
+    replies = Reply.objects.filter(score__participant=participant)
+    for item in replies.select_related("user").prefetch_related("files"):
         threads[item.score_id].append(item)
     rows = []
     for leaf in leaves:
@@ -299,6 +303,22 @@ def _saved_message(written: int, answered: int) -> str:
     return " ".join(parts)
 
 
+def _send_reply(request: HttpRequest, score: Score, unit, text: str) -> list:
+    """The reply with its evidence files (checked and stored only on the officer's own unit's
+    score; the writer refuses any other), or the problems, with no file kept."""
+    files, problems = [], []
+    if unit is not None and score.participant.unit_id == unit.pk:
+        files, problems = store_all(request.FILES.getlist("files"), score.participant)
+    if problems:
+        return problems
+    try:
+        reply(score, text, user=request.user, files=tuple(files))
+    except Refused as refused:
+        discard_all(files)
+        return refused.problems
+    return []
+
+
 @staff_required(UNIT_OFFICER)
 def replies(request: HttpRequest) -> HttpResponse:
     """A unit officer's right of reply: the deductions on their unit in an edition under review,
@@ -316,14 +336,11 @@ def replies(request: HttpRequest) -> HttpResponse:
             Score.objects.select_related("participant__edition"), pk=request.POST.get("score")
         )
         text = request.POST.get("text", "")
-        try:
-            reply(score, text, user=request.user)
-        except Refused as refused:
-            problems = refused.problems
-            typed[score.pk] = text
-        else:
+        problems = _send_reply(request, score, unit, text)
+        if not problems:
             messages.success(request, _("Your reply was sent."))
             return redirect(request.get_full_path())
+        typed[score.pk] = text
     deductions = []
     if edition is not None:
         deductions = list(
@@ -334,7 +351,7 @@ def replies(request: HttpRequest) -> HttpResponse:
                 appraised_points__lt=F("self_points"),
             )
             .select_related("criterion")
-            .prefetch_related("replies__user")
+            .prefetch_related("replies__user", "replies__files", "evidence_files")
             .order_by("criterion__sort_key")
         )
         for score in deductions:
@@ -350,6 +367,7 @@ def replies(request: HttpRequest) -> HttpResponse:
             "edition": edition,
             "deductions": deductions,
             "problems": problems,
+            "evidence_limit": f"{settings.EVIDENCE_MAX_BYTES / (1024 * 1024):g}",
         },
     )
 

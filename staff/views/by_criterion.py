@@ -71,7 +71,9 @@ def _rows(edition: Edition, leaf: Criterion, user, data=None) -> list[dict]:
         .prefetch_related("unit__former_names")
         .order_by("unit__code")
     )
-    scores = {score.participant_id: score for score in leaf.scores.all()}
+    scores = {
+        score.participant_id: score for score in leaf.scores.prefetch_related("evidence_files")
+    }
     limited = has_assignments(edition) and role_of(user) == APPRAISER
     mine = set(
         AppraisalAssignment.objects.filter(

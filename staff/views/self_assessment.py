@@ -22,11 +22,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from files.problems import Refused
-from scoring.models import Edition, Participant, Score
+from scoring.models import Edition, EvidenceFile, Participant, Score
 from scoring.permissions import ADMIN, APPRAISER, UNIT_OFFICER, unit_of
 from scoring.points import set_self_points, submitted_message
 from scoring.storage import evidence_storage
-from scoring.submission import given_back, missing_self_points, submit_self_assessment
+from scoring.submission import (
+    given_back,
+    missing_self_points,
+    submit_self_assessment,
+    without_evidence,
+)
 from scoring.totals import self_assessed_totals
 from scoring.tree import Tree
 from staff.access import staff_required
@@ -306,6 +311,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         "unit_name": participant.unit.name_in(participant.edition.year),
         "edition": participant.edition,
         "missing": missing_self_points(participant),
+        "without_evidence": without_evidence(participant),
+        "evidence_refused": participant.edition.evidence_rule == Edition.EvidenceRule.REFUSE,
         "problems": problems,
         "notices": notices,
     }
@@ -313,21 +320,22 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(UNIT_OFFICER, APPRAISER, ADMIN)
-def evidence(request: HttpRequest, score_id: int) -> FileResponse:
-    """An evidence file, to staff who may see its unit: that unit's officer, appraisers, admins.
-    Another unit's officer gets the same 404 as a score that does not exist."""
-    score = get_object_or_404(Score.objects.select_related("participant"), pk=score_id)
+def evidence(request: HttpRequest, file_id: int) -> FileResponse:
+    """An evidence file (of a self-assessment or a reply), to staff who may see its unit: that
+    unit's officer, appraisers, admins. Another unit's officer gets the same 404 as a file that
+    does not exist."""
+    item = get_object_or_404(EvidenceFile.objects.select_related("score__participant"), pk=file_id)
     if request.staff_role == UNIT_OFFICER:
         own = unit_of(request.user)
-        if own is None or own.pk != score.participant.unit_id:
+        if own is None or own.pk != item.score.participant.unit_id:
             raise Http404
-    if not score.evidence_file or not evidence_storage.exists(score.evidence_file.name):
+    if not evidence_storage.exists(item.file.name):
         raise Http404
     response = FileResponse(
-        evidence_storage.open(score.evidence_file.name, "rb"),
+        evidence_storage.open(item.file.name, "rb"),
         as_attachment=True,
-        filename=score.evidence_name or "evidence",
-        content_type=score.evidence_type or "application/octet-stream",
+        filename=item.name or "evidence",
+        content_type=item.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -354,5 +362,5 @@ urlpatterns = [
     path("self-assessment/", self_assessment, name="self_assessment"),
     path("self-assessment/totals/", self_assessment_totals, name="self_assessment_totals"),
     path("self-assessment/submit/", submit, name="submit_self_assessment"),
-    path("evidence/<int:score_id>/", evidence, name="evidence"),
+    path("evidence/<int:file_id>/", evidence, name="evidence"),
 ]

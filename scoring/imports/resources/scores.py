@@ -19,12 +19,12 @@ from scoring.points import (
     SelfAssessment,
     SurveyResult,
     Written,
+    addresses_problem,
     appraise,
     leaf_problem,
     participant_problem,
     set_self_points,
     set_survey_points,
-    url_problem,
 )
 from scoring.tree import Tree
 
@@ -147,7 +147,7 @@ class ScoreResource(_ScoreResource):
             self.note("self_points", Message("no_points_given"))
         url = row.values.get("evidence_url", "")
         if url:
-            self.note("evidence_url", url_problem(url))
+            self.note("evidence_url", addresses_problem(url))
         reason = row.values.get("appraisal_reason", "")
         self.note("appraisal_reason", text_problem(reason))
         return {
