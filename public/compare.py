@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Q
-
 from public.rankings import RankingRow
 from scoring.models import Edition, Result
 
@@ -65,8 +63,7 @@ def history(level: str, chosen: list[RankingRow]) -> list[HistoryLine]:
     found: dict[int, dict[str, tuple[Decimal | None, int | None]]] = {}
     for year, slug, index, rank in (
         Result.objects.filter(
-            Q(edition__status=Edition.Status.PUBLISHED)
-            | Q(edition__status=Edition.Status.REVIEW, edition__published_at__isnull=False),
+            edition__in=Edition.objects.shown(),
             edition__level=level,
             participant__unit__slug__in=slugs,
         )

@@ -7,7 +7,6 @@ comparison, their charts) show it with a notice; pages reading the live points a
 changing (criteria, the points of a profile, bulk downloads of points) keep to published editions.
 """
 
-from django.db.models import Q
 from django.http import Http404
 
 from provinces.models import Level
@@ -29,7 +28,7 @@ def shown_edition(year: int, level: str) -> Edition:
     when the edition is published."""
     if level not in Level.values:
         raise Http404("unknown level")
-    edition = _shown().filter(year=year, level=level).first()
+    edition = Edition.objects.shown().filter(year=year, level=level).first()
     if edition is None:
         raise Http404("no such published edition")
     edition.reopening = None
@@ -53,12 +52,6 @@ def published_years(level: str) -> list[int]:
 
 def shown_years(level: str) -> list[int]:
     """The years of shown_edition: published, or under correction after a publication."""
-    return list(_shown().filter(level=level).order_by("-year").values_list("year", flat=True))
-
-
-def _shown():
-    # Reopened: in review again after a publication (as the corrections log finds them).
-    return Edition.objects.filter(
-        Q(status=Edition.Status.PUBLISHED)
-        | Q(status=Edition.Status.REVIEW, published_at__isnull=False)
+    return list(
+        Edition.objects.shown().filter(level=level).order_by("-year").values_list("year", flat=True)
     )

@@ -1,9 +1,9 @@
 """The SIPAS pages for sitemap.xml: the SIPAS home, and each surveyed year's national page and
-province ranking. parindex/urls.py adds it to public's SITEMAPS (as "sipas")."""
+province ranking. public/sitemaps.py registers it in SITEMAPS (as "sipas")."""
 
 from django.urls import reverse
 
-from runtime.sitemaps import LocalizedPages
+from public.sitemaps import LocalizedPages
 from surveys.pages import sipas_years
 
 

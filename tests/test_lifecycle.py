@@ -73,15 +73,22 @@ def test_a_correction_needs_a_written_reason(published, admin_user):
     assert Edition.objects.get(pk=edition.pk).is_published
 
 
-def test_a_reopened_edition_leaves_the_cached_public_pages_at_once(client, published, admin_user):
-    chart = "/en/charts/unit/ha-noi/history.svg"
-    before = client.get(chart).content
-    assert b"90.00" in before
+def test_a_reopened_edition_says_so_on_its_cached_public_pages_at_once(
+    client, settings, published, admin_user
+):
+    settings.PAGE_CACHE = True
+    ranking = "/en/rankings/2019/province/"
+    assert "Under correction" not in client.get(ranking).text
 
     reopen_edition(published, user=admin_user, reason="Sai sót điểm tiêu chí 1.1")
 
-    assert b"90.00" not in client.get(chart).content
-    assert client.get("/en/rankings/2019/province/").status_code == 404
+    # The last published results stay public (issue 15, item 9), under the notice.
+    page = client.get(ranking)
+    assert page.status_code == 200
+    assert "Under correction since" in page.text
+    assert "Sai sót điểm tiêu chí 1.1" in page.text
+    assert "90.00" in page.text
+    assert b"90.00" in client.get("/en/charts/unit/ha-noi/history.svg").content
 
 
 def test_only_an_admin_publishes(scored_provinces, admin_user):

@@ -105,7 +105,7 @@ def unit_history(request: HttpRequest, slug: str) -> HttpResponse:
 
     def build() -> Chart:
         points = list(
-            Result.objects.filter(participant__unit=unit, edition__status=Edition.Status.PUBLISHED)
+            Result.objects.filter(participant__unit=unit, edition__in=Edition.objects.shown())
             .order_by("edition__year")
             .values_list("edition__year", "index")
         )

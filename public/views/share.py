@@ -63,7 +63,7 @@ def unit(request: HttpRequest, slug: str) -> HttpResponse:
     """A unit's card: its index and rank in the latest published edition it took part in."""
     unit = get_object_or_404(Unit, slug=slug)
     result = (
-        Result.objects.filter(participant__unit=unit, edition__status=Edition.Status.PUBLISHED)
+        Result.objects.filter(participant__unit=unit, edition__in=Edition.objects.shown())
         .select_related("edition", "participant")
         .order_by("-edition__year")
         .first()
