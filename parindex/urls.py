@@ -7,6 +7,7 @@ from parindex import views
 from public.sitemaps import SITEMAPS
 from public.views.robots import robots
 from surveys.sitemaps import SipasPages
+from surveys.views import published_download
 
 urlpatterns = [
     path("", views.root, name="root"),
@@ -22,6 +23,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("staff/", include("staff.urls")),
     path("sipas/", include("surveys.urls")),
+    # Beside the data page's tables across all editions (public's data/all/<table>.<fmt>, which
+    # it comes before), but the survey's figures: surveys serves it.
+    path("data/all/sipas.<slug:fmt>", published_download, name="sipas_published"),
     path("", include("public.urls")),
 )
 

@@ -1,7 +1,8 @@
 """The bulk downloads of a published edition beside the results table of scoring.downloads: one
 row per unit and field, and one row per unit and leaf with its final points, so that anyone can
-recompute every index and rank with docs/rules.md; and two tables across all editions: every
-published figure of every year and level with its source, and every unit's lineage. Read from
+recompute every index and rank with docs/rules.md; and tables across all editions: every
+published figure of every year and level with its source, every average, and every unit's
+lineage. Read from
 what scoring.publish stored and from the scores it published from; never recomputed here."""
 
 import datetime
@@ -10,11 +11,11 @@ from provinces.models import Unit
 from scoring.downloads import published_index, result_rows, unit_columns
 from scoring.models import Average, Criterion, Edition, FieldResult, Result, Score
 from scoring.tree import Tree
-from surveys.models import SipasFigure
 
 TABLES = ("results", "fields", "leaves")
-# The tables across every edition and every unit, beside the per-edition ones.
-WHOLE_TABLES = ("figures", "averages", "sipas", "lineage")
+# The tables across every edition and every unit, beside the per-edition ones. The SIPAS figures
+# as published, at the same address data/all/sipas.<fmt>, are surveys' (surveys/exports.py).
+WHOLE_TABLES = ("figures", "averages", "lineage")
 
 FIGURE_COLUMNS = [
     "year", "level", "unit_code", "unit_name_vi", "unit_name_en", "index", "rank",
@@ -24,9 +25,6 @@ AVERAGE_COLUMNS = [
     "year", "level", "region_code", "field_code", "average", "published", "source",
     "illustrative",
 ]  # fmt: skip
-SIPAS_COLUMNS = ["year", "unit_code", "unit_name_vi", "unit_name_en", "sipas", "rank", "source"]
-# The unit code of the national figure, as export_sipas writes it.
-NATIONAL = "VN"
 LINEAGE_COLUMNS = [
     "level", "unit_code", "unit_name_vi", "unit_name_en", "valid_from", "valid_until",
     "successor_code", "successor_name_vi", "successor_name_en", "successor_valid_from",
@@ -93,30 +91,6 @@ def average_rows() -> list[dict]:
     ]
 
 
-def sipas_rows() -> list[dict]:
-    """The SIPAS headline figures as published, year by year: the country first (VN), then the
-    provinces by rank, then by code. Two queries."""
-    figures = SipasFigure.objects.select_related("unit").prefetch_related("unit__former_names")
-    rows = []
-    for figure in figures:
-        unit = figure.unit
-        name_vi, name_en = unit.names_in(figure.year) if unit else ("", "")
-        code = unit.code if unit else NATIONAL
-        key = (figure.year, unit is not None, figure.rank is None, figure.rank or 0, code)
-        row = {
-            "year": figure.year,
-            "unit_code": code,
-            "unit_name_vi": name_vi,
-            "unit_name_en": name_en,
-            "sipas": figure.sipas,
-            "rank": figure.rank,
-            "source": figure.source,
-        }
-        rows.append((key, row))
-    rows.sort(key=lambda item: item[0])
-    return [row for _key, row in rows]
-
-
 def lineage_rows() -> list[dict]:
     """Every unit of 2004-2025 with its dates and the unit of today's geography that carries it
     on (after the 2025 mergers; itself for a unit that still exists). One query."""
@@ -149,8 +123,6 @@ def whole_table_rows(table: str) -> tuple[list[str], list[dict]]:
         return FIGURE_COLUMNS, figure_rows()
     if table == "averages":
         return AVERAGE_COLUMNS, average_rows()
-    if table == "sipas":
-        return SIPAS_COLUMNS, sipas_rows()
     if table == "lineage":
         return LINEAGE_COLUMNS, lineage_rows()
     raise ValueError(f"unknown table {table!r}; expected one of {', '.join(WHOLE_TABLES)}")

@@ -7,31 +7,11 @@ results), and the pages about no edition (home, data, codebook, search). Draft e
 left out, as their pages 404.
 """
 
-from urllib.parse import urlsplit, urlunsplit
-
-from django.contrib.sitemaps import Sitemap
 from django.urls import NoReverseMatch, reverse
 
 from provinces.models import Level, Unit
-from public.seo import x_default_path
+from runtime.sitemaps import LocalizedPages
 from scoring.models import Criterion, Edition
-
-
-class LocalizedPages(Sitemap):
-    i18n = True
-    alternates = True
-
-    def get_urls(self, page=1, site=None, protocol=None):
-        """Alternates with x-default as the page heads write them. Django's x-default drops
-        the language prefix, an address that only the home page has here."""
-        urls = super().get_urls(page, site, protocol)
-        for url in urls:
-            scheme, host, path, query, _fragment = urlsplit(url["location"])
-            default = x_default_path(urlunsplit(("", "", path, query, "")))
-            url["alternates"].append(
-                {"location": f"{scheme}://{host}{default}", "lang_code": "x-default"}
-            )
-        return urls
 
 
 class StaticPages(LocalizedPages):

@@ -75,6 +75,7 @@ def _edition_paths(edition: Edition) -> list[str]:
     for fmt in FORMATS:
         paths += [reverse("public:dataset", args=[year, level, table, fmt]) for table in tables]
         paths += [reverse("public:whole_dataset", args=[table, fmt]) for table in WHOLE_TABLES]
+        paths.append(reverse("sipas_published", args=[fmt]))
     if not edition.summary_only:
         paths.append(reverse("public:methodology", args=[year, level]))
         for code in edition.fields().values_list("code", flat=True):

@@ -1,6 +1,8 @@
-"""The SIPAS results of a year as a table: `export_sipas` (docs/formats.md) writes it."""
+"""The SIPAS results of a year as a table: `export_sipas` (docs/formats.md) writes it; and the
+SIPAS figures as published, every year at once, beside the PAR Index's tables across all
+editions on the data page (data/all/sipas.<fmt>)."""
 
-from surveys.models import ASPECTS, SipasResult
+from surveys.models import ASPECTS, SipasFigure, SipasResult
 
 COLUMNS = [
     "year", "unit_code", "unit_name_vi", "respondents", *ASPECTS,
@@ -8,6 +10,9 @@ COLUMNS = [
 ]  # fmt: skip
 NATIONAL_CODE = "VN"
 NATIONAL_NAME_VI = "Toàn quốc"
+PUBLISHED_COLUMNS = [
+    "year", "unit_code", "unit_name_vi", "unit_name_en", "sipas", "rank", "source",
+]  # fmt: skip
 
 
 def sipas_rows(year: int) -> list[dict]:
@@ -41,3 +46,27 @@ def _row(year: int, result: SipasResult) -> dict:
         "rank": result.rank,
     }
     return row
+
+
+def published_rows() -> list[dict]:
+    """The SIPAS headline figures as published, year by year: the country first (VN), then the
+    provinces by rank, then by code. Two queries."""
+    figures = SipasFigure.objects.select_related("unit").prefetch_related("unit__former_names")
+    rows = []
+    for figure in figures:
+        unit = figure.unit
+        name_vi, name_en = unit.names_in(figure.year) if unit else ("", "")
+        code = unit.code if unit else NATIONAL_CODE
+        key = (figure.year, unit is not None, figure.rank is None, figure.rank or 0, code)
+        row = {
+            "year": figure.year,
+            "unit_code": code,
+            "unit_name_vi": name_vi,
+            "unit_name_en": name_en,
+            "sipas": figure.sipas,
+            "rank": figure.rank,
+            "source": figure.source,
+        }
+        rows.append((key, row))
+    rows.sort(key=lambda item: item[0])
+    return [row for _key, row in rows]

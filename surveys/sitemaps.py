@@ -1,9 +1,9 @@
 """The SIPAS pages for sitemap.xml: the SIPAS home, and each surveyed year's national page and
-province ranking. public/sitemaps.py registers it in SITEMAPS (as "sipas")."""
+province ranking. parindex/urls.py adds it to public's SITEMAPS (as "sipas")."""
 
 from django.urls import reverse
 
-from public.sitemaps import LocalizedPages
+from runtime.sitemaps import LocalizedPages
 from surveys.pages import sipas_years
 
 

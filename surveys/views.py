@@ -1,5 +1,6 @@
 """The public SIPAS pages: the country's figures of a year, the provinces ranked with their
-intervals, the year's results as a file, and the charts.
+intervals, the year's results as a file, the figures as published every year at once (a file
+the data page lists), and the charts.
 
 Like the public pages they are plain views of stored rows (surveys.pages); whole pages are
 cached by parindex.middleware.PageCacheMiddleware under the data version, and each chart's SVG,
@@ -18,7 +19,7 @@ from charts.drawing import Chart
 from scoring.downloads import FORMATS
 from scoring.responses import cached_response, table_download
 from surveys import pages
-from surveys.exports import COLUMNS, sipas_rows
+from surveys.exports import COLUMNS, PUBLISHED_COLUMNS, published_rows, sipas_rows
 
 
 def latest(request: HttpRequest) -> HttpResponse:
@@ -103,6 +104,14 @@ def download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     if not rows:
         raise Http404("no SIPAS results for this year")
     return table_download(COLUMNS, rows, fmt, f"sipas-{year}.{fmt}")
+
+
+def published_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The SIPAS figures as published, every year at once: served at the data page's address
+    of its tables across all editions (data/all/sipas.<fmt>), under their file name."""
+    if fmt not in FORMATS:
+        raise Http404("unknown format")
+    return table_download(PUBLISHED_COLUMNS, published_rows(), fmt, f"par-index-all-sipas.{fmt}")
 
 
 def chart_aspects(request: HttpRequest, year: int) -> HttpResponse:

@@ -23,13 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from files.problems import Refused
 from provinces.localized import localized
-from public.profiles import BestUnit, FieldLine, _tree
-from public.rankings import RankingRow, columns, computed_rows
 from scoring import lifecycle
 from scoring.models import Criterion, Edition, EditionEvent, Participant, Score
 from scoring.permissions import ADMIN
 from scoring.publish import Computed, PublishRefused, compute_edition, publish_edition
 from scoring.ranking import field_averages
+from scoring.rows import RankingRow, columns, computed_rows
+from scoring.scorecard import BestUnit, FieldLine, points_tree
 from scoring.submission import return_self_assessment
 from staff.access import staff_required
 from staff.moves import done_notice
@@ -491,7 +491,7 @@ def preview_unit(request: HttpRequest, edition_id: int, unit_code: str) -> HttpR
         national_average=computed.averages.national,
         regional_average=computed.averages.regions.get(region) if region else None,
         fields=_field_lines(computed, participant, rows, nodes),
-        tree=[] if edition.summary_only else _tree(result, nodes),
+        tree=[] if edition.summary_only else points_tree(result, nodes),
     )
     return _preview_response(
         request,
