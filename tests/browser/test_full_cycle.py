@@ -107,7 +107,7 @@ def _evidence(edition: Edition) -> list[tuple[str, str, str]]:
     return list(
         Score.objects.filter(participant__edition=edition, evidence_url__gt="")
         .order_by("criterion__code")
-        .values_list("criterion__code", "evidence_url", "evidence_type")
+        .values_list("criterion__code", "evidence_url", "evidence_files__content_type")
     )
 
 
@@ -165,7 +165,7 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
     )
     with officer.expect_navigation():
         officer.click("button[value=save]")
-    assert officer.locator(f"#file-{leaves['1.1']}-stored a").inner_text() == "Kế hoạch CCHC.pdf"
+    assert officer.locator(f"#file-{leaves['1.1']}-list a").inner_text() == "Kế hoạch CCHC.pdf"
     with officer.expect_navigation():
         officer.click("#submit-button")
     with officer.expect_navigation():

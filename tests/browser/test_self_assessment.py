@@ -108,7 +108,7 @@ def test_an_officer_enters_evidence_sees_totals_follow_saves_and_submits(
     page.fill(f"#points-{leaves['2.2']}", "3")
     page.click("button[value=save]")
     page.wait_for_url(f"**{PAGE}?edition={edition.pk}")
-    assert page.locator(f"#file-{leaves['1.1']}-stored a").inner_text() == "Báo cáo.pdf"
+    assert page.locator(f"#file-{leaves['1.1']}-list a").inner_text() == "Báo cáo.pdf"
 
     page.click("#submit-button")
     page.click("input[name=confirm] ~ button")
@@ -120,7 +120,10 @@ def test_an_officer_enters_evidence_sees_totals_follow_saves_and_submits(
         scores = Score.objects.filter(participant=participant).order_by("criterion__code")
         participant.refresh_from_db()
         return (
-            [(s.criterion.code, str(s.self_points), s.evidence_type) for s in scores],
+            [
+                (s.criterion.code, str(s.self_points), ",".join(f.content_type for f in s.evidence))
+                for s in scores
+            ],
             participant.submitted_at is not None,
         )
 
