@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from provinces.models import Level, Unit
 from runtime.sitemaps import LocalizedPages
-from scoring.models import Criterion, Edition
+from scoring.models import Criterion, Edition, Result
 
 
 class StaticPages(LocalizedPages):
@@ -67,11 +67,28 @@ class EditionPages(LocalizedPages):
 
 
 class UnitPages(LocalizedPages):
-    def items(self):
-        return Unit.objects.order_by("level", "code", "slug").values_list("slug", flat=True)
+    """Each unit's profile, and the profile as of each published year it has a result in (a page of
+    its own: seo.KEPT_PARAMETERS), which the "units like this one" lists link to."""
 
-    def location(self, slug: str) -> str:
-        return reverse("public:unit", args=[slug])
+    def items(self) -> list[tuple[str, str]]:
+        slugs = Unit.objects.order_by("level", "code", "slug").values_list("slug", flat=True)
+        years: dict[str, list[int]] = {}
+        for slug, year in (
+            Result.objects.filter(edition__in=Edition.objects.published())
+            .order_by("participant__unit__slug", "edition__year")
+            .values_list("participant__unit__slug", "edition__year")
+            .distinct()
+        ):
+            years.setdefault(slug, []).append(year)
+        return [
+            (slug, query)
+            for slug in slugs
+            for query in ["", *(f"?year={year}" for year in years.get(slug, []))]
+        ]
+
+    def location(self, page: tuple[str, str]) -> str:
+        slug, query = page
+        return reverse("public:unit", args=[slug]) + query
 
 
 SITEMAPS = {"pages": StaticPages, "editions": EditionPages, "units": UnitPages}

@@ -123,6 +123,9 @@ def expected_pages(language: str) -> set[str]:
         # Every unit's profile: the map links every province of its year, profiles link
         # their predecessors and successors, with or without results.
         *(f"units/{slug}/" for slug in Unit.objects.values_list("slug", flat=True)),
+        # And the profile as of each published year of the unit, which "units like this one"
+        # links to: the three provinces of the 2019 edition.
+        *(f"units/{units[code]}/?year=2019" for code in ("01", "31", "10")),
     }
     assert {f"units/{units[code]}/" for code in ("01", "31", "10")} <= pages
     pages.add("search/")
@@ -132,7 +135,8 @@ def expected_pages(language: str) -> set[str]:
 def test_the_sitemap_lists_every_page_of_published_editions_in_both_languages(
     client, published, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(4):
+    # A query a section, and the years of the units' results.
+    with django_assert_max_num_queries(5):
         listed = sitemap(client)
 
     # Nothing of the draft ministry edition.
