@@ -3,8 +3,9 @@
 An edition reopened for a correction keeps its last published results public (issue 15): its
 Result rows are written only by publishing (scoring/publish.py), so until it is published again
 they are the figures as they stood. Pages built from those rows (rankings, regions, the map, the
-comparison, their charts) show it with a notice; pages reading the live points a correction is
-changing (criteria, the points of a profile, bulk downloads of points) keep to published editions.
+comparison, a unit's profile, their charts) show it with a notice; what reads the live points a
+correction is changing (criteria pages, the points tree of a profile, bulk downloads of points)
+keeps to published editions.
 """
 
 from django.http import Http404
@@ -31,14 +32,17 @@ def shown_edition(year: int, level: str) -> Edition:
     edition = Edition.objects.shown().filter(year=year, level=level).first()
     if edition is None:
         raise Http404("no such published edition")
-    edition.reopening = None
-    if not edition.is_published:
-        edition.reopening = (
-            EditionEvent.objects.filter(edition=edition, action=EditionEvent.Action.REOPEN)
-            .order_by("-at", "-id")
-            .first()
-        )
+    edition.reopening = None if edition.is_published else reopening_of(edition)
     return edition
+
+
+def reopening_of(edition: Edition) -> EditionEvent | None:
+    """The event that reopened the edition for its correction (its date and reason)."""
+    return (
+        EditionEvent.objects.filter(edition=edition, action=EditionEvent.Action.REOPEN)
+        .order_by("-at", "-id")
+        .first()
+    )
 
 
 def published_years(level: str) -> list[int]:

@@ -15,6 +15,7 @@ from provinces.models import Unit
 from public.contributions import field_contributions
 from public.corrections import Notice, unit_notices
 from public.disagreements import disagreements_in
+from public.editions import reopening_of
 from public.standing import Standing, standing
 from scoring.models import (
     Average,
@@ -113,8 +114,8 @@ class Profile:
 
 
 def unit_profile(slug: str, year: str | None) -> Profile:
-    """The profile of the unit with this slug, showing the published edition of `year` (the
-    latest by default); 404 for an unknown unit or a year it has no published result in."""
+    """The profile of the unit with this slug, showing the shown edition of `year` (the latest
+    by default); 404 for an unknown unit or a year it has no published result in."""
     unit = (
         Unit.objects.select_related("region", "successor")
         .prefetch_related("former_names", "predecessors")
@@ -179,10 +180,12 @@ def _cite(unit: Unit, history: list[HistoryLine], shown: Shown | None) -> Source
 
 
 def _published_editions(level: str) -> list[Edition]:
-    """Every published edition of the level, oldest first, with the counts the page needs
-    annotated so that no edition costs a query of its own (is_partial reads ranked_summaries)."""
-    return list(
-        Edition.objects.published()
+    """Every shown edition of the level (published, or under correction with its last published
+    results), oldest first, with the counts the page needs annotated so that no edition costs a
+    query of its own (is_partial reads ranked_summaries), and `reopening` as shown_edition sets
+    it for the notice."""
+    editions = list(
+        Edition.objects.shown()
         .filter(level=level)
         .annotate(
             ranked_summaries=Count(
@@ -194,6 +197,9 @@ def _published_editions(level: str) -> list[Edition]:
         )
         .order_by("year")
     )
+    for edition in editions:
+        edition.reopening = None if edition.is_published else reopening_of(edition)
+    return editions
 
 
 def _chosen(own: list[Result], year: str | None) -> Result | None:
@@ -267,7 +273,8 @@ def _shown(unit, result, own, editions, criteria) -> Shown:
         fields=_fields(result, unit, averages, field_names),
         # A summary-only edition's Result and FieldResult rows are its SummaryScore rows as
         # published (index, rank, totals, component indices): what exists; it has no leaves.
-        tree=[] if edition.summary_only else points_tree(result, nodes),
+        # Under correction the points are being changed: only the published figures are shown.
+        tree=[] if edition.summary_only or edition.reopening else points_tree(result, nodes),
         change=_change(result, own, editions, criteria, field_names),
         standing=standing(unit.code, edition, ranked_count),
         national_source=sources.get(("", ""), ""),

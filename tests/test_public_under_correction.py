@@ -58,3 +58,14 @@ def test_pages_reading_live_points_leave_the_reopened_edition_out(client, reopen
 def test_a_draft_is_never_shown(client, scored_provinces):
     for path in PAGES:
         assert client.get(path).status_code == 404, path
+
+
+def test_a_units_profile_keeps_its_last_published_results_under_the_notice(client, reopened):
+    page = client.get("/en/units/ha-noi/?year=2019")
+
+    assert page.status_code == 200
+    assert "Under correction since" in page.text and REASON in page.text
+    assert "90.00" in page.text
+    # The points being corrected are left out until the corrected results are published.
+    assert "The points per criterion are being corrected" in page.text
+    assert 'class="tree-field"' not in page.text

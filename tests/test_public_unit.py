@@ -417,9 +417,12 @@ def test_an_unpublished_edition_is_not_shown_to_anyone(client, admin_client, sco
     assert admin_client.get(HANOI, {"year": "2019"}).status_code == 404
 
 
-def test_an_edition_back_in_review_hides_its_stored_results(client, admin_client, published):
-    # Reopened for a correction: its results rows are still stored but no longer public.
-    Edition.objects.filter(pk=published.pk).update(status=Edition.Status.REVIEW)
+def test_an_edition_in_review_never_published_hides_its_stored_results(
+    client, admin_client, published
+):
+    # Results rows stored, but never published (a reopened edition keeps its last published
+    # results instead: tests/test_public_under_correction.py).
+    Edition.objects.filter(pk=published.pk).update(status=Edition.Status.REVIEW, published_at=None)
 
     assert admin_client.get(HANOI, {"year": "2019"}).status_code == 404
     assert "No published results for this unit yet." in client.get(HANOI).text
