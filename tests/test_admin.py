@@ -67,6 +67,7 @@ def _edition_form(**changes) -> dict:
         "group_a": "90",
         "group_b": "80",
         "group_c": "70",
+        "evidence_rule": "warn",
     }
     return {**data, **changes}
 

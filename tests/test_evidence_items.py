@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -18,6 +19,7 @@ from scoring.models import Edition, EditionChange, EvidenceFile, Reply, Score, S
 from scoring.points import SelfAssessment, set_self_points
 from staff.bulk import WRITTEN
 from tests.staff_fixtures import staff_user, verified_client
+from tests.test_admin import _edition_form
 from tests.test_bulk_entry import CONFIRM, downloaded, rows, set_cell, upload
 from tests.test_progress import appraisal_under_way, score, unit
 
@@ -406,3 +408,22 @@ def test_the_writer_removes_only_the_entrys_own_files(officer_client, edition):
 
     assert _files() == [("1.1", "theirs.pdf")]
     assert ScoreChange.objects.filter(new_value="").count() == 0
+
+
+def test_an_admin_chooses_the_rule_in_the_edition_admin_and_its_history_keeps_it(
+    client, province_edition
+):
+    superuser = get_user_model().objects.create_superuser("quantri", "qt@example.vn", "x")
+    superuser_client = verified_client(client, superuser)
+    address = f"/admin/scoring/edition/{province_edition.pk}/change/"
+    assert province_edition.evidence_rule == "warn"
+
+    response = superuser_client.post(
+        address, _edition_form(year="2019", level="province", evidence_rule="refuse")
+    )
+
+    assert response.status_code == 302
+    province_edition.refresh_from_db()
+    assert province_edition.evidence_rule == "refuse"
+    latest = province_edition.history.first()
+    assert (latest.evidence_rule, latest.history_user.username) == ("refuse", "quantri")
