@@ -55,7 +55,7 @@ class Message:
 
     def text(self) -> str:
         """The sentence without its location, in the active language."""
-        params = {name: _shown(value) for name, value in self.params.items()}
+        params = {name: _as_shown(value) for name, value in self.params.items()}
         return gettext(MESSAGES[self.code]) % params if params else gettext(MESSAGES[self.code])
 
     def __str__(self) -> str:
@@ -79,10 +79,10 @@ class Listing:
     separator: str = ", "
 
     def text(self) -> str:
-        return self.separator.join(str(_shown(item)) for item in self.items)
+        return self.separator.join(str(_as_shown(item)) for item in self.items)
 
 
-def _shown(value: Any) -> Any:
+def _as_shown(value: Any) -> Any:
     """A parameter as the sentence shows it. Whole numbers (rows, counts, years) are left alone:
     with thousands separators off site-wide, they read the same in both languages."""
     if isinstance(value, Message | Listing):

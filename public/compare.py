@@ -48,7 +48,7 @@ def query(year: int, codes: list[str]) -> str:
 
 
 @dataclass
-class HistoryLine:
+class ComparedYear:
     """One year of the chosen units' history: (index, rank) of each unit, None where it took no
     part or its edition is not shown."""
 
@@ -56,7 +56,7 @@ class HistoryLine:
     cells: list[tuple[Decimal | None, int | None] | None]
 
 
-def history(level: str, chosen: list[RankingRow]) -> list[HistoryLine]:
+def history(level: str, chosen: list[RankingRow]) -> list[ComparedYear]:
     """The chosen units' index and rank in every shown edition of the level, newest first (one
     query). An edition under correction counts with its last published results."""
     slugs = [row.slug for row in chosen]
@@ -72,7 +72,7 @@ def history(level: str, chosen: list[RankingRow]) -> list[HistoryLine]:
     ):
         found.setdefault(year, {})[slug] = (index, rank)
     return [
-        HistoryLine(year, [found[year].get(slug) for slug in slugs])
+        ComparedYear(year, [found[year].get(slug) for slug in slugs])
         for year in sorted(found, reverse=True)
     ]
 

@@ -31,7 +31,7 @@ from scoring.scorecard import BestUnit, Branch, FieldLine, UnitLink, points_tree
 
 
 @dataclass
-class HistoryLine:
+class ProfileYear:
     edition: Edition
     index: Decimal
     rank: int | None
@@ -61,7 +61,7 @@ class Contribution:
 
 
 @dataclass
-class Change:
+class IndexChange:
     """What moved the index since the previous published edition of the level. `status` is
     "split" (contributions given), "no_previous" or "not_comparable"."""
 
@@ -90,7 +90,7 @@ class Shown:
     regional_average: Decimal | None
     fields: list[FieldLine]
     tree: list[Branch]
-    change: Change
+    change: IndexChange
     standing: Standing = field(default_factory=Standing)
     # The note of the shown year's published figures (the public record), and the sources and
     # notes of the averages printed with them.
@@ -105,7 +105,7 @@ class Shown:
 class Profile:
     unit: Unit
     name: str
-    history: list[HistoryLine]
+    history: list[ProfileYear]
     shown: Shown | None
     predecessors: list[Lineage]
     successor: UnitLink | None
@@ -148,7 +148,7 @@ def unit_profile(slug: str, year: str | None) -> Profile:
     criteria = _criteria(editions) if own else {}
     signatures = {pk: {(n.code, n.max_points) for n in nodes} for pk, nodes in criteria.items()}
     history = _history(own, editions, signatures, chosen)
-    shown = _shown(unit, chosen, own, editions, criteria) if chosen else None
+    shown = _shown_year(unit, chosen, own, editions, criteria) if chosen else None
     notes = _cite(unit, history, shown)
     return Profile(
         unit=unit,
@@ -156,13 +156,13 @@ def unit_profile(slug: str, year: str | None) -> Profile:
         history=history,
         shown=shown,
         predecessors=[_lineage(p, results) for p in predecessors],
-        successor=_link(unit.successor) if unit.successor else None,
+        successor=_unit_link(unit.successor) if unit.successor else None,
         corrections=unit_notices(unit.pk) if unit.corrected else [],
         notes=notes,
     )
 
 
-def _cite(unit: Unit, history: list[HistoryLine], shown: Shown | None) -> SourceNotes:
+def _cite(unit: Unit, history: list[ProfileYear], shown: Shown | None) -> SourceNotes:
     """The source notes of the page in reading order: the shown year's figures and the averages
     printed with them, then each year's figures, newest first as the history shows them; a note
     says where the sources disagree on a figure."""
@@ -226,7 +226,7 @@ def _previous(edition: Edition, editions: list[Edition]) -> Edition | None:
     return earlier[-1] if earlier else None
 
 
-def _history(own, editions, signatures, chosen) -> list[HistoryLine]:
+def _history(own, editions, signatures, chosen) -> list[ProfileYear]:
     lines = []
     for result in own:
         previous = _previous(result.edition, editions)
@@ -236,7 +236,7 @@ def _history(own, editions, signatures, chosen) -> list[HistoryLine]:
             if now and before:
                 changed = now != before
         lines.append(
-            HistoryLine(
+            ProfileYear(
                 edition=result.edition,
                 index=result.index,
                 rank=result.rank,
@@ -254,7 +254,7 @@ def _history(own, editions, signatures, chosen) -> list[HistoryLine]:
     return lines
 
 
-def _shown(unit, result, own, editions, criteria) -> Shown:
+def _shown_year(unit, result, own, editions, criteria) -> Shown:
     edition = result.edition
     nodes = criteria.get(edition.pk, [])
     field_names = {n.code: localized(n, "name") for n in nodes if n.parent_id is None}
@@ -326,7 +326,9 @@ def _fields(result, unit, averages, names) -> list[FieldLine]:
                 national_average=averages.get(("", code)),
                 regional_average=regional,
                 best=[
-                    BestUnit(**vars(_link(o.result.participant.unit, edition.year)), index=o.index)
+                    BestUnit(
+                        **vars(_unit_link(o.result.participant.unit, edition.year)), index=o.index
+                    )
                     for o in sorted(best[code], key=lambda o: o.result.participant.unit.code)
                 ],
             )
@@ -334,13 +336,13 @@ def _fields(result, unit, averages, names) -> list[FieldLine]:
     return lines
 
 
-def _change(result, own, editions, criteria, names) -> Change:
+def _change(result, own, editions, criteria, names) -> IndexChange:
     """The field contributions to Δindex against the previous published edition of the level,
     when the two trees have the same fields and maxima and both have field points."""
     previous_edition = _previous(result.edition, editions)
     if previous_edition is None or result.delta_index is None:
-        return Change("no_previous", previous_edition.year if previous_edition else None)
-    change = Change("not_comparable", previous_edition.year, result.delta_index)
+        return IndexChange("no_previous", previous_edition.year if previous_edition else None)
+    change = IndexChange("not_comparable", previous_edition.year, result.delta_index)
     before = next((r for r in own if r.edition.pk == previous_edition.pk), None)
     now_fields = _field_signature(criteria.get(result.edition.pk, []))
     if before is None or not now_fields:
@@ -379,10 +381,12 @@ def _field_signature(nodes: list[Criterion]) -> frozenset:
 def _lineage(unit: Unit, results: list[Result]) -> Lineage:
     mine = [r for r in results if r.participant.unit_id == unit.pk]
     latest = max(mine, key=lambda r: r.edition.year, default=None)
-    return Lineage(unit=_link(unit), latest=latest, year=latest.edition.year if latest else None)
+    return Lineage(
+        unit=_unit_link(unit), latest=latest, year=latest.edition.year if latest else None
+    )
 
 
-def _link(unit: Unit, year: int | None = None) -> UnitLink:
+def _unit_link(unit: Unit, year: int | None = None) -> UnitLink:
     """A link to a unit's profile under the name it had in `year` (its present name without)."""
     if year is None:
         return UnitLink(slug=unit.slug, name=localized(unit, "name"))

@@ -15,7 +15,7 @@ from scoring.notes import SourceNote, SourceNotes
 # The rows are built in the domain, shared with the staff's review preview; the public pages
 # read them through this module, beside the sorting and the notes below.
 from scoring.rows import RankingRow as RankingRow
-from scoring.rows import columns as columns
+from scoring.rows import ranking_columns as ranking_columns
 from scoring.rows import ranking_rows as ranking_rows
 
 

@@ -47,7 +47,7 @@ class RankingRow:
     source_note: SourceNote | None = None
 
 
-def columns(fields) -> list[tuple[str, str]]:
+def ranking_columns(fields) -> list[tuple[str, str]]:
     """The ranking table's columns, as (query and download key, heading)."""
     return [
         ("rank", _("Rank")),

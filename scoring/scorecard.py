@@ -38,7 +38,7 @@ class FieldLine:
 
 
 @dataclass
-class Node:
+class PointsRow:
     """A node of the criteria tree with the unit's points; leaves carry the Score columns."""
 
     code: str
@@ -60,8 +60,8 @@ class Node:
 class Branch:
     """A field of the tree and all the nodes under it, in code order."""
 
-    field: Node
-    nodes: list[Node]
+    field: PointsRow
+    nodes: list[PointsRow]
 
 
 def points_tree(result: Result, nodes: list[Criterion]) -> list[Branch]:
@@ -75,7 +75,7 @@ def points_tree(result: Result, nodes: list[Criterion]) -> list[Branch]:
     rows = {}
     for node in tree.nodes:
         leaf = tree.is_leaf(node)
-        row = Node(
+        row = PointsRow(
             code=node.code,
             name=localized(node, "name"),
             depth=node.code.count("."),
@@ -104,7 +104,7 @@ def points_tree(result: Result, nodes: list[Criterion]) -> list[Branch]:
     return branches
 
 
-def _fill_leaf(row: Node, score: Score) -> None:
+def _fill_leaf(row: PointsRow, score: Score) -> None:
     row.self_points = score.self_points
     row.appraised_points = score.appraised_points
     row.survey_points = score.survey_points

@@ -108,7 +108,7 @@ def filename(participant: Participant) -> str:
 
 
 @dataclass
-class Change:
+class RowChange:
     """One sub-criterion the upload changes: each written column's value before and after."""
 
     row: int
@@ -129,7 +129,7 @@ class Change:
 class Upload:
     filename: str
     sha256: str
-    changes: list[Change] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
     rows: int = 0
 
@@ -193,7 +193,7 @@ def _check_rows(participant: Participant, table, upload: Upload) -> None:
         if changed:
             kept = {column: before[column] for column in changed}
             version = score.version if score else 0
-            upload.changes.append(Change(row.number, leaf, version, kept, changed))
+            upload.changes.append(RowChange(row.number, leaf, version, kept, changed))
 
 
 def _row_leaf(participant: Participant, tree: Tree, row, seen: dict, problems: list):

@@ -28,10 +28,10 @@ def sipas_rows(year: int) -> list[dict]:
         key=lambda row: (row.rank is None, row.rank or 0, row.unit.code),
     )
     national = [row for row in results if not row.unit_id]
-    return [_row(year, row) for row in provinces + national]
+    return [_sipas_row(year, row) for row in provinces + national]
 
 
-def _row(year: int, result: SipasResult) -> dict:
+def _sipas_row(year: int, result: SipasResult) -> dict:
     if result.unit_id:
         code, name = result.unit.code, result.unit.name_vi_in(year)
     else:

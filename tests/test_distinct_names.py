@@ -10,8 +10,7 @@ SKIPPED_DIRS = {".venv", "tests", "node_modules", "bench", "migrations", ".git"}
 # Django's names for a management command and a model's options: every app has them.
 FRAMEWORK = {"Command", "handle", "add_arguments", "Meta"}
 
-MOVING = "moving (issue 18 item 3)"
-EVIDENCE = "same step of two screens, in files under change by the evidence work (issue 18)"
+EVIDENCE = "the same step of the self-assessment and the appraisal screens (to share: issue 18)"
 PAGE_VIEW = "the view of its own page (URL names map to it)"
 ALLOWED = {
     # The same thing under one name.
@@ -24,8 +23,7 @@ ALLOWED = {
     "step_back": "the form's view of scoring.lifecycle.step_back",
     "preview": "the form's view of staff.moves.preview",
     "render": "called module-qualified: blank.render and downloads.render, each a file",
-    "cache_key": "the chart and card views' keys, both responses.cache_key of their kind; "
-    + MOVING,
+    "cache_key": "the chart and card views' keys, both responses.cache_key of their kind",
     # Views named after their page in different view modules.
     "edition": PAGE_VIEW,
     "editions": PAGE_VIEW,
@@ -33,15 +31,7 @@ ALLOWED = {
     "ranking": PAGE_VIEW,
     "regions": PAGE_VIEW,
     "unit": PAGE_VIEW,
-    # Left for the helpers changing these files now.
-    "Change": MOVING + "; staff/bulk.py and scoring.permissions' callers under the evidence work",
-    "HistoryLine": MOVING,
-    "Node": MOVING + "; scoring/tree.py under the evidence work",
-    "_link": MOVING,
-    "_row": MOVING,
-    "_shown": MOVING + "; files/problems.py under the evidence work",
-    "columns": MOVING,
-    "sipas_rows": MOVING,
+    # The same step of two screens, each its own view's helper.
     "_autosaved": EVIDENCE,
     "_post": EVIDENCE,
     "_restore": EVIDENCE,

@@ -8,10 +8,10 @@ from public.rankings import (
     cite_sources,
     published_averages,
     published_field_figures,
+    ranking_columns,
     regions_of,
     sorted_rows,
 )
-from public.rankings import columns as ranking_columns
 from public.rankings import ranking_rows as _ranking_rows
 from scoring.downloads import FORMATS
 from scoring.notes import SourceNotes

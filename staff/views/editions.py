@@ -28,7 +28,7 @@ from scoring.models import Criterion, Edition, EditionEvent, Participant, Score
 from scoring.permissions import ADMIN
 from scoring.publish import Computed, PublishRefused, compute_edition, publish_edition
 from scoring.ranking import field_averages
-from scoring.rows import RankingRow, columns, computed_rows
+from scoring.rows import RankingRow, computed_rows, ranking_columns
 from scoring.scorecard import BestUnit, FieldLine, points_tree
 from scoring.submission import return_self_assessment
 from staff.access import staff_required
@@ -444,7 +444,7 @@ def preview(request: HttpRequest, edition_id: int) -> HttpResponse:
             "rows": [row for row in rows if row.ranked],
             "unranked": [row for row in rows if not row.ranked],
             "fields": [(f.code, localized(f, "name")) for f in fields],
-            "columns": columns(fields),
+            "columns": ranking_columns(fields),
             "national_average": averages.national if averages else None,
             "field_averages": [(code, averages.fields.get(code)) for code in codes]
             if averages
