@@ -23,7 +23,9 @@ def installed():
     deadlines.uninstall()
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the flush after a transactional test would otherwise leave the
+# reference data out for the tests that follow on this worker.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_query_the_server_does_not_answer_in_time_ends_at_the_deadline(installed):
     started = time.monotonic()
     with pytest.raises(OperationalError), deadlines.deadline(0.5), connection.cursor() as cursor:
@@ -36,7 +38,9 @@ def test_a_query_the_server_does_not_answer_in_time_ends_at_the_deadline(install
         assert cursor.fetchone() == (1,)
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the flush after a transactional test would otherwise leave the
+# reference data out for the tests that follow on this worker.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_query_within_the_deadline_answers(installed):
     with deadlines.deadline(2), connection.cursor() as cursor:
         cursor.execute("SELECT pg_sleep(0.1), 7")
