@@ -32,6 +32,10 @@ register(
     return_admins_only=gettext_noop("only an admin gives a submitted self-assessment back"),
     return_reason_required=gettext_noop("giving a self-assessment back needs a written reason"),
     # Translators: %(codes)s lists sub-criterion codes, e.g. "1.1, 2.2".
+    evidence_rule_admins_only=gettext_noop("only an admin chooses the rule on evidence"),
+    evidence_rule_published=gettext_noop(
+        "the %(year)s %(level)s edition is published; its rule on evidence no longer changes"
+    ),
     evidence_required=gettext_noop(
         "points are claimed without evidence on %(count)s sub-criteria (%(codes)s); this edition "
         "requires an address or a file wherever points are claimed"
@@ -96,6 +100,33 @@ def submit_self_assessment(participant: Participant, *, user, source: str = "web
         extra = {"without_evidence": bare} if bare else {}
         _record(participant, None, submitted, user=user, source=source, extra=extra)
     return participant
+
+
+def set_evidence_rule(edition: Edition, rule: str, *, user, source: str = "web") -> Edition:
+    """The edition's rule for points claimed without evidence (Edition.EvidenceRule), chosen by
+    an admin before publishing; recorded as an EditionChange of the edition."""
+    if role_of(user) != ADMIN:
+        raise Refused([Message("evidence_rule_admins_only")])
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.is_published:
+            where = {"year": edition.year, "level": edition.level}
+            raise Refused([Message("evidence_rule_published", where)])
+        old = edition.evidence_rule
+        if rule != old:
+            edition.evidence_rule = Edition.EvidenceRule(rule)
+            edition.save(update_fields=["evidence_rule"])
+            EditionChange.objects.create(
+                edition=edition,
+                subject=EditionChange.Subject.EDITION,
+                action=EditionChange.Action.CHANGED,
+                key=str(edition),
+                old_value={"evidence_rule": old},
+                new_value={"evidence_rule": rule},
+                user=user,
+                source=source,
+            )
+    return edition
 
 
 def return_self_assessment(

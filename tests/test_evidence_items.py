@@ -14,10 +14,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from files.problems import Refused
 from scoring.lifecycle import open_self_assessment
 from scoring.models import Edition, EditionChange, EvidenceFile, Reply, Score, ScoreChange
 from scoring.points import SelfAssessment, set_self_points
+from scoring.submission import set_evidence_rule
 from staff.bulk import WRITTEN
+from tests.conftest import lines
 from tests.staff_fixtures import staff_user, verified_client
 from tests.test_admin import _edition_form
 from tests.test_bulk_entry import CONFIRM, downloaded, rows, set_cell, upload
@@ -427,3 +430,41 @@ def test_an_admin_chooses_the_rule_in_the_edition_admin_and_its_history_keeps_it
     assert province_edition.evidence_rule == "refuse"
     latest = province_edition.history.first()
     assert (latest.evidence_rule, latest.history_user.username) == ("refuse", "quantri")
+
+
+def test_an_admin_chooses_the_rule_on_the_staff_edition_screen_recorded_as_a_change(
+    client, province_edition
+):
+    admin = verified_client(client, staff_user("admin", username="quantri-nv"))
+    page = admin.get(f"/en/staff/editions/{province_edition.pk}/").content.decode()
+    assert '<option value="warn" selected>' in page
+
+    response = admin.post(
+        f"/en/staff/editions/{province_edition.pk}/evidence-rule/", {"evidence_rule": "refuse"}
+    )
+
+    assert response.status_code == 302
+    province_edition.refresh_from_db()
+    assert province_edition.evidence_rule == "refuse"
+    change = EditionChange.objects.filter(
+        edition=province_edition, key=str(province_edition), action="changed"
+    )
+    assert [(c.old_value, c.new_value, c.user.username) for c in change] == [
+        ({"evidence_rule": "warn"}, {"evidence_rule": "refuse"}, "quantri-nv")
+    ]
+
+
+def test_an_officer_or_an_appraiser_may_not_choose_the_rule(client, province_edition):
+    address = f"/en/staff/editions/{province_edition.pk}/evidence-rule/"
+    for role in ("unit_officer", "appraiser"):
+        user = staff_user(
+            role, unit=unit(province_edition, "01") if role == "unit_officer" else None
+        )
+        response = verified_client(Client(), user).post(address, {"evidence_rule": "refuse"})
+        assert response.status_code == 403
+        with pytest.raises(Refused) as refused:
+            set_evidence_rule(province_edition, "refuse", user=user)
+        assert lines(refused.value.problems) == ["only an admin chooses the rule on evidence"]
+    province_edition.refresh_from_db()
+    assert province_edition.evidence_rule == "warn"
+    assert not EditionChange.objects.filter(new_value__has_key="evidence_rule").exists()

@@ -30,7 +30,7 @@ from scoring.publish import Computed, PublishRefused, compute_edition, publish_e
 from scoring.ranking import field_averages
 from scoring.rows import RankingRow, computed_rows, ranking_columns
 from scoring.scorecard import BestUnit, FieldLine, points_tree
-from scoring.submission import return_self_assessment
+from scoring.submission import return_self_assessment, set_evidence_rule
 from staff.access import staff_required
 from staff.moves import done_notice
 
@@ -75,6 +75,12 @@ class DeadlinesForm(forms.ModelForm):
         model = Edition
         fields = list(lifecycle.DEADLINES)
         widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in lifecycle.DEADLINES}
+
+
+class EvidenceRuleForm(forms.Form):
+    evidence_rule = forms.ChoiceField(
+        label=gettext_lazy("Rule"), choices=Edition.EvidenceRule.choices
+    )
 
 
 class ExtensionForm(forms.Form):
@@ -197,6 +203,7 @@ def _edition_page(
             "leaves": leaves,
             "give_back": give_back,
             "deadlines": deadlines or DeadlinesForm(instance=edition, prefix="deadline"),
+            "evidence_rule": EvidenceRuleForm(initial={"evidence_rule": edition.evidence_rule}),
             "back_to": _stage_label(lifecycle.BACK.get(edition.status)),
         },
         status=status,
@@ -363,6 +370,24 @@ def deadlines(request: HttpRequest, edition_id: int) -> HttpResponse:
     return _edition_page(
         request, edition, problems=problems, status=409 if problems else 400, deadlines=form
     )
+
+
+@require_POST
+@staff_required(ADMIN)
+def evidence_rule(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """What submitting does with points claimed without evidence: warn, or refuse."""
+    edition = get_object_or_404(Edition, pk=edition_id)
+    form = EvidenceRuleForm(request.POST)
+    problems = []
+    if form.is_valid():
+        try:
+            set_evidence_rule(edition, form.cleaned_data["evidence_rule"], user=request.user)
+        except Refused as refusal:
+            problems = refusal.problems
+        else:
+            messages.success(request, _("The rule on evidence is saved."))
+            return redirect("staff:edition", edition.pk)
+    return _edition_page(request, edition, problems=problems, status=409 if problems else 400)
 
 
 @require_POST
@@ -547,6 +572,7 @@ urlpatterns = [
     path("editions/<int:edition_id>/reopen/", reopen, name="reopen"),
     path("editions/<int:edition_id>/step-back/", step_back, name="step_back"),
     path("editions/<int:edition_id>/deadlines/", deadlines, name="deadlines"),
+    path("editions/<int:edition_id>/evidence-rule/", evidence_rule, name="evidence_rule"),
     path("editions/<int:edition_id>/extension/<str:unit_code>/", extension, name="extension"),
     path("editions/<int:edition_id>/preview/", preview, name="preview"),
     path("editions/<int:edition_id>/preview/<str:unit_code>/", preview_unit, name="preview_unit"),
