@@ -21,7 +21,9 @@ from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.test.utils import modify_settings
 from django.urls import Resolver404, resolve
@@ -87,6 +89,12 @@ def site(django_db_setup, live_server, django_db_blocker):
         yield Site(live_server.url)
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(reference)
+        # flush restarted every sequence at 1, and the reference data came back with its own
+        # ids: the next row a test adds would take an id already in use.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 @pytest.fixture(scope="package")
