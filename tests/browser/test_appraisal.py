@@ -184,7 +184,7 @@ def test_an_appraiser_adjusts_two_leaves_and_accepts_the_rest_with_live_totals(
         page.get_by_role("button", name="Accept 1 sub-criterion").click()
 
     assert overall(page) == "14.50"
-    assert "3 leaves saved." in page.locator(".messages").inner_text()
+    assert "3 sub-criteria saved." in page.locator(".messages").inner_text()
     assert in_thread(django_db_blocker, appraised, setting.appraisal, "01") == {
         "1.1": "7.00",
         "2.1": "4.50",
