@@ -254,8 +254,9 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
     public = browser.new_context(base_url=site.url, bypass_csp=True).new_page()
     open_page(public, f"/en/rankings/{YEAR}/province/")
     assert "90.00" in public.locator("table.ranking").inner_text()
-    # The unit's profile: the appraised points and the deduction with its reason.
-    open_page(public, "/en/units/ha-noi/")
+    # The unit's profile of that year (the demo's 2025 is its newest): the appraised points and
+    # the deduction with its reason.
+    open_page(public, f"/en/units/ha-noi/?year={YEAR}")
     leaf = public.locator("table.criteria-tree tr", has_text="Criterion 1.1")
     assert leaf.locator("td.deduction .reason").inner_text() == "Thiếu tài liệu kiểm chứng"
     assert "7.00" in leaf.inner_text()
@@ -265,6 +266,8 @@ def test_the_whole_cycle_in_the_browser(browser, site, made, django_db_blocker):
     open_page(admin, f"/en/staff/editions/{edition.pk}/reopen/")
     assert serious_violations(admin) == []
     admin.fill("#reason", "Tiêu chí 2.1: tài liệu kiểm chứng không hợp lệ")
+    # The units the correction concerns are required too: Hà Nội's 2.1 is the one that changes.
+    admin.select_option("#units", "01")
     with admin.expect_navigation():
         admin.get_by_role("button", name="Reopen for correction").click()
     assert in_thread(blocker, _stage, edition) == "review"
