@@ -37,7 +37,8 @@ register(
         "the %(year)s %(level)s edition is published; its rule on evidence no longer changes"
     ),
     evidence_required=gettext_noop(
-        "points are claimed without evidence on %(count)s sub-criteria (%(codes)s); this edition "
+        # Names the codes rather than counting them: the registry has no plural forms.
+        "points are claimed without evidence on these sub-criteria: %(codes)s; this edition "
         "requires an address or a file wherever points are claimed"
     ),
 )

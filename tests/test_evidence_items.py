@@ -254,8 +254,8 @@ def test_refuse_refuses_the_submission_with_the_list_until_evidence_is_added(
     assert "Yes, submit" not in page
     page = officer_client.post(SUBMIT, {"edition": edition.pk, "confirm": "yes"}).content.decode()
     assert (
-        "points are claimed without evidence on 2 sub-criteria (1.1, 2.1); this edition requires "
-        "an address or a file wherever points are claimed"
+        "points are claimed without evidence on these sub-criteria: 1.1, 2.1; this edition "
+        "requires an address or a file wherever points are claimed"
     ) in page
     assert edition.participants.get(unit__code="01").submitted_at is None
 
