@@ -29,7 +29,7 @@ from scoring.tree import Tree
 from staff.access import needs_second_factor, staff_role
 from staff.accounts import ADMIN_SITE, ROLE_NAMES, assign_role, role_in_groups, role_problems
 from staff.assignments import appraisers
-from staff.models import AppraisalAssignment, AppraisalCheck
+from staff.models import AppraisalAssignment, AppraisalCheck, OutboxMessage
 
 User = get_user_model()
 
@@ -255,6 +255,28 @@ class AppraisalCheckAdmin(AdminsOnly, admin.ModelAdmin):
     list_display = ("participant", "done_by", "done_at", "checked_by", "checked_at")
     list_filter = ("participant__edition",)
     list_select_related = ("participant__unit", "participant__edition", "done_by", "checked_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(AdminsOnly, admin.ModelAdmin):
+    """Read only: what the notifications queued and whether the worker sent it (a failed send
+    stays here with its error, and the worker tries again)."""
+
+    list_display = ("queued_at", "event", "to", "subject", "sent_at", "attempts")
+    list_filter = ("event", "sent_at", "edition")
+    search_fields = ("to", "subject")
+    date_hierarchy = "queued_at"
+    list_select_related = ("edition", "user")
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

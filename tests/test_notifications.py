@@ -356,3 +356,29 @@ def test_email_settings_it_does_not_understand_stop_the_process(env, error):
 
     assert result.returncode != 0
     assert error in result.stderr
+
+
+def test_an_admin_reads_the_outbox_in_the_django_admin_and_no_one_changes_it(
+    client, province_edition, team
+):
+    from tests.staff_fixtures import staff_user, verified_client
+
+    open_self_assessment(province_edition, user=team["quantri"])
+    message = OutboxMessage.objects.get(to="hoa@example.vn")
+    admin = verified_client(client, staff_user("admin", username="outbox-admin"))
+
+    listed = admin.get("/admin/staff/outboxmessage/")
+    assert listed.status_code == 200
+    assert "hoa@example.vn" in listed.text
+    assert admin.get(f"/admin/staff/outboxmessage/{message.pk}/change/").status_code == 200
+    assert admin.get("/admin/staff/outboxmessage/add/").status_code == 403
+    admin.post(f"/admin/staff/outboxmessage/{message.pk}/change/", {"to": "x@example.vn"})
+    assert OutboxMessage.objects.get(pk=message.pk).to == "hoa@example.vn"
+
+
+def test_an_appraiser_does_not_see_the_outbox_in_the_django_admin(client, province_edition, team):
+    from tests.staff_fixtures import staff_user, verified_client
+
+    appraiser = verified_client(client, staff_user("appraiser", username="outbox-appraiser"))
+
+    assert appraiser.get("/admin/staff/outboxmessage/").status_code in (302, 403)
