@@ -26,6 +26,7 @@ class OutboxMessage(models.Model):
         REVIEW_OPENED = "review_opened", _("Deductions ready for reply")
         SELF_ASSESSMENT_RETURNED = "self_assessment_returned", _("Self-assessment given back")
         UNIT_REPLIED = "unit_replied", _("A unit replied")
+        DEADLINE_NEAR = "deadline_near", _("Self-assessment deadline near")
 
     event = models.CharField(max_length=32, choices=Event.choices)
     edition = models.ForeignKey(

@@ -7,7 +7,9 @@ Who is told what:
 - the review opened (deductions ready for reply): the officers of the units with at least one
   deduction (appraised points below the self-assessed points);
 - a self-assessment given back: the officers of that unit, with the admin's reason;
-- a unit replied to a deduction: the appraisers.
+- a unit replied to a deduction: the appraisers;
+- the self-assessment deadline near (`manage.py remind_deadlines`, run once a day): the officers
+  of the units that have not submitted, once per deadline.
 
 An account is told only while it is active, holds the role and has an email address. Each
 message is written to the outbox (staff.models.OutboxMessage) by a receiver of scoring's signals,
@@ -23,6 +25,8 @@ written in their own language (a message is read in both at once, whatever the l
 page that caused it).
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -31,12 +35,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from scoring.models import EditionEvent, Participant, Score, UnitAssignment
+from scoring.models import Edition, EditionEvent, Participant, Score, UnitAssignment
 from scoring.permissions import APPRAISER, UNIT_OFFICER
 from staff.models import OutboxMessage
 from staff.tasks import send_outbox
 
 LANGUAGES = ("vi", "en")
+# How many days before the self-assessment deadline its reminder goes out.
+REMIND_DAYS = 3
 
 Event = OutboxMessage.Event
 
@@ -116,6 +122,42 @@ def on_reply_added(sender, *, reply, **_signal) -> None:
         "link": _screen_addresses("staff:appraise_unit", edition.pk, unit.code),
     }
     _write(_message(Event.UNIT_REPLIED, edition, user, context) for user in _appraisers())
+
+
+def remind_deadlines(today, *, days: int = REMIND_DAYS) -> int:
+    """Queue a reminder to the officers of each unit that has not submitted its self-assessment
+    when the edition's deadline is `days` days away or less (and not past); an officer reminded
+    of that deadline is not reminded again. Returns how many messages were queued."""
+    editions = Edition.objects.filter(
+        status=Edition.Status.SELF_ASSESSMENT,
+        self_assessment_deadline__gte=today,
+        self_assessment_deadline__lte=today + datetime.timedelta(days=days),
+    )
+    messages = []
+    for edition in editions:
+        deadline = edition.self_assessment_deadline
+        pending = Participant.objects.filter(edition=edition, submitted_at__isnull=True)
+        reminded = set(
+            OutboxMessage.objects.filter(
+                event=Event.DEADLINE_NEAR,
+                edition=edition,
+                queued_at__date__gte=deadline - datetime.timedelta(days=days),
+            ).values_list("user_id", flat=True)
+        )
+        messages += [
+            _for_officer(
+                Event.DEADLINE_NEAR,
+                edition,
+                assignment,
+                link="staff:self_assessment",
+                deadline=deadline,
+            )
+            for assignment in _officers(pending.values("unit_id"))
+            if assignment.user_id not in reminded
+        ]
+    with transaction.atomic():
+        _write(messages)
+    return len(messages)
 
 
 # Writing to the outbox.

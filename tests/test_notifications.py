@@ -382,3 +382,43 @@ def test_an_appraiser_does_not_see_the_outbox_in_the_django_admin(client, provin
     appraiser = verified_client(client, staff_user("appraiser", username="outbox-appraiser"))
 
     assert appraiser.get("/admin/staff/outboxmessage/").status_code in (302, 403)
+
+
+def test_a_near_self_assessment_deadline_reminds_the_units_that_have_not_submitted_once(
+    province_edition, team
+):
+    import datetime
+
+    from staff.notifications import remind_deadlines
+
+    edition = open_self_assessment(province_edition, user=team["quantri"])
+    OutboxMessage.objects.all().delete()
+    today = datetime.date(2026, 12, 7)
+    Edition.objects.filter(pk=edition.pk).update(
+        self_assessment_deadline=datetime.date(2026, 12, 9)
+    )
+    # Hải Phòng has submitted (set here: the submission's own rules are tested elsewhere).
+    Participant.objects.filter(edition=edition, unit__code="31").update(
+        submitted_at=datetime.datetime(2026, 12, 6, tzinfo=datetime.UTC)
+    )
+
+    assert remind_deadlines(today - datetime.timedelta(days=2)) == 0  # 4 days away: not yet
+    assert remind_deadlines(today) == 2
+    assert outbox() == [("deadline_near", "lan@example.vn"), ("deadline_near", "minh@example.vn")]
+    message = OutboxMessage.objects.get(to="lan@example.vn")
+    vietnamese, english = message.body.split("\n\n---\n\n")
+    assert "là ngày 9 tháng 12 năm 2026, và đơn vị chưa gửi" in vietnamese
+    assert "The deadline for the 2019 PAR Index self-assessment is 9 December 2026" in english
+    # Once per deadline: the next day's run queues nothing more.
+    assert remind_deadlines(today + datetime.timedelta(days=1)) == 0
+    # A deadline passed: no reminder.
+    assert remind_deadlines(datetime.date(2026, 12, 10)) == 0
+
+
+def test_the_reminder_command_says_how_many_it_queued(province_edition, team):
+    import io
+
+    out = io.StringIO()
+    call_command("remind_deadlines", stdout=out)
+
+    assert out.getvalue() == "0 reminders queued\n"

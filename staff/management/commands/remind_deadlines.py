@@ -1,0 +1,19 @@
+"""manage.py remind_deadlines [--days N]: queue the reminders of a self-assessment deadline near
+(staff.notifications.remind_deadlines); run once a day (docs/deployment.md), the task worker
+sends them."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from staff.notifications import REMIND_DAYS, remind_deadlines
+
+
+class Command(BaseCommand):
+    help = "Queue reminders to units that have not submitted when the deadline is near."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=REMIND_DAYS)
+
+    def handle(self, *args, days: int, **options):
+        queued = remind_deadlines(timezone.localdate(), days=days)
+        self.stdout.write(f"{queued} reminders queued")
