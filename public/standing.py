@@ -7,7 +7,7 @@ so a tie or a neighbour here is the one the ranking prints."""
 
 from dataclasses import dataclass, field, replace
 
-from public.compare import PEERS, peers, query
+from public.compare import peers, query
 from public.rankings import RankingRow, ranking_rows
 from scoring.models import Edition
 
@@ -62,8 +62,7 @@ def standing(code: str, edition: Edition, ranked_count: int | None) -> Standing:
     if own is None:
         return Standing()
     found = Standing(tied=own.tied, share=share_of(own.rank, ranked_count) if own.ranked else None)
-    if own.index is None:
-        return found
+    # compare.peers finds none for a unit without an index.
     if own.region_code:
         found.in_region = _by_index(peers(own, rows, [code]))
     # Nearest among every region, as compare.peers reads a ministry's row.
@@ -76,4 +75,5 @@ def standing(code: str, edition: Edition, ranked_count: int | None) -> Standing:
 
 
 def _by_index(rows: list[RankingRow]) -> list[RankingRow]:
-    return sorted(rows, key=lambda row: (-row.index, row.code))[:PEERS]
+    # compare.peers orders by nearness; a list of units reads best by index.
+    return sorted(rows, key=lambda row: (-row.index, row.code))
