@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from scoring.lifecycle import open_self_assessment
 from scoring.models import Score
 from staff.drafts import OWNER_FIELD, owner_token
+from tests import test_self_assessment as screen
 from tests.staff_fixtures import PASSWORD, staff_user, verified_client
 from tests.test_appraisal import appraised, form_data, unit_page
 from tests.test_progress import appraisal_under_way
@@ -26,30 +26,12 @@ LOGIN = "/en/staff/login/"
 KEEP_ALIVE = "/en/staff/session/keep-alive/"
 PDF = b"%PDF-1.7\n%%EOF\n"
 
-
-@pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path):
-    settings.EVIDENCE_ROOT = tmp_path
-
-
-@pytest.fixture
-def edition(province_edition):
-    return open_self_assessment(province_edition, user=None)
-
-
-@pytest.fixture
-def hanoi(edition):
-    return edition.participants.select_related("unit").get(unit__code="01")
-
-
-@pytest.fixture
-def officer(hanoi):
-    return staff_user("unit_officer", unit=hanoi.unit, username="canbo-hanoi")
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    return verified_client(client, officer)
+# The self-assessment screen's own fixtures: an open edition, Hà Nội, its signed-in officer.
+evidence_root = screen.evidence_root
+edition = screen.edition
+hanoi = screen.hanoi
+officer = screen.officer
+officer_client = screen.officer_client
 
 
 def pk(edition, code: str) -> int:

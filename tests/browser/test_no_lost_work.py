@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from scoring.imports import import_file
 from scoring.lifecycle import open_self_assessment
 from scoring.models import Edition, Score
+from tests.browser import test_self_assessment as screen
 from tests.browser.test_self_assessment import database
 from tests.conftest import PROVINCE_TREE
 from tests.staff_fixtures import PASSWORD, staff_user
@@ -40,11 +41,8 @@ def edition(site, django_db_blocker):
     return database(django_db_blocker, make)
 
 
-@pytest.fixture(autouse=True)
-def evidence_root(tmp_path):
-    previous, settings.EVIDENCE_ROOT = settings.EVIDENCE_ROOT, tmp_path
-    yield tmp_path
-    settings.EVIDENCE_ROOT = previous
+# The live server's evidence files go to each test's own folder, as on the self-assessment tests.
+evidence_root = screen.evidence_root
 
 
 def sign_in(page, site, django_db_blocker, edition, index: int):
