@@ -182,9 +182,8 @@ def _cite(unit: Unit, history: list[ProfileYear], shown: Shown | None) -> Source
 def _published_editions(level: str) -> list[Edition]:
     """Every shown edition of the level (published, or under correction with its last published
     results), oldest first, with the counts the page needs annotated so that no edition costs a
-    query of its own (is_partial reads ranked_summaries), and `reopening` as shown_edition sets
-    it for the notice."""
-    editions = list(
+    query of its own (is_partial reads ranked_summaries)."""
+    return list(
         Edition.objects.shown()
         .filter(level=level)
         .annotate(
@@ -197,9 +196,6 @@ def _published_editions(level: str) -> list[Edition]:
         )
         .order_by("year")
     )
-    for edition in editions:
-        edition.reopening = None if edition.is_published else reopening_of(edition)
-    return editions
 
 
 def _chosen(own: list[Result], year: str | None) -> Result | None:
@@ -256,6 +252,8 @@ def _history(own, editions, signatures, chosen) -> list[ProfileYear]:
 
 def _shown_year(unit, result, own, editions, criteria) -> Shown:
     edition = result.edition
+    # The notice's reopening event, as shown_edition sets it: only the shown year has the notice.
+    edition.reopening = None if edition.is_published else reopening_of(edition)
     nodes = criteria.get(edition.pk, [])
     field_names = {n.code: localized(n, "name") for n in nodes if n.parent_id is None}
     stored = list(Average.objects.filter(edition=edition))
@@ -274,7 +272,7 @@ def _shown_year(unit, result, own, editions, criteria) -> Shown:
         # A summary-only edition's Result and FieldResult rows are its SummaryScore rows as
         # published (index, rank, totals, component indices): what exists; it has no leaves.
         # Under correction the points are being changed: only the published figures are shown.
-        tree=[] if edition.summary_only or edition.reopening else points_tree(result, nodes),
+        tree=[] if edition.summary_only or not edition.is_published else points_tree(result, nodes),
         change=_change(result, own, editions, criteria, field_names),
         standing=standing(unit.code, edition, ranked_count),
         national_source=sources.get(("", ""), ""),
