@@ -4,7 +4,7 @@ store (scoring.publish.compute_edition, for the staff's review preview), so that
 shows exactly what publishing gives. Nothing is ranked again here."""
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -63,7 +63,7 @@ def ranking_columns(fields) -> list[tuple[str, str]]:
     ]
 
 
-def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingRow]:
+def ranking_rows(edition: Edition, field_codes: Sequence[str] = ()) -> list[RankingRow]:
     """Every participant's published result, ranked ones by rank, then unranked by code."""
     # One reverse for all rows: a reverse per row costs as much as a query.
     unit_url = reverse("public:unit", args=["-slug-"])
@@ -103,7 +103,7 @@ def ranking_rows(edition: Edition, field_codes: list[str] = ()) -> list[RankingR
 
 
 def computed_rows(
-    edition: Edition, computed: Computed, field_codes: list[str], url_of: Callable[[str], str]
+    edition: Edition, computed: Computed, field_codes: Sequence[str], url_of: Callable[[str], str]
 ) -> list[RankingRow]:
     """The same rows from what publishing would store (scoring.publish.compute_edition), for the
     review preview; `url_of` gives a unit code's link."""
