@@ -16,6 +16,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from parindex import views
+from public.warming import WARMING
 from runtime.cache import safe_get, safe_set
 from runtime.clients import client_address
 from runtime.logs import fields
@@ -231,7 +232,7 @@ def _render_allowed(request: HttpRequest) -> bool:
 
     # The task worker warming a published edition's documents (public/warming.py): a key of
     # the WSGI environment, which no request from outside can set.
-    if request.META.get("parindex.warming"):
+    if request.META.get(WARMING):
         return True
 
     # A window of a minute from the address's first drawing (incr keeps the expiry).
