@@ -197,6 +197,7 @@ class Tile:
     value: Decimal | None = None
     band: Band | None = None
     region_name: str = ""
+    region_short: str = ""
 
     @property
     def short_name(self) -> str:
@@ -236,6 +237,7 @@ def map_tiles(
                 value=value(row),
                 band=band_of(value(row), bands),
                 region_name=localized(unit.region, "name") if unit.region else "",
+                region_short=localized(unit.region, "short_name") if unit.region else "",
             )
         )
     if positions:
