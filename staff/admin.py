@@ -82,6 +82,20 @@ class AdminsOnly:
         return _is_admin(request)
 
 
+class SeenByAdmins(AdminsOnly):
+    """Rows a screen or the worker writes: the admin role reads them in the Django admin, and no
+    one adds, changes or deletes them there."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 def _role_field():
     return forms.ChoiceField(
         label=_("Role"),
@@ -249,25 +263,16 @@ class AppraisalAssignmentAdmin(AdminsOnly, admin.ModelAdmin):
 
 
 @admin.register(AppraisalCheck)
-class AppraisalCheckAdmin(AdminsOnly, admin.ModelAdmin):
+class AppraisalCheckAdmin(SeenByAdmins, admin.ModelAdmin):
     """Read only: a unit's appraisal is marked done and checked on the appraisal screen."""
 
     list_display = ("participant", "done_by", "done_at", "checked_by", "checked_at")
     list_filter = ("participant__edition",)
     list_select_related = ("participant__unit", "participant__edition", "done_by", "checked_by")
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(AdminsOnly, admin.ModelAdmin):
+class OutboxMessageAdmin(SeenByAdmins, admin.ModelAdmin):
     """Read only: what the notifications queued and whether the worker sent it (a failed send
     stays here with its error, and the worker tries again)."""
 
@@ -277,12 +282,3 @@ class OutboxMessageAdmin(AdminsOnly, admin.ModelAdmin):
     date_hierarchy = "queued_at"
     list_select_related = ("edition", "user")
     readonly_fields = [field.name for field in OutboxMessage._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
