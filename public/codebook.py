@@ -56,7 +56,7 @@ PLACES = _("places")
 RULE_UNITS = _("Units over time")
 RULE_INDEX = _("Scoring rules: index = total ÷ edition maximum × 100, rounded half up")
 RULE_RANK = _("Scoring rules: rank")
-RULE_FINAL = _("Scoring rules: a leaf's final points")
+RULE_FINAL = _("Scoring rules: a sub-criterion's final points")
 
 YEAR = CodebookColumn("year", "integer", _("The year of the edition."), rule=_("Glossary: edition"))
 LEVEL = CodebookColumn(
@@ -128,14 +128,14 @@ FIELD_INDEX = CodebookColumn(
 APPRAISED_TOTAL = CodebookColumn(
     "appraised_points",
     "decimal",
-    _("The sum of the final points on self-assessed leaves (the appraised points)."),
+    _("The sum of the final points on self-assessed sub-criteria (the appraised points)."),
     POINTS,
     RULE_FINAL,
 )
 SURVEY_TOTAL = CodebookColumn(
     "survey_points",
     "decimal",
-    _("The sum of the survey points on survey leaves."),
+    _("The sum of the survey points on survey sub-criteria."),
     POINTS,
     RULE_FINAL,
 )
@@ -434,7 +434,10 @@ FIELDS = CodebookTable(
         CodebookColumn(
             "points",
             "decimal",
-            _("The sum of the final points of the field's leaves; empty in summary-only editions."),
+            _(
+                "The sum of the final points of the field's sub-criteria; empty in summary-only "
+                "editions."
+            ),
             POINTS,
             _("Scoring rules: node points = sum of children"),
         ),
@@ -469,8 +472,9 @@ LEAVES = CodebookTable(
     "leaves",
     _("Points per sub-criterion"),
     _(
-        "One row per unit and leaf of the criteria tree: the points claimed, appraised and "
-        "surveyed, and the final points that count. Summing final_points by field and over all "
+        "One row per unit and sub-criterion (the lowest level of the criteria tree, which "
+        "carries the points): the points claimed, appraised and surveyed, and the final points "
+        "that count. Summing final_points by field and over all "
         "fields gives every index of the results."
     ),
     (
@@ -481,8 +485,8 @@ LEAVES = CodebookTable(
             "criterion",
             "code",
             _(
-                "The dotted code of the leaf (e.g. 1.2.3); its field is the part before the first "
-                "dot."
+                "The dotted code of the sub-criterion (e.g. 1.2.3); its field is the part before "
+                "the first dot."
             ),
             rule=_("Scoring rules: the criteria tree"),
         ),
@@ -493,19 +497,19 @@ LEAVES = CodebookTable(
             rule=_("Scoring rules: the criteria tree"),
         ),
         CodebookColumn(
-            "max_points", "decimal", _("The leaf's maximum points."), POINTS, RULE_FINAL
+            "max_points", "decimal", _("The sub-criterion's maximum points."), POINTS, RULE_FINAL
         ),
         CodebookColumn(
             "self_points",
             "decimal",
-            _("What the unit claimed in its self-assessment (self leaves)."),
+            _("What the unit claimed in its self-assessment (self sub-criteria)."),
             POINTS,
             _("Glossary: self-assessed points"),
         ),
         CodebookColumn(
             "appraised_points",
             "decimal",
-            _("What the Ministry of Home Affairs accepted on appraisal (self leaves)."),
+            _("What the Ministry of Home Affairs accepted on appraisal (self sub-criteria)."),
             POINTS,
             _("Glossary: appraised points"),
         ),
@@ -517,7 +521,7 @@ LEAVES = CodebookTable(
         CodebookColumn(
             "survey_points",
             "decimal",
-            _("Points from the sociological survey (survey leaves)."),
+            _("Points from the sociological survey (survey sub-criteria)."),
             POINTS,
             _("Glossary: survey points"),
         ),
@@ -525,8 +529,8 @@ LEAVES = CodebookTable(
             "final_points",
             "decimal",
             _(
-                "The points that count: appraised_points on self leaves, survey_points on survey "
-                "leaves."
+                "The points that count: appraised_points on self sub-criteria, survey_points on "
+                "survey sub-criteria."
             ),
             POINTS,
             RULE_FINAL,

@@ -69,7 +69,7 @@ class Edition(models.Model):
     level = models.CharField(max_length=16, choices=Level.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     summary_only = models.BooleanField(
-        default=False, help_text=_("Imported published results without leaf scores.")
+        default=False, help_text=_("Imported published results without points per sub-criterion.")
     )
     is_demo = models.BooleanField(
         default=False, help_text=_("Illustrative data, never official results.")

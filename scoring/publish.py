@@ -85,7 +85,7 @@ def _missing_points(
         if not lacking:
             continue
         listed = ", ".join(
-            # Translators: a leaf lacking survey points, or appraised points.
+            # Translators: a sub-criterion lacking survey points, or appraised points.
             (_("%(code)s (survey)") if leaf.method == "survey" else _("%(code)s (appraised)"))
             % {"code": leaf.code}
             for leaf in lacking[:MAX_LISTED]

@@ -463,7 +463,7 @@ def test_the_codebook_page_describes_every_column_and_the_licence(client, db):
     assert (
         "free to reuse, including commercially, with attribution to the Ministry of Home " in html
     )
-    assert "<td>The leaf&#x27;s maximum points.</td>" in html
+    assert "<td>The sub-criterion&#x27;s maximum points.</td>" in html
 
 
 def test_the_codebook_csv_has_every_column_in_both_languages(client, db):
