@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from files.problems import Message, Refused, register
 from scoring.editions import Change, Written, lock_edition
 from scoring.lifecycle import correction_units
-from scoring.models import Criterion, Edition, EvidenceFile, Participant, Score, ScoreChange
+from scoring.models import Criterion, Edition, EvidenceFile, Participant, Reply, Score, ScoreChange
 from scoring.permissions import UNIT_OFFICER, role_of
 from scoring.tree import POINTS_LIMIT, Tree
 
@@ -175,6 +175,19 @@ class StoredFile:
 
     def audit_value(self) -> str:
         return f"{self.name} sha256={self.sha256}"
+
+    def evidence(self, *, score: Score, user, reply: Reply | None = None) -> EvidenceFile:
+        """The unsaved row that keeps this file as evidence of `score`'s self-assessment, or of
+        `reply` when it came with one."""
+        return EvidenceFile(
+            score=score,
+            reply=reply,
+            file=self.name,
+            name=self.original_name,
+            content_type=self.content_type,
+            sha256=self.sha256,
+            added_by=user,
+        )
 
 
 @dataclass(frozen=True)
@@ -365,16 +378,7 @@ class _Files:
             old = StoredFile(item.file.name or "", item.name, item.content_type, item.sha256)
             audited.append(_file_change(old.audit_value(), ""))
         for stored in getattr(entry, "add_files", ()):
-            self.added.append(
-                EvidenceFile(
-                    score=score,
-                    file=stored.name,
-                    name=stored.original_name,
-                    content_type=stored.content_type,
-                    sha256=stored.sha256,
-                    added_by=self.user,
-                )
-            )
+            self.added.append(stored.evidence(score=score, user=self.user))
             audited.append(_file_change("", stored.audit_value()))
         return bool(audited), audited
 

@@ -57,16 +57,7 @@ def reply(score: Score, text: str, *, user, files: tuple[StoredFile, ...] = ()) 
             raise Refused([Message("not_a_deduction", {"code": score.criterion.code})])
         added = Reply.objects.create(score=score, text=text, role=role, user=user)
         EvidenceFile.objects.bulk_create(
-            EvidenceFile(
-                score=score,
-                reply=added,
-                file=stored.name,
-                name=stored.original_name,
-                content_type=stored.content_type,
-                sha256=stored.sha256,
-                added_by=user,
-            )
-            for stored in files
+            stored.evidence(score=score, user=user, reply=added) for stored in files
         )
         reply_added.send(sender=Reply, reply=added)
         return added
