@@ -290,21 +290,17 @@ def _summary(edition, participants, thresholds, previous):
     return outcomes, averages, totals, {}
 
 
-def _store(edition: Edition, computed: Computed) -> None:
-    participants, outcomes, averages = computed.participants, computed.outcomes, computed.averages
-    totals, field_max = computed.totals, computed.field_max
-    Result.objects.filter(edition=edition).delete()
-    # Published averages were imported with their sources: they stay, and none is computed for
-    # their scope.
-    Average.objects.filter(edition=edition, published=False).delete()
-    kept = set(Average.objects.filter(edition=edition).values_list("region_code", "field_code"))
+def computed_results(edition: Edition, computed: Computed) -> list[Result]:
+    """The Result rows that publishing `computed` stores, unsaved: the review preview shows a
+    unit's the way its public profile will."""
     # An outcome's key is the unit's id (ranking.Entry.key).
-    by_unit: dict[Hashable, Participant] = {p.unit_id: p for p in participants}
+    by_unit: dict[Hashable, Participant] = {p.unit_id: p for p in computed.participants}
+    field_max = computed.field_max
     max_points = sum(field_max.values(), ZERO) if field_max else None
     results = []
-    for outcome in outcomes:
+    for outcome in computed.outcomes:
         participant = by_unit[outcome.key]
-        sums = totals.get(participant.pk, {})
+        sums = computed.totals.get(participant.pk, {})
         appraised, survey = sums.get("appraised"), sums.get("survey")
         total = outcome.total_points
         if total is None and appraised is not None and survey is not None:
@@ -328,6 +324,17 @@ def _store(edition: Edition, computed: Computed) -> None:
                 is_new_unit=participant.unit_id in computed.new_units,
             )
         )
+    return results
+
+
+def _store(edition: Edition, computed: Computed) -> None:
+    outcomes, averages, field_max = computed.outcomes, computed.averages, computed.field_max
+    Result.objects.filter(edition=edition).delete()
+    # Published averages were imported with their sources: they stay, and none is computed for
+    # their scope.
+    Average.objects.filter(edition=edition, published=False).delete()
+    kept = set(Average.objects.filter(edition=edition).values_list("region_code", "field_code"))
+    results = computed_results(edition, computed)
     Result.objects.bulk_create(results)
     by_key: dict[Hashable, Result] = {result.participant.unit_id: result for result in results}
     FieldResult.objects.bulk_create(

@@ -26,7 +26,13 @@ from provinces.localized import localized
 from scoring import lifecycle
 from scoring.models import Criterion, Edition, EditionEvent, Participant, Score
 from scoring.permissions import ADMIN
-from scoring.publish import Computed, PublishRefused, compute_edition, publish_edition
+from scoring.publish import (
+    Computed,
+    PublishRefused,
+    compute_edition,
+    computed_results,
+    publish_edition,
+)
 from scoring.ranking import field_averages
 from scoring.rows import RankingRow, computed_rows, ranking_columns
 from scoring.scorecard import BestUnit, FieldLine, points_tree
@@ -495,18 +501,7 @@ def preview_unit(request: HttpRequest, edition_id: int, unit_code: str) -> HttpR
     rows = computed_rows(edition, computed, [], _unit_preview(edition))
     row = next(r for r in rows if r.code == unit_code)
     nodes = list(edition.criteria.order_by("sort_key"))
-    result = SimpleNamespace(
-        participant=participant,
-        index=row.index,
-        rank=row.rank,
-        rank_in_region=row.rank_in_region,
-        group=row.group,
-        delta_index=row.delta_index,
-        delta_rank=row.delta_rank,
-        is_new_unit=row.new_unit,
-        appraised_points=row.appraised_points,
-        survey_points=row.survey_points,
-    )
+    result = next(r for r in computed_results(edition, computed) if r.participant == participant)
     region = unit.region.code if unit.region else None
     shown = SimpleNamespace(
         edition=edition,
