@@ -107,6 +107,12 @@ class RowHistory(History):
     """The history of the rows the log is filtered by (units, editions): each entry names the
     row as it is now, all of them read in one query."""
 
+    scope: str  # the filter naming one of these rows ("unit", "edition"), which keeps its history
+
+    def scoped(self, rows, filters):
+        row = getattr(filters, self.scope)
+        return rows.filter(id=row.pk) if row else rows
+
     def current(self, record):
         return self._current.get(record.id)
 
@@ -116,11 +122,8 @@ class RowHistory(History):
 
 
 class UnitHistory(RowHistory):
-    model, kind = Unit, Kind.UNIT
+    model, kind, scope = Unit, Kind.UNIT, "unit"
     by_unit = True
-
-    def scoped(self, rows, filters):
-        return rows.filter(id=filters.unit.pk) if filters.unit else rows
 
     def subject_of(self, record):
         return f"{record.name_vi} ({record.code})"
@@ -137,11 +140,8 @@ class RegionHistory(History):
 
 
 class EditionHistory(RowHistory):
-    model, kind = Edition, Kind.SETUP
+    model, kind, scope = Edition, Kind.SETUP, "edition"
     by_edition = True
-
-    def scoped(self, rows, filters):
-        return rows.filter(id=filters.edition.pk) if filters.edition else rows
 
     def subject_of(self, record):
         return str(_("Edition settings"))
