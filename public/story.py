@@ -15,20 +15,24 @@ from scoring.models import Average, Edition, Result
 from scoring.notes import SourceNote, SourceNotes
 
 
-@dataclass
-class Figure:
-    value: Decimal | None
+@dataclass(kw_only=True)
+class Cited:
+    """Where a figure was published, and the note citing it once `cite` has numbered it."""
+
     source: str = ""
     note: SourceNote | None = None
 
 
 @dataclass
-class First:
+class Figure(Cited):
+    value: Decimal | None
+
+
+@dataclass
+class First(Cited):
     name: str
     slug: str
     index: Decimal | None
-    source: str = ""
-    note: SourceNote | None = None
 
 
 @dataclass
@@ -56,7 +60,7 @@ def years(editions: list[Edition]) -> list[Year]:
     ).order_by("edition__year"):
         edition = by_id[average.edition_id]
         line = lines.setdefault(edition.year, Year(edition.year))
-        line.averages[edition.level] = Figure(average.value, average.source)
+        line.averages[edition.level] = Figure(average.value, source=average.source)
     firsts = defaultdict(list)
     for result in (
         Result.objects.filter(edition__in=editions, rank=1)
