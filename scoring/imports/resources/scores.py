@@ -2,7 +2,7 @@
 scoring.points' writers (set_self_points, appraise, set_survey_points)."""
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext_noop
 from import_export import fields, widgets
@@ -16,6 +16,7 @@ from scoring.models import Criterion, Edition, Participant, Score
 from scoring.points import (
     KEEP,
     Appraisal,
+    ScoreEntry,
     SelfAssessment,
     SurveyResult,
     Written,
@@ -118,6 +119,26 @@ def _given(value):
     return KEEP if value in (None, "") else value
 
 
+Entry = TypeVar("Entry", bound=ScoreEntry)
+
+
+def _entries(
+    rows: list[dict[str, Any]], kind: type[Entry], *, points: str, text: str, text_as: str
+) -> list[Entry]:
+    """A `kind` entry of each row that gives its `points` column or its `text` column (the
+    entry's `text_as`); a row giving neither leaves that kind's stored values alone."""
+    return [
+        kind(
+            row["_participant"],
+            row["_leaf"],
+            points=_given(row[points]),
+            **{text_as: _given(row[text])},
+        )
+        for row in rows
+        if row[points] is not None or row[text]
+    ]
+
+
 class ScoreResource(_ScoreResource):
     kind = "scores"
     change = Change.SELF_POINTS
@@ -180,26 +201,20 @@ class ScoreResource(_ScoreResource):
     def write(self, checked: Checked) -> Written:
         written = Written()
         for edition, rows in self.by_edition(checked).items():
-            assessed = [
-                SelfAssessment(
-                    row["_participant"],
-                    row["_leaf"],
-                    points=_given(row["self_points"]),
-                    evidence_url=_given(row["evidence_url"]),
-                )
-                for row in rows
-                if row["self_points"] is not None or row["evidence_url"]
-            ]
-            appraised = [
-                Appraisal(
-                    row["_participant"],
-                    row["_leaf"],
-                    points=_given(row["appraised_points"]),
-                    reason=_given(row["appraisal_reason"]),
-                )
-                for row in rows
-                if row["appraised_points"] is not None or row["appraisal_reason"]
-            ]
+            assessed = _entries(
+                rows,
+                SelfAssessment,
+                points="self_points",
+                text="evidence_url",
+                text_as="evidence_url",
+            )
+            appraised = _entries(
+                rows,
+                Appraisal,
+                points="appraised_points",
+                text="appraisal_reason",
+                text_as="reason",
+            )
             if assessed:
                 written |= set_self_points(edition, assessed, user=self.user, source=self.source)
             if appraised:
