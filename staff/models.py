@@ -27,6 +27,8 @@ class OutboxMessage(models.Model):
         SELF_ASSESSMENT_RETURNED = "self_assessment_returned", _("Self-assessment given back")
         UNIT_REPLIED = "unit_replied", _("A unit replied")
         DEADLINE_NEAR = "deadline_near", _("Self-assessment deadline near")
+        REPLY_DEADLINE_NEAR = "reply_deadline_near", _("Reply deadline near")
+        APPRAISAL_DEADLINE_NEAR = "appraisal_deadline_near", _("Appraisal deadline near")
 
     event = models.CharField(max_length=32, choices=Event.choices)
     edition = models.ForeignKey(

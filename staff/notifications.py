@@ -8,8 +8,13 @@ Who is told what:
   deduction (appraised points below the self-assessed points);
 - a self-assessment given back: the officers of that unit, with the admin's reason;
 - a unit replied to a deduction: the appraisers;
-- the self-assessment deadline near (`manage.py remind_deadlines`, run once a day): the officers
-  of the units that have not submitted, once per deadline.
+- a deadline near (`manage.py remind_deadlines`, run once a day), once per deadline:
+  - of the self-assessment: the officers of the units that have not submitted;
+  - of the review (the reply deadline): the officers of the units that have a deduction they
+    have not replied to, with their count;
+  - of the appraisal: the appraisers of the units with self-assessed sub-criteria not appraised
+    yet; with a work split (staff.assignments), each appraiser is told only of the units whose
+    fields given to them remain, otherwise every appraiser of every such unit.
 
 An account is told only while it is active, holds the role and has an email address. Each
 message is written to the outbox (staff.models.OutboxMessage) by a receiver of scoring's signals,
@@ -35,13 +40,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from scoring.models import Edition, EditionEvent, Participant, Score, UnitAssignment
+from scoring.models import Criterion, Edition, EditionEvent, Participant, Score, UnitAssignment
 from scoring.permissions import APPRAISER, UNIT_OFFICER
-from staff.models import OutboxMessage
+from staff.assignments import has_assignments
+from staff.models import AppraisalAssignment, OutboxMessage
+from staff.progress import UNAPPRAISED
 from staff.tasks import send_outbox
 
 LANGUAGES = ("vi", "en")
-# How many days before the self-assessment deadline its reminder goes out.
+# How many days before a stage's deadline its reminder goes out.
 REMIND_DAYS = 3
 
 Event = OutboxMessage.Event
@@ -125,25 +132,54 @@ def on_reply_added(sender, *, reply, **_signal) -> None:
 
 
 def remind_deadlines(today, *, days: int = REMIND_DAYS) -> int:
-    """Queue a reminder to the officers of each unit that has not submitted its self-assessment
-    when the edition's deadline is `days` days away or less (and not past); an officer reminded
-    of that deadline is not reminded again. Returns how many messages were queued."""
+    """Queue the reminders of every stage deadline that is `days` days away or less (and not
+    past) in an edition still in that stage: the self-assessment, the reply (review) and the
+    appraisal deadline. Nobody is reminded twice of the same deadline. Returns how many messages
+    were queued."""
+    messages = [
+        *_self_assessment_reminders(today, days),
+        *_reply_reminders(today, days),
+        *_appraisal_reminders(today, days),
+    ]
+    with transaction.atomic():
+        _write(messages)
+    return len(messages)
+
+
+def _near(status: str, deadline_field: str, event: str, today, days: int):
+    """(edition, its deadline, the ids of the users already reminded of it) for each edition in
+    `status` whose `deadline_field` falls within `days` days from `today`."""
     editions = Edition.objects.filter(
-        status=Edition.Status.SELF_ASSESSMENT,
-        self_assessment_deadline__gte=today,
-        self_assessment_deadline__lte=today + datetime.timedelta(days=days),
+        status=status,
+        **{
+            f"{deadline_field}__gte": today,
+            f"{deadline_field}__lte": today + datetime.timedelta(days=days),
+        },
     )
-    messages = []
     for edition in editions:
-        deadline = edition.self_assessment_deadline
-        pending = Participant.objects.filter(edition=edition, submitted_at__isnull=True)
+        deadline = getattr(edition, deadline_field)
+        # A reminder queued since the deadline came this near was about this very deadline; a
+        # deadline moved later is a new one, told again once it comes near.
         reminded = set(
             OutboxMessage.objects.filter(
-                event=Event.DEADLINE_NEAR,
+                event=event,
                 edition=edition,
                 queued_at__date__gte=deadline - datetime.timedelta(days=days),
             ).values_list("user_id", flat=True)
         )
+        yield edition, deadline, reminded
+
+
+def _self_assessment_reminders(today, days: int) -> list[OutboxMessage]:
+    messages = []
+    for edition, deadline, reminded in _near(
+        Edition.Status.SELF_ASSESSMENT,
+        "self_assessment_deadline",
+        Event.DEADLINE_NEAR,
+        today,
+        days,
+    ):
+        pending = Participant.objects.filter(edition=edition, submitted_at__isnull=True)
         messages += [
             _for_officer(
                 Event.DEADLINE_NEAR,
@@ -155,9 +191,80 @@ def remind_deadlines(today, *, days: int = REMIND_DAYS) -> int:
             for assignment in _officers(pending.values("unit_id"))
             if assignment.user_id not in reminded
         ]
-    with transaction.atomic():
-        _write(messages)
-    return len(messages)
+    return messages
+
+
+def _reply_reminders(today, days: int) -> list[OutboxMessage]:
+    messages = []
+    for edition, deadline, reminded in _near(
+        Edition.Status.REVIEW, "review_deadline", Event.REPLY_DEADLINE_NEAR, today, days
+    ):
+        unanswered = _deductions(edition, unanswered=True)
+        messages += [
+            _for_officer(
+                Event.REPLY_DEADLINE_NEAR,
+                edition,
+                assignment,
+                link="staff:replies",
+                deadline=deadline,
+                deductions=unanswered[assignment.unit_id],
+            )
+            for assignment in _officers(list(unanswered))
+            if assignment.user_id not in reminded
+        ]
+    return messages
+
+
+def _appraisal_reminders(today, days: int) -> list[OutboxMessage]:
+    messages = []
+    for edition, deadline, reminded in _near(
+        Edition.Status.APPRAISAL, "appraisal_deadline", Event.APPRAISAL_DEADLINE_NEAR, today, days
+    ):
+        link = _screen_addresses("staff:appraisal", edition=edition.pk)
+        assigned = has_assignments(edition)
+        for user, participants in _unappraised_by_appraiser(edition, assigned):
+            if user.pk in reminded:
+                continue
+            context = {
+                "edition": edition,
+                "deadline": deadline,
+                "link": link,
+                "assigned": assigned,
+                "units": [p.unit.names_in(edition.year) for p in participants],
+            }
+            messages.append(_message(Event.APPRAISAL_DEADLINE_NEAR, edition, user, context))
+    return messages
+
+
+def _unappraised_by_appraiser(edition, assigned: bool) -> list[tuple]:
+    """(appraiser, the participants they are awaited on, by unit code), by user name: with
+    assignments, each appraiser and the units whose fields given to them hold self-assessed
+    sub-criteria without appraised points; without, every appraiser and every such unit."""
+    waiting = (
+        Score.objects.filter(participant__edition=edition, criterion__method=Criterion.Method.SELF)
+        .filter(UNAPPRAISED)
+        .select_related("participant__unit", "criterion")
+    )
+    fields: dict[Participant, set[str]] = {}
+    for score in waiting:
+        fields.setdefault(score.participant, set()).add(score.criterion.field_code)
+    by_code = sorted(fields, key=lambda participant: participant.unit.code)
+    if not by_code:
+        return []
+    if not assigned:
+        return [(user, by_code) for user in _appraisers()]
+    given = AppraisalAssignment.objects.filter(
+        participant__edition=edition,
+        appraiser__in=_appraisers(),
+    ).select_related("appraiser")
+    awaited: dict = {}
+    for assignment in given:
+        if assignment.field_code in fields.get(assignment.participant, ()):
+            awaited.setdefault(assignment.appraiser, set()).add(assignment.participant_id)
+    return [
+        (user, [p for p in by_code if p.pk in awaited[user]])
+        for user in sorted(awaited, key=lambda user: user.username)
+    ]
 
 
 # Writing to the outbox.
@@ -179,13 +286,16 @@ def _participants_officers(edition):
     return _officers(Participant.objects.filter(edition=edition).values("unit_id"))
 
 
-def _deductions(edition) -> dict[int, int]:
-    """How many deductions each unit of the edition has, by unit id (units with none left out)."""
+def _deductions(edition, *, unanswered: bool = False) -> dict[int, int]:
+    """How many deductions each unit of the edition has, by unit id (units with none left out);
+    `unanswered`: only those its officers have not replied to yet."""
     deductions = Score.objects.filter(
         participant__edition=edition,
         self_points__isnull=False,
         appraised_points__lt=F("self_points"),
     )
+    if unanswered:
+        deductions = deductions.exclude(replies__role=UNIT_OFFICER)
     counts: dict[int, int] = {}
     for unit_id in deductions.values_list("participant__unit_id", flat=True):
         counts[unit_id] = counts.get(unit_id, 0) + 1

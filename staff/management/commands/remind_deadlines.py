@@ -1,6 +1,6 @@
-"""manage.py remind_deadlines [--days N]: queue the reminders of a self-assessment deadline near
-(staff.notifications.remind_deadlines); run once a day (docs/deployment.md), the task worker
-sends them."""
+"""manage.py remind_deadlines [--days N]: queue the reminders of a stage deadline near (the
+self-assessment, reply and appraisal deadlines: staff.notifications.remind_deadlines); run once a
+day (docs/deployment.md), the task worker sends them."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -9,7 +9,10 @@ from staff.notifications import REMIND_DAYS, remind_deadlines
 
 
 class Command(BaseCommand):
-    help = "Queue reminders to units that have not submitted when the deadline is near."
+    help = (
+        "Queue reminders when a stage's deadline is near: to units that have not submitted, "
+        "units with deductions not replied to, and appraisers of units not fully appraised."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=REMIND_DAYS)
