@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404
 
 from provinces.localized import localized
@@ -16,6 +16,7 @@ from public.contributions import field_contributions
 from public.corrections import Notice, unit_notices
 from public.disagreements import disagreements_in
 from public.editions import reopening_of
+from public.rankings import RankingRow, rows_of
 from public.standing import Standing, standing
 from scoring.models import (
     Average,
@@ -116,26 +117,27 @@ class Profile:
 def unit_profile(slug: str, year: str | None) -> Profile:
     """The profile of the unit with this slug, showing the shown edition of `year` (the latest
     by default); 404 for an unknown unit or a year it has no published result in."""
-    unit = (
+    # The unit and the units merged into it, in one query.
+    units = list(
         Unit.objects.select_related("region", "successor")
-        .prefetch_related("former_names", "predecessors")
         # Only a corrected unit's profile asks for its corrections.
         .annotate(corrected=Exists(CorrectedValue.objects.filter(unit=OuterRef("pk"))))
-        .filter(slug=slug)
-        .first()
+        .filter(Q(slug=slug) | Q(successor__slug=slug))
     )
+    unit = next((u for u in units if u.slug == slug), None)
     if unit is None:
         raise Http404("no such unit")
-    predecessors = sorted(unit.predecessors.all(), key=lambda p: p.code)
-    editions = _published_editions(unit.level)
+    predecessors = sorted((u for u in units if u.successor_id == unit.pk), key=lambda p: p.code)
+    editions = _published_editions(unit.level, unit)
     by_id = {edition.pk: edition for edition in editions}
+    # The unit's and its predecessors' results in every edition, and with them every result of
+    # the edition the page shows (its ranking rows: ties, neighbours, best units), in one query.
+    in_view = _edition_in_view(editions, year)
+    lineage = [unit.pk, *(p.pk for p in predecessors)]
     results = list(
         Result.objects.filter(
-            edition_id__in=by_id,
-            participant__unit_id__in=[unit.pk, *(p.pk for p in predecessors)],
-        )
-        .select_related("participant")
-        .prefetch_related("fields")
+            Q(edition_id__in=by_id, participant__unit_id__in=lineage) | Q(edition=in_view)
+        ).select_related("participant__unit__region")
     )
     for result in results:
         result.edition = by_id[result.edition_id]
@@ -145,10 +147,18 @@ def unit_profile(slug: str, year: str | None) -> Profile:
         reverse=True,
     )
     chosen = _chosen(own, year)
+    shown_results = [r for r in results if chosen and r.edition_id == chosen.edition_id]
+    # The names every unit had in the shown year, the page's unit's too: one query.
+    prefetch_related_objects([unit, *(r.participant.unit for r in shown_results)], "former_names")
+    fields = _field_results(shown_results, own)
     criteria = _criteria(editions) if own else {}
     signatures = {pk: {(n.code, n.max_points) for n in nodes} for pk, nodes in criteria.items()}
     history = _history(own, editions, signatures, chosen)
-    shown = _shown_year(unit, chosen, own, editions, criteria) if chosen else None
+    shown = (
+        _shown_year(unit, chosen, own, editions, criteria, shown_results, fields)
+        if chosen
+        else None
+    )
     notes = _cite(unit, history, shown)
     return Profile(
         unit=unit,
@@ -179,10 +189,11 @@ def _cite(unit: Unit, history: list[ProfileYear], shown: Shown | None) -> Source
     return notes
 
 
-def _published_editions(level: str) -> list[Edition]:
+def _published_editions(level: str, unit: Unit) -> list[Edition]:
     """Every shown edition of the level (published, or under correction with its last published
     results), oldest first, with the counts the page needs annotated so that no edition costs a
-    query of its own (is_partial reads ranked_summaries)."""
+    query of its own (is_partial reads ranked_summaries), and whether the unit has a result in
+    it (`has_unit`), so that the edition shown by default is known before the results are read."""
     return list(
         Edition.objects.shown()
         .filter(level=level)
@@ -193,9 +204,30 @@ def _published_editions(level: str) -> list[Edition]:
                 distinct=True,
             ),
             ranked_results=Count("results", filter=Q(results__rank__isnull=False), distinct=True),
+            has_unit=Exists(
+                Result.objects.filter(edition=OuterRef("pk"), participant__unit_id=unit.pk)
+            ),
         )
         .order_by("year")
     )
+
+
+def _edition_in_view(editions: list[Edition], year: str | None) -> Edition | None:
+    """The edition the page will show, when the unit has a result in it: that of `year`, else the
+    latest the unit took part in (_chosen decides, and 404s, from the results read)."""
+    candidates = [e for e in editions if e.has_unit and (year is None or str(e.year) == year)]
+    return candidates[-1] if candidates else None
+
+
+def _field_results(shown_results: list[Result], own: list[Result]) -> dict[int, list[FieldResult]]:
+    """The component figures of every result of the shown edition and of each of the unit's own
+    results, by result id, in one query."""
+    ids = {r.pk for r in shown_results} | {r.pk for r in own}
+    found: dict[int, list[FieldResult]] = defaultdict(list)
+    if ids:
+        for line in FieldResult.objects.filter(result_id__in=ids):
+            found[line.result_id].append(line)
+    return found
 
 
 def _chosen(own: list[Result], year: str | None) -> Result | None:
@@ -250,7 +282,7 @@ def _history(own, editions, signatures, chosen) -> list[ProfileYear]:
     return lines
 
 
-def _shown_year(unit, result, own, editions, criteria) -> Shown:
+def _shown_year(unit, result, own, editions, criteria, shown_results, fields) -> Shown:
     edition = result.edition
     # The notice's reopening event, as shown_edition sets it: only the shown year has the notice.
     edition.reopening = None if edition.is_published else reopening_of(edition)
@@ -261,6 +293,7 @@ def _shown_year(unit, result, own, editions, criteria) -> Shown:
     region = unit.region.code if unit.region else ""
     sources = {(a.region_code, a.field_code): a.source for a in stored if a.published}
     ranked_count = edition.ranked_total or edition.ranked_results or None
+    rows = rows_of(edition, shown_results, {pk: _indices(lines) for pk, lines in fields.items()})
     return Shown(
         edition=edition,
         name=unit.name_in(edition.year),
@@ -268,47 +301,49 @@ def _shown_year(unit, result, own, editions, criteria) -> Shown:
         ranked_count=ranked_count,
         national_average=averages.get(("", "")),
         regional_average=averages.get((region, "")) if region else None,
-        fields=_fields(result, unit, averages, field_names),
+        fields=_fields(result, unit, averages, field_names, rows, fields[result.pk]),
         # A summary-only edition's Result and FieldResult rows are its SummaryScore rows as
         # published (index, rank, totals, component indices): what exists; it has no leaves.
         # Under correction the points are being changed: only the published figures are shown.
         tree=[] if edition.summary_only or not edition.is_published else points_tree(result, nodes),
-        change=_change(result, own, editions, criteria, field_names),
-        standing=standing(unit.code, edition, ranked_count),
+        change=_change(result, own, editions, criteria, field_names, fields),
+        standing=standing(unit.code, edition, ranked_count, rows),
         national_source=sources.get(("", ""), ""),
         regional_source=sources.get((region, ""), "") if region else "",
     )
 
 
-def _fields(result, unit, averages, names) -> list[FieldLine]:
+def _indices(lines: list[FieldResult]) -> dict[str, Decimal | None]:
+    return {line.field_code: line.index for line in lines}
+
+
+def _fields(result, unit, averages, names, rows, own_fields) -> list[FieldLine]:
     """Each field of the unit against the national and regional averages and the best unit.
 
     The national per-field averages are stored; the regional per-field ones are not (publish
     stores one average per region, of the index), so they are taken here from the stored
     rounded component indices by the rule of the stored ones (docs/rules.md: the mean of the
     rounded indices of ranked participants, rounded half-up), and only where the edition has
-    averages at all (a partial edition has none)."""
+    averages at all (a partial edition has none). The best units are read from the edition's
+    ranking rows, each row's component indices by field."""
     edition = result.edition
     region = unit.region.code if unit.region else ""
-    others = list(
-        FieldResult.objects.filter(result__edition=edition)
-        .select_related("result__participant__unit")
-        .prefetch_related("result__participant__unit__former_names")
-    )
-    ranked = [f for f in others if f.result.participant.ranked]
-    best: dict[str, list[FieldResult]] = defaultdict(list)
+    # (index, row) of the units with the highest index on each field.
+    best: dict[str, list[tuple[Decimal, RankingRow]]] = defaultdict(list)
     in_region = defaultdict(list)
-    for other in ranked:
-        code = other.field_code
-        top = best[code]
-        if not top or other.index > top[0].index:
-            best[code] = [other]
-        elif other.index == top[0].index:
-            top.append(other)
-        if region and other.result.participant.unit.region_id == unit.region_id:
-            in_region[code].append(other.index)
+    for row in rows:
+        if not row.ranked:
+            continue
+        for code, index in row.fields.items():
+            top = best[code]
+            if not top or index > top[0][0]:
+                best[code] = [(index, row)]
+            elif index == top[0][0]:
+                top.append((index, row))
+            if region and row.region_code == region:
+                in_region[code].append(index)
     lines = []
-    for own in sorted(result.fields.all(), key=lambda f: Criterion.sort_key_for(f.field_code)):
+    for own in sorted(own_fields, key=lambda f: Criterion.sort_key_for(f.field_code)):
         code = own.field_code
         regional = averages.get((region, code))
         if regional is None and region and not edition.is_partial and ("", code) in averages:
@@ -324,17 +359,15 @@ def _fields(result, unit, averages, names) -> list[FieldLine]:
                 national_average=averages.get(("", code)),
                 regional_average=regional,
                 best=[
-                    BestUnit(
-                        **vars(_unit_link(o.result.participant.unit, edition.year)), index=o.index
-                    )
-                    for o in sorted(best[code], key=lambda o: o.result.participant.unit.code)
+                    BestUnit(slug=row.slug, name=row.name, index=index)
+                    for index, row in sorted(best[code], key=lambda top: top[1].code)
                 ],
             )
         )
     return lines
 
 
-def _change(result, own, editions, criteria, names) -> IndexChange:
+def _change(result, own, editions, criteria, names, fields) -> IndexChange:
     """The field contributions to Δindex against the previous published edition of the level,
     when the two trees have the same fields and maxima and both have field points."""
     previous_edition = _previous(result.edition, editions)
@@ -347,8 +380,8 @@ def _change(result, own, editions, criteria, names) -> IndexChange:
         return change
     if now_fields != _field_signature(criteria.get(previous_edition.pk, [])):
         return change
-    points = {f.field_code: f.points for f in result.fields.all()}
-    previous_points = {f.field_code: f.points for f in before.fields.all()}
+    points = {f.field_code: f.points for f in fields[result.pk]}
+    previous_points = {f.field_code: f.points for f in fields[before.pk]}
     maxima = dict(now_fields)
     if set(points) != set(maxima) or set(previous_points) != set(maxima):
         return change
@@ -384,8 +417,6 @@ def _lineage(unit: Unit, results: list[Result]) -> Lineage:
     )
 
 
-def _unit_link(unit: Unit, year: int | None = None) -> UnitLink:
-    """A link to a unit's profile under the name it had in `year` (its present name without)."""
-    if year is None:
-        return UnitLink(slug=unit.slug, name=localized(unit, "name"))
-    return UnitLink(slug=unit.slug, name=unit.name_in(year))
+def _unit_link(unit: Unit) -> UnitLink:
+    """A link to a unit's profile under its present name."""
+    return UnitLink(slug=unit.slug, name=localized(unit, "name"))

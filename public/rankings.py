@@ -17,6 +17,7 @@ from scoring.notes import SourceNote, SourceNotes
 from scoring.rows import RankingRow as RankingRow
 from scoring.rows import ranking_columns as ranking_columns
 from scoring.rows import ranking_rows as ranking_rows
+from scoring.rows import rows_of as rows_of
 
 
 @dataclass(frozen=True)

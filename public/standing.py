@@ -8,7 +8,7 @@ so a tie or a neighbour here is the one the ranking prints."""
 from dataclasses import dataclass, field, replace
 
 from public.compare import peers, query
-from public.rankings import RankingRow, ranking_rows
+from public.rankings import RankingRow
 from scoring.models import Edition
 
 # Shares are told in steps of ten per cent, as a reader says them ("the top 20 %"); a finer step
@@ -55,9 +55,11 @@ def share_of(rank: int | None, count: int | None) -> Share | None:
     return Share("middle", None)
 
 
-def standing(code: str, edition: Edition, ranked_count: int | None) -> Standing:
-    """The unit with this code among the other units of `edition`."""
-    rows = ranking_rows(edition)
+def standing(
+    code: str, edition: Edition, ranked_count: int | None, rows: list[RankingRow]
+) -> Standing:
+    """The unit with this code among the other units of `edition`, from the edition's ranking
+    rows (the profile reads them with its own results, in the same queries)."""
     own = next((row for row in rows if row.code == code), None)
     if own is None:
         return Standing()

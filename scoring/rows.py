@@ -4,7 +4,7 @@ store (scoring.publish.compute_edition, for the staff's review preview), so that
 shows exactly what publishing gives. Nothing is ranked again here."""
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -65,19 +65,32 @@ def ranking_columns(fields) -> list[tuple[str, str]]:
 
 def ranking_rows(edition: Edition, field_codes: Sequence[str] = ()) -> list[RankingRow]:
     """Every participant's published result, ranked ones by rank, then unranked by code."""
-    # One reverse for all rows: a reverse per row costs as much as a query.
-    unit_url = reverse("public:unit", args=["-slug-"])
     results = (
         Result.objects.filter(edition=edition)
         .select_related("participant__unit__region")
         .prefetch_related("participant__unit__former_names")
     )
     # Plain tuples: a model instance per unit × field costs more than the whole query.
-    field_indices = defaultdict(dict)
+    field_indices: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
     for result_id, code, index in FieldResult.objects.filter(result__edition=edition).values_list(
         "result_id", "field_code", "index"
     ):
         field_indices[result_id][code] = index
+    return rows_of(edition, results, field_indices, field_codes)
+
+
+def rows_of(
+    edition: Edition,
+    results: Iterable[Result],
+    field_indices: Mapping[int, dict[str, Decimal | None]],
+    field_codes: Sequence[str] = (),
+) -> list[RankingRow]:
+    """The rows of ranking_rows from results a page has read itself with other rows in the same
+    queries (a unit's profile): every result of the edition, its participant, unit and region
+    selected and the units' former names prefetched, and each result's component indices by
+    its id (a result without any is given none)."""
+    # One reverse for all rows: a reverse per row costs as much as a query.
+    unit_url = reverse("public:unit", args=["-slug-"])
     return _in_rank_order(
         [
             _row(
@@ -85,7 +98,7 @@ def ranking_rows(edition: Edition, field_codes: Sequence[str] = ()) -> list[Rank
                 result.participant,
                 field_codes,
                 url=unit_url.replace("-slug-", result.participant.unit.slug),
-                fields=field_indices[result.pk],
+                fields=field_indices.get(result.pk, {}),
                 index=result.index,
                 rank=result.rank,
                 rank_in_region=result.rank_in_region,

@@ -437,10 +437,13 @@ def test_an_unknown_unit_or_year_is_not_found(client, published):
 def test_the_profile_runs_a_bounded_number_of_queries(
     client, three_years, django_assert_max_num_queries
 ):
-    # +2 at most: the site's navigation, read once per data version (navigation.py); +1: the
-    # province's published SIPAS figures (surveys.pages.unit_figures); +3: the shown edition's
-    # ranking, which the units like this one are read from (public/standing.py)
-    with django_assert_max_num_queries(18):
+    # The budget of every public page (issue 17), on a cold cache: the data version and the
+    # site's navigation (each read once per data version), the unit with its predecessors, their
+    # names, the editions, the results of the unit and of the shown edition (its ranking: ties,
+    # units like it, best units), their fields, the criteria, the averages, the points tree and
+    # the province's SIPAS (two).
+    with django_assert_max_num_queries(12):
         assert client.get(HANOI).status_code == 200
-    with django_assert_max_num_queries(16):
+    # A merged unit: its predecessors come with it, their results with its own.
+    with django_assert_max_num_queries(10):
         assert client.get("/en/units/hai-phong/").status_code == 200
