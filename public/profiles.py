@@ -16,6 +16,7 @@ from public.contributions import field_contributions
 from public.corrections import Notice, unit_notices
 from public.disagreements import disagreements_in
 from public.editions import reopening_of
+from public.fields_chart import FieldsFigures, regional_averages
 from public.rankings import RankingRow, rows_of
 from public.standing import Standing, standing
 from scoring.models import (
@@ -100,6 +101,9 @@ class Shown:
     regional_source: str = ""
     national_note: SourceNote | None = None
     regional_note: SourceNote | None = None
+    # What the fields chart of the edition draws, as its own address reads it: the printed
+    # report draws the chart from these rather than read them again (public/views/reports.py).
+    fields_figures: FieldsFigures | None = None
 
 
 @dataclass
@@ -294,6 +298,16 @@ def _shown_year(unit, result, own, editions, criteria, shown_results, fields) ->
     sources = {(a.region_code, a.field_code): a.source for a in stored if a.published}
     ranked_count = edition.ranked_total or edition.ranked_results or None
     rows = rows_of(edition, shown_results, {pk: _indices(lines) for pk, lines in fields.items()})
+    members = [row.fields for row in rows if row.ranked and region and row.region_code == region]
+    fields_figures = FieldsFigures(
+        edition=edition,
+        name=unit.name_in(edition.year),
+        region=unit.region,
+        fields=[n for n in nodes if n.parent_id is None],
+        own=_indices(fields[result.pk]),
+        national={code: value for (scope, code), value in averages.items() if not scope and code},
+        regional=regional_averages(edition, unit.region, members),
+    )
     return Shown(
         edition=edition,
         name=unit.name_in(edition.year),
@@ -310,6 +324,7 @@ def _shown_year(unit, result, own, editions, criteria, shown_results, fields) ->
         standing=standing(unit.code, edition, ranked_count, rows),
         national_source=sources.get(("", ""), ""),
         regional_source=sources.get((region, ""), "") if region else "",
+        fields_figures=fields_figures,
     )
 
 

@@ -3,14 +3,16 @@
 WeasyPrint fetches what the page links to (stylesheets, chart SVGs). It never goes over HTTP:
 the server may not reach its own public address, and a request to itself would hold a worker
 while waiting on another. Instead `InProcessFetcher` answers addresses of this site from inside
-the process: static files from the static storage or finders, every other path by calling the
-view it resolves to. Anything else (another host, a file: address) is refused.
+the process: static files from the static storage or finders, a path the caller has already
+drawn (`prepared`) from that drawing, every other path by calling the view it resolves to.
+Anything else (another host, a file: address) is refused.
 
 WeasyPrint is imported on first use (it loads Pango through cffi), so that importing the URL
 configuration or the test suite does not pay for it.
 """
 
 import mimetypes
+from collections.abc import Mapping
 from copy import copy
 from urllib.parse import urlsplit
 
@@ -20,8 +22,11 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
 
+# A path of the site (with its query, if any) -> (body, content type) already drawn for it.
+Prepared = Mapping[str, tuple[bytes, str]]
 
-def fetcher(request: HttpRequest):
+
+def fetcher(request: HttpRequest, prepared: Prepared | None = None):
     """A WeasyPrint URL fetcher for the pages of the site that `request` came to."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -32,21 +37,26 @@ def fetcher(request: HttpRequest):
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or parts.netloc != request.get_host():
                 raise ValueError(f"not an address of this site: {url}")
-            body, content_type = local_response(request, parts.path, parts.query)
+            address = parts.path + (f"?{parts.query}" if parts.query else "")
+            if prepared and address in prepared:
+                body, content_type = prepared[address]
+            else:
+                body, content_type = local_response(request, parts.path, parts.query)
             return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
     return InProcessFetcher(allowed_protocols=("http", "https", "data"))
 
 
-def render_pdf(html: str, request: HttpRequest) -> bytes:
+def render_pdf(html: str, request: HttpRequest, prepared: Prepared | None = None) -> bytes:
     """The HTML of a page of this site (its relative links read against the request's address)
-    as a PDF, with the print media rules applied."""
+    as a PDF, with the print media rules applied; what it links to is fetched in-process, from
+    `prepared` where the caller has drawn it already."""
     from weasyprint import HTML
 
     document = HTML(
         string=html,
         base_url=request.build_absolute_uri(),
-        url_fetcher=fetcher(request),
+        url_fetcher=fetcher(request, prepared),
         media_type="print",
     )
     return document.write_pdf()

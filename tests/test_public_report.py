@@ -126,10 +126,9 @@ def test_the_report_is_drawn_once_per_data_version_and_language(
     real = reports.render_pdf
     monkeypatch.setattr(reports, "render_pdf", lambda *a: drawn.append(1) or real(*a))
 
-    # The profile's 15 at most (its share, units like it), the chart's, a version.
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(12):  # the budget of every public page (issue 17)
         first = client.get(HANOI_EN).content
-    with django_assert_max_num_queries(15):  # the profile only: the PDF comes from the cache
+    with django_assert_max_num_queries(10):  # the profile only: the PDF comes from the cache
         assert client.get(HANOI_EN).content == first
     assert len(drawn) == 1
 
@@ -139,3 +138,28 @@ def test_the_report_is_drawn_once_per_data_version_and_language(
     DataVersion.bump()  # as every publish, correction or withdrawal does
     client.get(HANOI_EN)
     assert len(drawn) == 3
+
+
+def test_the_report_and_its_chart_take_at_most_twelve_queries(
+    client, published, django_assert_max_num_queries
+):
+    # Issue 17's budget of a public page, on a cold cache: the profile's queries and nothing
+    # for the fields chart, which is drawn from the figures the profile has read instead of by
+    # the chart's address reading them again (public/views/reports.py).
+    with django_assert_max_num_queries(12):
+        response = client.get(HANOI_EN, {"year": "2019"})
+
+    assert response.status_code == 200
+    assert "Average of Red River Delta" in words(pdf(response))  # the chart's legend
+
+
+def test_the_report_s_chart_is_the_one_its_address_draws(client, published):
+    from django.core.cache import cache
+
+    chart = "/en/charts/unit/ha-noi/fields/2019/province.svg"
+    client.get(HANOI_EN)
+    # The report kept its drawing under the chart's address, as the address would have.
+    printed = client.get(chart).content
+    cache.clear()
+
+    assert client.get(chart).content == printed

@@ -19,10 +19,10 @@ from provinces.localized import localized
 from provinces.models import Level, Region, Unit
 from public import story
 from public.editions import published_edition, shown_edition
+from public.fields_chart import FieldsFigures, fields_chart, regional_averages
 from public.rankings import ranking_rows
 from scoring import responses
 from scoring.models import Average, Edition, FieldResult, Result
-from scoring.ranking import field_averages
 
 GROUPS = ("A", "B", "C", "D")
 
@@ -76,25 +76,20 @@ def unit_fields(request: HttpRequest, slug: str, year: int, level: str) -> HttpR
         raise Http404("the unit has no result in this edition")
 
     def build() -> Chart:
-        name = result.participant.unit.name_in(edition.year)
         national = {
             a.field_code: a.value
             for a in Average.objects.filter(edition=edition, region_code="").exclude(field_code="")
         }
-        regional = _region_field_averages(edition, unit.region)
-        own = {f.field_code: f.index for f in result.fields.all()}
-        fields = [
-            results.FieldBars(
-                label=f"{field.code}. {localized(field, 'name')}",
-                unit=own.get(field.code),
-                region=regional.get(field.code),
-                national=national.get(field.code),
-            )
-            for field in edition.fields()
-        ]
-        title = _("%(unit)s: fields of the PAR Index %(year)s") % {"unit": name, "year": year}
-        region_name = localized(unit.region, "name") if unit.region else ""
-        return results.fields_chart(title, name, region_name, fields)
+        figures = FieldsFigures(
+            edition=edition,
+            name=result.participant.unit.name_in(edition.year),
+            region=unit.region,
+            fields=list(edition.fields()),
+            own={f.field_code: f.index for f in result.fields.all()},
+            national=national,
+            regional=regional_averages(edition, unit.region, _region_members(edition, unit.region)),
+        )
+        return fields_chart(figures)
 
     return _svg(request.path, build)
 
@@ -184,18 +179,16 @@ def _national_average(edition: Edition) -> Decimal | None:
     return average.value if average else None
 
 
-def _region_field_averages(edition: Edition, region: Region | None) -> dict[str, Decimal | None]:
-    """Publishing stores no per-field average of a region: the mean of the rounded component
-    indices of the region's ranked units, by the rule of every average (docs/rules.md). A
-    partial edition has none, as it has no regional average."""
+def _region_members(edition: Edition, region: Region | None) -> list[dict[str, Decimal | None]]:
+    """The component indices of the region's ranked units, each by field code (none without a
+    region or in a partial edition, which has no regional average)."""
     if region is None or edition.is_partial:
-        return {}
-    members: dict[int, dict[str, Decimal]] = {}
+        return []
+    members: dict[int, dict[str, Decimal | None]] = {}
     for result_id, code, index in FieldResult.objects.filter(
         result__edition=edition,
         result__participant__ranked=True,
         result__participant__unit__region=region,
     ).values_list("result_id", "field_code", "index"):
         members.setdefault(result_id, {})[code] = index
-    codes = sorted({code for indices in members.values() for code in indices})
-    return field_averages(members.values(), codes)
+    return list(members.values())

@@ -1,9 +1,11 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from public.profiles import unit_profile
-from public.reports import render_pdf
+from public.fields_chart import fields_chart
+from public.profiles import Profile, unit_profile
+from public.reports import Prepared, render_pdf
 from scoring.responses import cached_response
 
 
@@ -22,7 +24,7 @@ def unit_pdf(request: HttpRequest, slug: str) -> HttpResponse:
             {"profile": profile, "unit": profile.unit, "report": True},
             request=request,
         )
-        return render_pdf(html, request)
+        return render_pdf(html, request, _charts(profile))
 
     response = cached_response(
         "report",
@@ -34,3 +36,21 @@ def unit_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     filename = f"par-index-{profile.unit.slug}-{profile.shown.edition.year}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def _charts(profile: Profile) -> Prepared:
+    """The fields chart the printed page shows, drawn from the figures its profile has read (as
+    the chart's own address draws it, and kept in the cache under that address), so that
+    printing the page reads none of them again. None for an edition the chart's address does
+    not draw (under correction: the page prints without it) or a page without it (summary
+    only): WeasyPrint then asks the address itself, as for anything else."""
+    shown = profile.shown
+    edition = shown.edition
+    if edition.summary_only or not edition.is_published or shown.fields_figures is None:
+        return {}
+    args = [profile.unit.slug, edition.year, edition.level]
+    path = reverse("public:chart_unit_fields", args=args)
+    figures = shown.fields_figures
+    # The chart address's own cache entry (public/views/charts.py).
+    response = cached_response("chart", path, lambda: fields_chart(figures).svg, "image/svg+xml")
+    return {path: (response.content, response["Content-Type"])}
