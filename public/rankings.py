@@ -1,6 +1,7 @@
 """The rows of a published ranking as the public pages show them: read from the stored results
 (never recomputed, scoring/rows.py), sorted and filtered in the reader's chosen way."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from provinces.localized import localized
 from provinces.models import Region
 from public.disagreements import disagreements_in
-from scoring.models import Average, Edition
+from scoring.models import Average, Edition, Result
 from scoring.notes import SourceNote, SourceNotes
 
 # The rows are built in the domain, shared with the staff's review preview; the public pages
@@ -42,6 +43,20 @@ class PublishedFieldFigure:
 class Column:
     key: str  # the query parameter and download column name
     label: str
+
+
+def rows_by_edition(editions: list[Edition]) -> dict[int, list[RankingRow]]:
+    """The ranking rows of each edition by its id, without the component indices (`fields` is
+    empty), read in two queries whatever the number of editions: the home page's glance at the
+    latest edition of each level shows no field."""
+    results = defaultdict(list)
+    for result in (
+        Result.objects.filter(edition__in=editions)
+        .select_related("participant__unit__region")
+        .prefetch_related("participant__unit__former_names")
+    ):
+        results[result.edition_id].append(result)
+    return {edition.pk: rows_of(edition, results[edition.pk], {}) for edition in editions}
 
 
 def sort_key(column: str):

@@ -42,10 +42,13 @@ class Year:
     firsts: dict[str, list[First]] = field(default_factory=dict)  # by level; ties give several
 
 
-def story_editions() -> list[Edition]:
+def story_editions(published: list[Edition] | None = None) -> list[Edition]:
     """The published editions the story is told from, oldest first: the real ones, or the demo's
-    where there is no real one."""
-    editions = list(Edition.objects.published().order_by("year", "level"))
+    where there is no real one. From `published` (every published edition) when the caller has
+    read them already."""
+    if published is None:
+        published = list(Edition.objects.published())
+    editions = sorted(published, key=lambda edition: (edition.year, edition.level))
     real = [edition for edition in editions if not edition.is_demo]
     return real or editions
 

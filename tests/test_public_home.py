@@ -114,3 +114,17 @@ def test_home_page_speaks_vietnamese_by_default(client, db):
     assert "<p>Chưa có kỳ đánh giá nào được công bố.</p>" in response.text
     assert '<ul class="editions">' not in response.text
     assert "Public Administration Reform Index" not in response.text
+
+
+def test_the_home_page_takes_at_most_twelve_queries(
+    client, published, django_assert_max_num_queries
+):
+    Edition.objects.create(year=2019, level="ministry", status=Edition.Status.PUBLISHED)
+    # Issue 17's budget of a public page: the newest ranking and national average of every
+    # level are read together, and the story reuses the page's editions.
+    with django_assert_max_num_queries(12):
+        response = client.get("/en/")
+
+    assert response.status_code == 200
+    assert "PAR Index 2019: Ministry" in response.text
+    assert "PAR Index 2019: Province" in response.text
