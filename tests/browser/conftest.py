@@ -49,9 +49,11 @@ DESKTOP, PHONE = 1280, 360
 LANGUAGES = ("vi", "en")
 # WCAG 2.2 AA, as the quality bar asks.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# The crawl that finds one page of each type stops after this many pages.
+# The crawl that finds one page of each type stops after this many pages. Two pages of a type
+# find every type the demo links to (one does too, today): a second one is the margin for a link
+# that only some pages of a type have.
 CRAWL_LIMIT = 300
-VISITS_PER_TYPE = 3
+VISITS_PER_TYPE = 2
 
 
 @pytest.fixture(autouse=True)
@@ -274,11 +276,16 @@ def crawl(site) -> Crawl:
     files: dict[str, str] = {}
     came_from: dict[str, tuple[str, str]] = {}
     visits: dict[str, int] = {}
+    answered_a_file: set[str] = set()
     queue, seen = ["/vi/"], set()
     while queue and len(seen) < CRAWL_LIMIT:
         path = queue.pop(0)
         name = page_type(path)
         if path in seen or name is None or visits.get(name, 0) >= VISITS_PER_TYPE:
+            continue
+        # A file has no links to follow: once an address of its type answered with one, the
+        # others would only be drawn again (three unit PDFs took most of the crawl's time).
+        if name in answered_a_file:
             continue
         if not path.startswith("/vi/"):  # the English pages mirror these
             continue
@@ -289,6 +296,7 @@ def crawl(site) -> Crawl:
         with urlopen(site(path), timeout=30) as response:  # noqa: S310 - our own live server
             if "text/html" not in response.headers.get("Content-Type", ""):
                 files.setdefault(name, path)
+                answered_a_file.add(name)
                 continue
             html = response.read().decode("utf-8")
         pages.setdefault(name, path)
