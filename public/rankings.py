@@ -126,5 +126,6 @@ def published_field_figures(edition: Edition, notes: SourceNotes) -> list[Publis
 
 
 def regions_of(rows: list[RankingRow]) -> list[Region]:
-    codes = {row.region_code for row in rows if row.region_code}
-    return list(Region.objects.filter(code__in=codes).order_by("order"))
+    """The regions of the rows' units, in the order of Region (the rows carry them: no query)."""
+    regions = {row.region.code: row.region for row in rows if row.region is not None}
+    return sorted(regions.values(), key=lambda region: (region.order, region.code))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from provinces.localized import localized
+from provinces.models import Region
 from scoring.models import Edition, FieldResult, Result
 from scoring.notes import SourceNote
 from scoring.publish import Computed
@@ -45,6 +46,8 @@ class RankingRow:
     # numbered note on the page showing it.
     source: str = ""
     source_note: SourceNote | None = None
+    # The unit's region itself, for a page that lists the regions of its rows without a query.
+    region: Region | None = None
 
 
 def ranking_columns(fields) -> list[tuple[str, str]]:
@@ -158,6 +161,7 @@ def _row(edition: Edition, participant, field_codes, *, fields: dict, **figures)
         region_code=region.code if region else "",
         region_name=localized(region, "name") if region else "",
         region_short=localized(region, "short_name") if region else "",
+        region=region,
         ranked=participant.ranked,
         note=participant.note,
         fields=fields,
