@@ -18,7 +18,7 @@ def _printed(page) -> tuple[int, str]:
     page.emulate_media(media="print")
     # Lazy images load when they near the viewport: bring each in before printing.
     page.evaluate("() => document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
     reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     return len(reader.pages), text
