@@ -122,36 +122,69 @@ def new_context(browser, site, width: int, javascript: bool = True):
     )
 
 
+class Tabs:
+    """One page per width, with JavaScript or without, kept for a module whose tests each open an
+    address first and add no listener, route, cookie or emulated media to their page: it goes
+    from address to address, where a new page for each test took about as long as loading the
+    address (a renderer process started for each). Such a module says SHARED_PAGES = True, and
+    the fixtures below give its tests these pages."""
+
+    def __init__(self, browser, site):
+        self.browser, self.site = browser, site
+        self.contexts = {}
+
+    def __call__(self, width: int = DESKTOP, javascript: bool = True):
+        if (width, javascript) not in self.contexts:
+            context = new_context(self.browser, self.site, width, javascript)
+            context.new_page()
+            self.contexts[width, javascript] = context
+        return self.contexts[width, javascript].pages[0]
+
+    def close(self):
+        for context in self.contexts.values():
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def tabs(browser, site):
+    tabs = Tabs(browser, site)
+    yield tabs
+    tabs.close()
+
+
+def _page(request, browser, site, width: int, javascript: bool = True):
+    # browser and site are named by each fixture below, not looked up here: tests/conftest.py
+    # keeps a module on one worker by the package fixtures its tests name.
+    if getattr(request.module, "SHARED_PAGES", False):
+        yield request.getfixturevalue("tabs")(width, javascript)
+        return
+    context = new_context(browser, site, width, javascript)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
-def page(browser, site):
+def page(request, browser, site):
     """A desktop page with JavaScript."""
-    context = new_context(browser, site, DESKTOP)
-    yield context.new_page()
-    context.close()
+    yield from _page(request, browser, site, DESKTOP)
 
 
 @pytest.fixture
-def phone(browser, site):
+def phone(request, browser, site):
     """A 360 px wide page with JavaScript."""
-    context = new_context(browser, site, PHONE)
-    yield context.new_page()
-    context.close()
+    yield from _page(request, browser, site, PHONE)
 
 
 @pytest.fixture
-def plain_page(browser, site):
+def plain_page(request, browser, site):
     """A desktop page with JavaScript off: links and forms must do everything."""
-    context = new_context(browser, site, DESKTOP, javascript=False)
-    yield context.new_page()
-    context.close()
+    yield from _page(request, browser, site, DESKTOP, javascript=False)
 
 
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
 def any_page(request, browser, site):
     """A desktop page, once with JavaScript and once without."""
-    context = new_context(browser, site, DESKTOP, javascript=request.param)
-    yield context.new_page()
-    context.close()
+    yield from _page(request, browser, site, DESKTOP, javascript=request.param)
 
 
 def open_page(page, path: str):

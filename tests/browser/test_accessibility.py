@@ -8,7 +8,6 @@ from tests.browser.conftest import (
     DESKTOP,
     LANGUAGES,
     PHONE,
-    new_context,
     open_page,
     screenshot,
     serious_violations,
@@ -34,37 +33,33 @@ PAGES = {
 }
 
 
-def _check(browser, site, name: str, path: str) -> list[str]:
+def _check(tabs, name: str, path: str) -> list[str]:
     """Open the page at both widths; what is wrong with it, as readable lines."""
     problems = []
     short = name.removeprefix("public:")
     for width in (DESKTOP, PHONE):
-        context = new_context(browser, site, width)
-        page = context.new_page()
-        try:
-            open_page(page, path)
-            screenshot(page, f"{short}-{path[1:3]}")
-            if width == DESKTOP:
-                problems += [f"{path}: axe {line}" for line in serious_violations(page)]
-            else:
-                problems += [f"{path}: wider than 360 px: {e}" for e in sideways_overflow(page)]
-        finally:
-            context.close()
+        page = tabs(width)
+        open_page(page, path)
+        screenshot(page, f"{short}-{path[1:3]}")
+        if width == DESKTOP:
+            problems += [f"{path}: axe {line}" for line in serious_violations(page)]
+        else:
+            problems += [f"{path}: wider than 360 px: {e}" for e in sideways_overflow(page)]
     return problems
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", PAGES)
-def test_a_page_type_passes_axe_and_fits_a_phone(browser, site, name, language):
-    assert _check(browser, site, name, f"/{language}/{PAGES[name]}") == []
+def test_a_page_type_passes_axe_and_fits_a_phone(tabs, name, language):
+    assert _check(tabs, name, f"/{language}/{PAGES[name]}") == []
 
 
-def test_page_types_found_from_home_and_not_listed_above_pass_too(browser, site, crawl):
+def test_page_types_found_from_home_and_not_listed_above_pass_too(tabs, crawl):
     assert {"public:home", "public:ranking", "public:unit"} <= set(crawl.pages)
     problems = []
     for name, path in sorted(crawl.pages.items()):
         if name not in PAGES:
             for language in LANGUAGES:
-                problems += _check(browser, site, name, f"/{language}/" + path.removeprefix("/vi/"))
+                problems += _check(tabs, name, f"/{language}/" + path.removeprefix("/vi/"))
 
     assert problems == []

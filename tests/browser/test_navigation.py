@@ -10,6 +10,9 @@ from tests.browser.conftest import open_page, page_type, path_of
 
 pytestmark = pytest.mark.browser
 
+# Every test here opens its address first and adds nothing to its page (conftest's Tabs).
+SHARED_PAGES = True
+
 # Every public address: pages are clicked into; files, data and charts served beside the pages
 # need only be linked (or shown) from a page that is reached from home.
 PUBLIC_TYPES = {f"public:{pattern.name}" for pattern in public_urls.urlpatterns}

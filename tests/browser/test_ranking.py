@@ -12,6 +12,9 @@ from tests.browser.conftest import open_page
 
 pytestmark = pytest.mark.browser
 
+# Every test here opens its address first and adds nothing to its page (conftest's Tabs).
+SHARED_PAGES = True
+
 PROVINCES_2019 = "/en/rankings/2019/province/"
 
 

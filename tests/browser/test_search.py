@@ -7,6 +7,9 @@ from tests.browser.conftest import open_page, screenshot
 
 pytestmark = pytest.mark.browser
 
+# Every test here opens its address first and adds nothing to its page (conftest's Tabs).
+SHARED_PAGES = True
+
 
 def test_typing_an_unaccented_name_in_the_header_box_leads_to_the_profile(any_page):
     page = any_page

@@ -13,7 +13,6 @@ from surveys.models import SipasRespondent, SipasResult
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
-    new_context,
     open_page,
     screenshot,
     serious_violations,
@@ -23,6 +22,9 @@ from tests.conftest import imported
 from tests.sipas_files import sipas_csv
 
 pytestmark = pytest.mark.browser
+
+# Every test here opens its address first and adds nothing to its page (conftest's Tabs).
+SHARED_PAGES = True
 
 YEAR = 2023
 PAGES = [
@@ -87,17 +89,13 @@ def surveyed(site, django_db_blocker):
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
-def test_each_sipas_page_is_accessible_and_fits_a_phone(browser, site, surveyed, path, width):
-    context = new_context(browser, site, width)
-    page = context.new_page()
-    try:
-        open_page(page, path)
-        screenshot(page, f"sipas{path}")
+def test_each_sipas_page_is_accessible_and_fits_a_phone(tabs, surveyed, path, width):
+    page = tabs(width)
+    open_page(page, path)
+    screenshot(page, f"sipas{path}")
 
-        assert serious_violations(page) == []
-        assert sideways_overflow(page) == []
-    finally:
-        context.close()
+    assert serious_violations(page) == []
+    assert sideways_overflow(page) == []
 
 
 def test_the_ranking_chart_loads_with_a_whisker_for_every_province(plain_page, surveyed):
