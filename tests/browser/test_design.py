@@ -4,15 +4,14 @@ included) at 360 px, writes Vietnamese decimals on /vi/, draws chart text of at 
 phone; the map fits 1,100 px and the 63-row ranking 6,000 px at 1280 px."""
 
 import re
+from dataclasses import dataclass
 
 import pytest
 
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
-    new_context,
     open_page,
-    screenshot,
     serious_violations,
 )
 
@@ -23,27 +22,75 @@ pytestmark = pytest.mark.browser
 DECIMAL_POINT = re.compile(r"\d\.(\d{1,2}|\d{4,})(?!\d)")
 
 
+# Every test here opens its address first and adds nothing to its page (conftest's Tabs).
+SHARED_PAGES = True
+
+
 @pytest.fixture
-def phone_plain(browser, site):
+def phone_plain(tabs):
     """A 360 px page without JavaScript: the menu must open all the same."""
-    context = new_context(browser, site, PHONE, javascript=False)
-    yield context.new_page()
-    context.close()
+    return tabs(PHONE, javascript=False)
+
+
+@dataclass
+class Family:
+    """What the tests below read on the page of a family the crawl found, at 1280 px."""
+
+    path: str
+    sections: int
+    corrections_links: int
+    numbers: list[str]
+
+
+@pytest.fixture(scope="module")
+def families(tabs, crawl):
+    """Each page family read once for the tests that look at all of them, inside the first test
+    that asks (under its settings)."""
+    found: dict[str, Family] = {}
+
+    def read() -> dict[str, Family]:
+        page = tabs(DESKTOP)
+        for name, path in sorted(crawl.pages.items()):
+            if name not in found:
+                open_page(page, path)
+                found[name] = Family(
+                    path,
+                    sections=page.locator("header.site nav.sections a").count(),
+                    corrections_links=page.locator(
+                        'footer.site a[href="/vi/corrections/"]'
+                    ).count(),
+                    numbers=page.locator("main table td.num").all_inner_texts(),
+                )
+        return found
+
+    return read
+
+
+@pytest.fixture(scope="module")
+def phone_violations(tabs):
+    """axe-core's serious violations of a page at 360 px, found once for the tests that ask."""
+    found: dict[str, list[str]] = {}
+
+    def violations(path: str) -> list[str]:
+        if path not in found:
+            open_page(tabs(PHONE), path)
+            found[path] = serious_violations(tabs(PHONE))
+        return found[path]
+
+    return violations
 
 
 # An embedded chart is shown inside another site's page: it has no frame of the portal's own.
 FRAMELESS = {"public:embed"}
 
 
-def test_every_page_family_has_the_sites_navigation_with_its_sections(page, crawl):
-    for name, path in sorted(crawl.pages.items()):
+def test_every_page_family_has_the_sites_navigation_with_its_sections(families):
+    for name, family in sorted(families().items()):
         if name in FRAMELESS:
             continue
-        open_page(page, path)
-        sections = page.locator("header.site nav.sections a")
 
-        assert sections.count() >= 5, (name, path)
-        assert page.locator('footer.site a[href="/vi/corrections/"]').count() == 1, name
+        assert family.sections >= 5, (name, family.path)
+        assert family.corrections_links == 1, name
 
 
 def test_the_current_section_is_marked(page):
@@ -74,13 +121,12 @@ def test_on_a_wide_screen_the_sections_show_without_the_menu_button(page):
     assert page.locator("nav.sections").get_by_role("link", name="Map").is_visible()
 
 
-def test_no_page_family_has_a_serious_accessibility_violation_on_a_phone(phone, crawl):
+# Their screenshots at 360 px are test_accessibility's, of every page type in both languages.
+def test_no_page_family_has_a_serious_accessibility_violation_on_a_phone(phone_violations, crawl):
     found = {}
     for name, path in sorted(crawl.pages.items()):
-        open_page(phone, path)
-        if violations := serious_violations(phone):
+        if violations := phone_violations(path):
             found[name] = violations
-        screenshot(phone, f"design-{name}")
 
     assert found == {}
 
@@ -99,11 +145,10 @@ NAMED_PAGES = [
 ]
 
 
-def test_the_named_pages_have_no_serious_accessibility_violation_on_a_phone(phone):
+def test_the_named_pages_have_no_serious_accessibility_violation_on_a_phone(phone_violations):
     found = {}
     for path in NAMED_PAGES:
-        open_page(phone, path)
-        if violations := serious_violations(phone):
+        if violations := phone_violations(path):
             found[path] = violations
 
     assert found == {}
@@ -132,13 +177,11 @@ def test_vietnamese_text_writes_no_decimal_point(page, path):
     assert wrong == [], path
 
 
-def test_vietnamese_tables_write_no_decimal_point(page, crawl):
-    for name, path in sorted(crawl.pages.items()):
-        open_page(page, path)
-        numbers = page.locator("main table td.num").all_inner_texts()
-        wrong = [number for number in numbers if DECIMAL_POINT.search(number)]
+def test_vietnamese_tables_write_no_decimal_point(families):
+    for name, family in sorted(families().items()):
+        wrong = [number for number in family.numbers if DECIMAL_POINT.search(number)]
 
-        assert wrong == [], (name, path, wrong[:5])
+        assert wrong == [], (name, family.path, wrong[:5])
 
 
 def test_the_map_of_the_63_provinces_fits_1100_px_with_labels_of_11_px(page):
