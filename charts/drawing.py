@@ -100,7 +100,19 @@ def wrap(label: str, width: int = 28) -> str:
 
 
 def chart(fig, title: str, summary: str) -> Chart:
+    _fix_empty_labels(fig)
     return Chart(title=title, summary=summary, svg=svg_of(fig, title, summary))
+
+
+def _fix_empty_labels(fig) -> None:
+    """An axis without a label has an empty one, never drawn and left out of the layout; yet
+    matplotlib places it beside the tick labels at every layout pass and at the drawing,
+    measuring every tick label again to do so (a sixth of the ranking chart's time, with its 63
+    names). Given a place of its own, it is left alone: the same SVG, sooner."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0, 0)
 
 
 def svg_of(fig, title: str, summary: str) -> str:
