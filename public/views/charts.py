@@ -20,7 +20,7 @@ from provinces.models import Level, Region, Unit
 from public import story
 from public.editions import published_edition, shown_edition
 from public.fields_chart import FieldsFigures, fields_chart, regional_averages
-from public.rankings import ranking_rows
+from public.rankings import rows_by_edition
 from scoring import responses
 from scoring.models import Average, Edition, FieldResult, Result
 
@@ -50,7 +50,8 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     )
 
     def build() -> Chart:
-        rows = [row for row in ranking_rows(edition) if row.rank is not None]
+        # No component index is drawn: the rows without them (a query and their rows fewer).
+        rows = [row for row in rows_by_edition([edition])[edition.pk] if row.rank is not None]
         rows = [row for row in rows if (not region or row.region_code == region)]
         rows = [row for row in rows if (not group or row.group == group)]
         title = _("PAR Index %(year)s: %(level)s, index by unit") % {
