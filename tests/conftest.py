@@ -18,6 +18,7 @@ from django.utils import translation
 from scoring.imports import ImportReport, import_file
 from scoring.models import Edition
 from scoring.publish import publish_edition
+from tests.snapshots import snapshots
 
 PROVINCE_TREE = """\
 year,level,code,name_vi,name_en,max_points,method
@@ -134,30 +135,44 @@ def imported(kind: str, text: str, **kwargs) -> ImportReport:
     return report
 
 
+def built_once(name: str, make) -> None:
+    """make() the first time a worker needs it, its changes put back after that (snapshots.py)."""
+    snapshots.build(f"{name}:{translation.get_language()}", make)
+
+
 @pytest.fixture
 def province_edition(db) -> Edition:
-    imported("methodology", PROVINCE_TREE)
-    imported("participants", PROVINCE_PARTICIPANTS)
+    def make():
+        imported("methodology", PROVINCE_TREE)
+        imported("participants", PROVINCE_PARTICIPANTS)
+
+    built_once("province_edition", make)
     return Edition.objects.get(year=2019, level="province")
 
 
 @pytest.fixture
 def ministry_edition(db) -> Edition:
-    imported("methodology", MINISTRY_TREE)
-    imported("participants", MINISTRY_PARTICIPANTS)
+    def make():
+        imported("methodology", MINISTRY_TREE)
+        imported("participants", MINISTRY_PARTICIPANTS)
+
+    built_once("ministry_edition", make)
     return Edition.objects.get(year=2019, level="ministry")
 
 
 @pytest.fixture
 def half_scored_provinces(province_edition) -> Edition:
     """Only Hà Nội has points, and not all of them: 1.1 self-assessed only, 2.1 appraised."""
-    imported(
-        "scores",
-        """\
-        year,level,unit,criterion,self_points,appraised_points
-        2019,province,01,1.1,8,
-        2019,province,01,2.1,5,5
-        """,
+    built_once(
+        "half_scored_provinces",
+        lambda: imported(
+            "scores",
+            """\
+            year,level,unit,criterion,self_points,appraised_points
+            2019,province,01,1.1,8,
+            2019,province,01,2.1,5,5
+            """,
+        ),
     )
     return province_edition
 
@@ -165,6 +180,11 @@ def half_scored_provinces(province_edition) -> Edition:
 @pytest.fixture
 def scored_provinces(province_edition) -> Edition:
     """Final points: Hà Nội 18 (90.00), Hải Phòng 15 (75.00), Lào Cai 15 (75.00)."""
+    built_once("scored_provinces", _score_provinces)
+    return province_edition
+
+
+def _score_provinces() -> None:
     imported(
         "scores",
         """\
@@ -189,13 +209,13 @@ def scored_provinces(province_edition) -> Edition:
         2019,province,10,1.2,3,400
         """,
     )
-    return province_edition
 
 
 @pytest.fixture
 def published(scored_provinces) -> Edition:
     """The scored provinces, published."""
-    return publish_edition(scored_provinces)
+    built_once("published", lambda: publish_edition(scored_provinces))
+    return Edition.objects.get(pk=scored_provinces.pk)
 
 
 @pytest.fixture
