@@ -122,7 +122,7 @@ def _given(value):
 Entry = TypeVar("Entry", bound=ScoreEntry)
 
 
-def _entries(
+def _score_entries(
     rows: list[dict[str, Any]], kind: type[Entry], *, points: str, text: str, text_as: str
 ) -> list[Entry]:
     """A `kind` entry of each row that gives its `points` column or its `text` column (the
@@ -201,14 +201,14 @@ class ScoreResource(_ScoreResource):
     def write(self, checked: Checked) -> Written:
         written = Written()
         for edition, rows in self.by_edition(checked).items():
-            assessed = _entries(
+            assessed = _score_entries(
                 rows,
                 SelfAssessment,
                 points="self_points",
                 text="evidence_url",
                 text_as="evidence_url",
             )
-            appraised = _entries(
+            appraised = _score_entries(
                 rows,
                 Appraisal,
                 points="appraised_points",
