@@ -124,10 +124,10 @@ def new_context(browser, site, width: int, javascript: bool = True):
 
 class Tabs:
     """One page per width, with JavaScript or without, kept for a module whose tests each open an
-    address first and add no listener, route, cookie or emulated media to their page: it goes
-    from address to address, where a new page for each test took about as long as loading the
-    address (a renderer process started for each). Such a module says SHARED_PAGES = True, and
-    the fixtures below give its tests these pages."""
+    address first and leave no listener, route or emulated media on their page: it goes from
+    address to address, where a new page for each test took about as long as loading the address
+    (a renderer process started for each). Such a module says SHARED_PAGES = True, and the
+    fixtures below give its tests these pages, without cookies."""
 
     def __init__(self, browser, site):
         self.browser, self.site = browser, site
@@ -156,7 +156,10 @@ def _page(request, browser, site, width: int, javascript: bool = True):
     # browser and site are named by each fixture below, not looked up here: tests/conftest.py
     # keeps a module on one worker by the package fixtures its tests name.
     if getattr(request.module, "SHARED_PAGES", False):
-        yield request.getfixturevalue("tabs")(width, javascript)
+        tab = request.getfixturevalue("tabs")(width, javascript)
+        # As in a new context: no cookie from the test before (the staff login sets one).
+        tab.context.clear_cookies()
+        yield tab
         return
     context = new_context(browser, site, width, javascript)
     yield context.new_page()
@@ -185,6 +188,30 @@ def plain_page(request, browser, site):
 def any_page(request, browser, site):
     """A desktop page, once with JavaScript and once without."""
     yield from _page(request, browser, site, DESKTOP, javascript=request.param)
+
+
+@dataclass
+class Heard:
+    console: list[str]
+    errors: list[str]
+    requests: list
+
+
+@pytest.fixture
+def heard(page):
+    """What the page says on its console, its uncaught errors and the requests it makes during
+    the test. The listeners go with the test, so a module's shared page (Tabs) can carry them."""
+    heard = Heard([], [], [])
+    listeners = {
+        "console": lambda message: heard.console.append(message.text),
+        "pageerror": lambda error: heard.errors.append(str(error)),
+        "request": lambda request: heard.requests.append(request),
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    yield heard
+    for event, listener in listeners.items():
+        page.remove_listener(event, listener)
 
 
 def open_page(page, path: str):

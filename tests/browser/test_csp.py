@@ -9,6 +9,9 @@ from tests.browser.conftest import open_page
 
 pytestmark = pytest.mark.browser
 
+# Every test here opens its address first; its listeners go with it (heard, conftest's Tabs).
+SHARED_PAGES = True
+
 PAGES = {
     "home": "/vi/",
     "ranking": "/vi/rankings/2019/province/",
@@ -30,21 +33,16 @@ TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnima
 
 
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
-def test_the_browser_refuses_nothing_on_the_page(page, path):
-    messages, requests = [], []
-    page.on("console", lambda message: messages.append(message.text))
-    page.on("pageerror", lambda error: messages.append(str(error)))
-    page.on("request", lambda request: requests.append(request))
-
+def test_the_browser_refuses_nothing_on_the_page(page, heard, path):
     open_page(page, path)
     # Everything the page asked for, the lazy images in view included, has come (or failed),
     # so any refusal has been reported: no wait for networkidle's half second of silence.
     page.evaluate(TWO_FRAMES)
-    for request in list(requests):
+    for request in list(heard.requests):
         if response := request.response():
             response.finished()
 
-    refused = [text for text in messages if "Content Security Policy" in text]
+    refused = [text for text in heard.console + heard.errors if "Content Security Policy" in text]
     assert refused == [], path
 
 
