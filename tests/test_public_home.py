@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
 
 from scoring.models import Edition
 from scoring.publish import publish_edition
@@ -66,26 +65,6 @@ def test_home_page_is_available_in_english(client, db):
     assert "<h1>Public Administration Reform Index</h1>" in response.text
     assert "<p>No edition has been published yet.</p>" in response.text
     assert "Chỉ số cải cách hành chính" not in response.text
-
-
-@pytest.mark.django_db
-def test_demo_editions_are_labelled_as_illustrative_on_the_home_page(client):
-    call_command("seed_demo", stdout=None)
-
-    response = client.get("/en/")
-
-    assert listed_editions(response.text) == [
-        f"2025 · Ministry {banner(BANNER_EN)}",
-        f"2025 · Province {banner(BANNER_EN)}",
-        f"2024 · Ministry {banner(BANNER_EN)}",
-        f"2024 · Province {banner(BANNER_EN)}",
-        f"2019 · Ministry {banner(BANNER_EN)}",
-        f"2019 · Province {banner(BANNER_EN)}",
-        f"2018 · Province {banner(BANNER_EN)}",
-    ]
-    # One banner per listed edition, one in each level's summary of its latest edition, and one
-    # note over the story of the years.
-    assert response.text.count(BANNER_EN) == 10
 
 
 @pytest.mark.django_db
