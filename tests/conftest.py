@@ -12,6 +12,7 @@ import os
 import textwrap
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
@@ -96,6 +97,10 @@ def pytest_configure(config):
     # Work units in the order the hook above gives them, not sorted by their number of tests.
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    # Django's advice for tests: a quick password hasher. The site's own (PBKDF2, a million
+    # rounds) costs most of a second per account, and the staff tests make hundreds of them;
+    # tests/test_sign_in_attacks.py, which counts hashing, puts the site's back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,8 @@ PROXY = "10.1.0.5"
 @pytest.fixture(autouse=True)
 def behind_the_proxy(settings):
     settings.TRUSTED_PROXIES = ["10.1.0.0/24"]
+    # The site's hasher, whose cost these tests are about (tests/conftest.py uses a quick one).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 def sign_in(client, username, password=PASSWORD, *, via=PROXY, forwarded=None):
