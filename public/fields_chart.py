@@ -3,8 +3,8 @@ average and the national one (the image at public:chart_unit_fields).
 
 Drawn from figures its caller has read: the chart's own address reads them for itself, while the
 unit's PDF report passes those its profile has read already (public/profiles.py), so that
-printing the profile reads nothing twice. Both draw through `fields_chart`, so the image is the
-same whichever way it was asked for.
+printing the profile reads nothing twice. Both draw through `unit_fields_chart`, so the image is
+the same whichever way it was asked for.
 """
 
 from collections.abc import Iterable, Mapping
@@ -46,7 +46,7 @@ def regional_averages(
     return field_averages(members, codes)
 
 
-def fields_chart(figures: FieldsFigures) -> Chart:
+def unit_fields_chart(figures: FieldsFigures) -> Chart:
     bars = [
         results.FieldBars(
             label=f"{field.code}. {localized(field, 'name')}",

@@ -19,7 +19,7 @@ from provinces.localized import localized
 from provinces.models import Level, Region, Unit
 from public import story
 from public.editions import published_edition, shown_edition
-from public.fields_chart import FieldsFigures, fields_chart, regional_averages
+from public.fields_chart import FieldsFigures, regional_averages, unit_fields_chart
 from public.rankings import rows_by_edition
 from scoring import responses
 from scoring.models import Average, Edition, FieldResult, Result
@@ -90,7 +90,7 @@ def unit_fields(request: HttpRequest, slug: str, year: int, level: str) -> HttpR
             national=national,
             regional=regional_averages(edition, unit.region, _region_members(edition, unit.region)),
         )
-        return fields_chart(figures)
+        return unit_fields_chart(figures)
 
     return _svg(request.path, build)
 

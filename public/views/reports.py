@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from public.fields_chart import fields_chart
+from public.fields_chart import unit_fields_chart
 from public.profiles import Profile, unit_profile
 from public.reports import Prepared, render_pdf
 from scoring.responses import cached_response
@@ -52,5 +52,7 @@ def _charts(profile: Profile) -> Prepared:
     path = reverse("public:chart_unit_fields", args=args)
     figures = shown.fields_figures
     # The chart address's own cache entry (public/views/charts.py).
-    response = cached_response("chart", path, lambda: fields_chart(figures).svg, "image/svg+xml")
+    response = cached_response(
+        "chart", path, lambda: unit_fields_chart(figures).svg, "image/svg+xml"
+    )
     return {path: (response.content, response["Content-Type"])}
