@@ -72,6 +72,12 @@ def pytest_collection_modifyitems(config, items):
     before any test that expects the reference data alone, and single tests even out the end."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
+    # pytest-xdist groups a unit by the "@group" it appends to the node ids; a pytest whose ids
+    # refuse it (9.2, pytest-dev/pytest-xdist#1386) spreads a module over the workers, each
+    # building its shared fixture, and runs the others' tests inside it.
+    lost = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]
+    if config.getvalue("loadgroup") and lost:
+        raise pytest.UsageError(f"pytest-xdist's --dist loadgroup lost the groups of {lost[:3]}")
 
     def rank(item: pytest.Item) -> int:
         if not item.get_closest_marker("xdist_group"):
