@@ -105,9 +105,10 @@ def test_an_appraiser_signs_in_sets_up_the_second_factor_and_reaches_the_staff_h
     assert page.url.endswith("/vi/staff/")
 
 
-@pytest.mark.parametrize("path", ["/en/staff/login/", "/vi/staff/login/"])
-def test_the_sign_in_page_passes_axe_in_both_languages(page, path):
-    open_page(page, path)
+# The Vietnamese sign-in page passes axe-core at the start of the test above, at the same width:
+# only the English one is left to check.
+def test_the_sign_in_page_passes_axe_in_english_too(page):
+    open_page(page, "/en/staff/login/")
 
     assert serious_violations(page) == []
 
