@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Avg, Count, Max, Min
 
+from scoring.demo import PUBLISHED
 from scoring.models import Edition, ImportBatch, Result
 from staff.demo import ACCOUNTS, demo_unit
 from surveys.models import SipasRespondent, SipasResult
@@ -267,15 +268,7 @@ def test_the_whole_demo_is_recomputed_exactly_from_its_downloads(demo, client):
     """63 provinces × about 100 sub-criteria over three years, 34 in 2025, and 19 ministries,
     two unranked, then 14: ties, regions, unranked units, units new in 2025 and half-up
     rounding on real-sized data (tests/test_public_data.py recomputes them)."""
-    for year, level in (
-        (2018, "province"),
-        (2019, "province"),
-        (2019, "ministry"),
-        (2024, "province"),
-        (2024, "ministry"),
-        (2025, "province"),
-        (2025, "ministry"),
-    ):
+    for year, level in PUBLISHED:
         assert recomputed_numbers(client, year, level) == published_numbers(client, year, level)
 
 
