@@ -136,11 +136,10 @@ def remind_deadlines(today, *, days: int = REMIND_DAYS) -> int:
     past) in an edition still in that stage: the self-assessment, the reply (review) and the
     appraisal deadline. Nobody is reminded twice of the same deadline. Returns how many messages
     were queued."""
-    messages = [
-        *_self_assessment_reminders(today, days),
-        *_reply_reminders(today, days),
-        *_appraisal_reminders(today, days),
-    ]
+    messages = []
+    for status, deadline_field, event, reminders in _DEADLINES:
+        for edition, deadline, reminded in _near(status, deadline_field, event, today, days):
+            messages += reminders(event, edition, deadline, reminded)
     with transaction.atomic():
         _write(messages)
     return len(messages)
@@ -170,70 +169,64 @@ def _near(status: str, deadline_field: str, event: str, today, days: int):
         yield edition, deadline, reminded
 
 
-def _self_assessment_reminders(today, days: int) -> list[OutboxMessage]:
-    messages = []
-    for edition, deadline, reminded in _near(
+def _self_assessment_reminders(event, edition, deadline, reminded) -> list[OutboxMessage]:
+    pending = Participant.objects.filter(edition=edition, submitted_at__isnull=True)
+    return [
+        _for_officer(event, edition, assignment, link="staff:self_assessment", deadline=deadline)
+        for assignment in _officers(pending.values("unit_id"))
+        if assignment.user_id not in reminded
+    ]
+
+
+def _reply_reminders(event, edition, deadline, reminded) -> list[OutboxMessage]:
+    unanswered = _deductions(edition, unanswered=True)
+    return [
+        _for_officer(
+            event,
+            edition,
+            assignment,
+            link="staff:replies",
+            deadline=deadline,
+            deductions=unanswered[assignment.unit_id],
+        )
+        for assignment in _officers(list(unanswered))
+        if assignment.user_id not in reminded
+    ]
+
+
+def _appraisal_reminders(event, edition, deadline, reminded) -> list[OutboxMessage]:
+    link = _screen_addresses("staff:appraisal", edition=edition.pk)
+    assigned = has_assignments(edition)
+    context = {"edition": edition, "deadline": deadline, "link": link, "assigned": assigned}
+    return [
+        _message(
+            event,
+            edition,
+            user,
+            {**context, "units": [p.unit.names_in(edition.year) for p in participants]},
+        )
+        for user, participants in _unappraised_by_appraiser(edition, assigned)
+        if user.pk not in reminded
+    ]
+
+
+# Each stage deadline reminded of, in the order its messages are queued: the stage the edition
+# must still be in, the edition's field holding the deadline, the event, and who is told what.
+_DEADLINES = (
+    (
         Edition.Status.SELF_ASSESSMENT,
         "self_assessment_deadline",
         Event.DEADLINE_NEAR,
-        today,
-        days,
-    ):
-        pending = Participant.objects.filter(edition=edition, submitted_at__isnull=True)
-        messages += [
-            _for_officer(
-                Event.DEADLINE_NEAR,
-                edition,
-                assignment,
-                link="staff:self_assessment",
-                deadline=deadline,
-            )
-            for assignment in _officers(pending.values("unit_id"))
-            if assignment.user_id not in reminded
-        ]
-    return messages
-
-
-def _reply_reminders(today, days: int) -> list[OutboxMessage]:
-    messages = []
-    for edition, deadline, reminded in _near(
-        Edition.Status.REVIEW, "review_deadline", Event.REPLY_DEADLINE_NEAR, today, days
-    ):
-        unanswered = _deductions(edition, unanswered=True)
-        messages += [
-            _for_officer(
-                Event.REPLY_DEADLINE_NEAR,
-                edition,
-                assignment,
-                link="staff:replies",
-                deadline=deadline,
-                deductions=unanswered[assignment.unit_id],
-            )
-            for assignment in _officers(list(unanswered))
-            if assignment.user_id not in reminded
-        ]
-    return messages
-
-
-def _appraisal_reminders(today, days: int) -> list[OutboxMessage]:
-    messages = []
-    for edition, deadline, reminded in _near(
-        Edition.Status.APPRAISAL, "appraisal_deadline", Event.APPRAISAL_DEADLINE_NEAR, today, days
-    ):
-        link = _screen_addresses("staff:appraisal", edition=edition.pk)
-        assigned = has_assignments(edition)
-        for user, participants in _unappraised_by_appraiser(edition, assigned):
-            if user.pk in reminded:
-                continue
-            context = {
-                "edition": edition,
-                "deadline": deadline,
-                "link": link,
-                "assigned": assigned,
-                "units": [p.unit.names_in(edition.year) for p in participants],
-            }
-            messages.append(_message(Event.APPRAISAL_DEADLINE_NEAR, edition, user, context))
-    return messages
+        _self_assessment_reminders,
+    ),
+    (Edition.Status.REVIEW, "review_deadline", Event.REPLY_DEADLINE_NEAR, _reply_reminders),
+    (
+        Edition.Status.APPRAISAL,
+        "appraisal_deadline",
+        Event.APPRAISAL_DEADLINE_NEAR,
+        _appraisal_reminders,
+    ),
+)
 
 
 def _unappraised_by_appraiser(edition, assigned: bool) -> list[tuple]:
