@@ -17,7 +17,7 @@ from public.corrections import Notice, unit_notices
 from public.disagreements import disagreements_in
 from public.editions import reopening_of
 from public.fields_chart import FieldsFigures, regional_averages
-from public.rankings import RankingRow, rows_of
+from public.rankings import rows_of
 from public.standing import Standing, standing
 from scoring.models import (
     Average,
@@ -29,7 +29,7 @@ from scoring.models import (
 )
 from scoring.notes import SourceNote, SourceNotes
 from scoring.ranking import mean_half_up
-from scoring.scorecard import BestUnit, Branch, FieldLine, UnitLink, points_tree
+from scoring.scorecard import Branch, FieldLine, UnitLink, best_units, points_tree
 
 
 @dataclass
@@ -343,19 +343,12 @@ def _fields(result, unit, averages, names, rows, own_fields) -> list[FieldLine]:
     ranking rows, each row's component indices by field."""
     edition = result.edition
     region = unit.region.code if unit.region else ""
-    # (index, row) of the units with the highest index on each field.
-    best: dict[str, list[tuple[Decimal, RankingRow]]] = defaultdict(list)
+    # Units tied for the best on a field are listed by code.
+    best = best_units(sorted(rows, key=lambda row: row.code))
     in_region = defaultdict(list)
     for row in rows:
-        if not row.ranked:
-            continue
-        for code, index in row.fields.items():
-            top = best[code]
-            if not top or index > top[0][0]:
-                best[code] = [(index, row)]
-            elif index == top[0][0]:
-                top.append((index, row))
-            if region and row.region_code == region:
+        if row.ranked and region and row.region_code == region:
+            for code, index in row.fields.items():
                 in_region[code].append(index)
     lines = []
     for own in sorted(own_fields, key=lambda f: Criterion.sort_key_for(f.field_code)):
@@ -373,10 +366,7 @@ def _fields(result, unit, averages, names, rows, own_fields) -> list[FieldLine]:
                 rank=own.rank,
                 national_average=averages.get(("", code)),
                 regional_average=regional,
-                best=[
-                    BestUnit(slug=row.slug, name=row.name, index=index)
-                    for index, row in sorted(best[code], key=lambda top: top[1].code)
-                ],
+                best=best[code],
             )
         )
     return lines

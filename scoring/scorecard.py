@@ -2,6 +2,7 @@
 shows it before publishing: each field against the averages and the best units, and the
 criteria tree with the unit's points on every node."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +36,23 @@ class FieldLine:
     national_average: Decimal | None
     regional_average: Decimal | None
     best: list[BestUnit] = field(default_factory=list)
+
+
+def best_units(rows) -> dict[str, list[BestUnit]]:
+    """The ranked units with the highest component index on each field, all of them on a tie,
+    in the order of `rows` (ranking rows, each with its component indices by field code); a
+    field no ranked unit has maps to an empty list."""
+    best: dict[str, list[BestUnit]] = defaultdict(list)
+    for row in rows:
+        if not row.ranked:
+            continue
+        for code, index in row.fields.items():
+            top = best[code]
+            if not top or index > top[0].index:
+                best[code] = [BestUnit(slug=row.slug, name=row.name, index=index)]
+            elif index == top[0].index:
+                top.append(BestUnit(slug=row.slug, name=row.name, index=index))
+    return best
 
 
 @dataclass

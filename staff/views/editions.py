@@ -7,7 +7,6 @@ stage again under the edition's lock; a refusal is shown on the page it came fro
 typed kept in the form.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -35,7 +34,7 @@ from scoring.publish import (
 )
 from scoring.ranking import field_averages
 from scoring.rows import RankingRow, computed_rows, ranking_columns
-from scoring.scorecard import BestUnit, FieldLine, points_tree
+from scoring.scorecard import FieldLine, best_units, points_tree
 from scoring.submission import return_self_assessment, set_evidence_rule
 from staff.access import staff_required
 from staff.moves import done_notice
@@ -526,16 +525,7 @@ def _field_lines(computed: Computed, participant, rows: list[RankingRow], nodes)
     outcome = next(o for o in computed.outcomes if o.key == participant.unit_id)
     names = {n.code: localized(n, "name") for n in nodes if n.parent_id is None}
     region = participant.unit.region.code if participant.unit.region else ""
-    best = defaultdict(list)
-    for row in rows:
-        if not row.ranked:
-            continue
-        for code, index in row.fields.items():
-            top = best[code]
-            if not top or index > top[0].index:
-                best[code] = [BestUnit(slug=row.slug, name=row.name, index=index)]
-            elif index == top[0].index:
-                top.append(BestUnit(slug=row.slug, name=row.name, index=index))
+    best = best_units(rows)
     in_region = [row.fields for row in rows if row.ranked and region and row.region_code == region]
     regional = field_averages(in_region, outcome.fields)
     return [
