@@ -298,7 +298,13 @@ class ImportBatchAdmin(ImportMixin, ReadOnlyAdmin):
                 batch = queue_file(kind, data, upload.name, user=request.user, dry_run=True)
                 return redirect("admin:scoring_importbatch_change", batch.pk)
             report = import_file(
-                kind, data, upload.name, user=request.user, dry_run=True, via="admin"
+                kind,
+                data,
+                upload.name,
+                user=request.user,
+                dry_run=True,
+                via="admin",
+                rows_shown=True,
             )
             context["report"] = report
             context["rows"] = preview_rows(kind, report.result)

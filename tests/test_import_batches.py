@@ -98,8 +98,24 @@ def test_an_import_that_raises_is_recorded_as_failed(province_edition, monkeypat
 
     monkeypatch.setattr(scores, "set_self_points", broken)
 
-    with pytest.raises(Exception, match="disk full"):
+    with pytest.raises(RuntimeError, match="disk full"):
         import_file("scores", SCORES, "diem.csv")
+
+    batch = ImportBatch.objects.get(kind="scores")
+    assert (batch.outcome, batch.problems) == ("failed", "RuntimeError: disk full")
+
+
+def test_an_admin_preview_that_raises_is_recorded_as_failed(province_edition, monkeypatch):
+    from scoring.imports.resources import scores
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(scores, "set_self_points", broken)
+
+    # import-export wraps what the writer raises at the end of its row-by-row import.
+    with pytest.raises(Exception, match="disk full"):
+        import_file("scores", SCORES, "diem.csv", dry_run=True, via="admin", rows_shown=True)
 
     batch = ImportBatch.objects.get(kind="scores")
     assert (batch.outcome, batch.problems) == ("failed", "ImportError: disk full")
