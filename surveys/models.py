@@ -86,6 +86,18 @@ def _percent_field(verbose_name=None):
     return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, null=True)
 
 
+def _aspect_fields(verbose_name):
+    """The four figures of one aspect, named <aspect>, _n, _low and _high (surveys.aggregation
+    writes them by those names): its share of satisfied respondents, how many answered it, and
+    the bounds of the share's interval."""
+    return (
+        _percent_field(verbose_name),
+        models.PositiveIntegerField(default=0),
+        _percent_field(),
+        _percent_field(),
+    )
+
+
 class SipasResult(models.Model):
     """The SIPAS figures of one year for one province (or the whole country, `unit` empty),
     over all its respondents or those of one government level or one sector.
@@ -113,26 +125,15 @@ class SipasResult(models.Model):
     category = models.CharField(_("category"), max_length=200, blank=True)
     # Respondents who answered at least one aspect: those the SIPAS is the mean over.
     respondents = models.PositiveIntegerField(_("respondents"))
-    access = _percent_field(_("access to services"))
-    access_n = models.PositiveIntegerField(default=0)
-    access_low = _percent_field()
-    access_high = _percent_field()
-    procedures = _percent_field(_("administrative procedures"))
-    procedures_n = models.PositiveIntegerField(default=0)
-    procedures_low = _percent_field()
-    procedures_high = _percent_field()
-    civil_servants = _percent_field(_("civil servants"))
-    civil_servants_n = models.PositiveIntegerField(default=0)
-    civil_servants_low = _percent_field()
-    civil_servants_high = _percent_field()
-    results = _percent_field(_("results of services"))
-    results_n = models.PositiveIntegerField(default=0)
-    results_low = _percent_field()
-    results_high = _percent_field()
-    feedback = _percent_field(_("feedback handling"))
-    feedback_n = models.PositiveIntegerField(default=0)
-    feedback_low = _percent_field()
-    feedback_high = _percent_field()
+    access, access_n, access_low, access_high = _aspect_fields(_("access to services"))
+    procedures, procedures_n, procedures_low, procedures_high = _aspect_fields(
+        _("administrative procedures")
+    )
+    civil_servants, civil_servants_n, civil_servants_low, civil_servants_high = _aspect_fields(
+        _("civil servants")
+    )
+    results, results_n, results_low, results_high = _aspect_fields(_("results of services"))
+    feedback, feedback_n, feedback_low, feedback_high = _aspect_fields(_("feedback handling"))
     sipas = _percent_field("SIPAS")
     sipas_low = _percent_field()
     sipas_high = _percent_field()
