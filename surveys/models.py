@@ -82,6 +82,18 @@ class SipasRespondent(models.Model):
         return f"{self.year} {self.unit.code} {self.respondent_id}"
 
 
+def _province_or_country(related_name):
+    # A province's figures, or the whole country's where the unit is empty.
+    return models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("unit"),
+    )
+
+
 def _percent_field(verbose_name=None):
     return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, null=True)
 
@@ -112,14 +124,7 @@ class SipasResult(models.Model):
         SECTOR = "sector", _("By sector")
 
     year = models.PositiveSmallIntegerField(_("year"))
-    unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="sipas_results",
-        verbose_name=_("unit"),
-    )
+    unit = _province_or_country("sipas_results")
     breakdown = models.CharField(_("breakdown"), max_length=16, choices=Breakdown.choices)
     # The government level or sector of the breakdown; "" for all respondents.
     category = models.CharField(_("category"), max_length=200, blank=True)
@@ -169,14 +174,7 @@ class SipasFigure(models.Model):
     was read. The SIPAS pages show these for years without respondent data."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="sipas_figures",
-        verbose_name=_("unit"),
-    )
+    unit = _province_or_country("sipas_figures")
     sipas = models.DecimalField("SIPAS", max_digits=5, decimal_places=2, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     source = models.TextField(_("source"))
