@@ -58,9 +58,14 @@ def _shared_by_module(item: pytest.Item) -> bool:
 
 def pytest_itemcollected(item):
     """Under pytest-xdist (`make test`: -n auto --dist loadgroup) a module whose tests share a
-    fixture built once for it (the browser tests' live site, test_outage's own server, the demo
-    of test_demo) is one unit of work: the fixture is built once, by one worker."""
-    if os.environ.get("PYTEST_XDIST_WORKER") and _shared_by_module(item):
+    fixture built once for it (test_outage's own server, the demo of test_demo) is one unit of
+    work: the fixture is built once, by one worker. The browser tests are one unit together:
+    their live site, seeded with the demo for the whole package, is then seeded once in all."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if item.get_closest_marker("browser"):
+        item.add_marker(pytest.mark.xdist_group("tests.browser"))
+    elif _shared_by_module(item):
         item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
@@ -68,8 +73,7 @@ def pytest_itemcollected(item):
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist, the units are handed out browser tests first, then the other shared
     modules, then single tests, each in the order pytest-django gives (after it, hence trylast):
-    a worker's browser tests run back to back, so its demo site is seeded once and flushed
-    before any test that expects the reference data alone, and single tests even out the end."""
+    the longest unit starts first, and single tests even out the end."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
     # pytest-xdist groups a unit by the "@group" it appends to the node ids; a pytest whose ids
