@@ -2,11 +2,11 @@
 begins and waits its turn (SQLITE_BUSY_TIMEOUT), so the second import waits for the first, or,
 past the timeout, is refused with a clear message: never a traceback ("database is locked")."""
 
+import contextlib
 import os
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import PROVINCE_TREE
 
 PROJECT = Path(__file__).resolve().parent.parent
+MANAGE = [sys.executable, "manage.py"]
 pytestmark = pytest.mark.server
 
 
@@ -33,7 +34,7 @@ def embedded(tmp_path_factory):
 
 def run(arguments, env, check=False) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *arguments],
+        [*MANAGE, *arguments],
         cwd=PROJECT,
         env=env,
         capture_output=True,
@@ -43,22 +44,47 @@ def run(arguments, env, check=False) -> subprocess.CompletedProcess:
     )
 
 
-def holding_the_write_lock(path: Path, seconds: float) -> threading.Thread:
-    """Another writer (a first import) holding SQLite's write lock for a while."""
-    ready = threading.Event()
+def start(arguments, env) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*MANAGE, *arguments],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
-    def hold():
-        other = sqlite3.connect(path, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        ready.set()
-        time.sleep(seconds)
+
+def errors_once_ended(process: subprocess.Popen) -> str:
+    """Its standard error once it has ended; past two minutes it is stopped, and fails."""
+    try:
+        return process.communicate(timeout=120)[1]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+
+
+@contextlib.contextmanager
+def write_lock_held(path: Path):
+    """Another writer (a first import) holding SQLite's write lock."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
         other.execute("ROLLBACK")
         other.close()
 
-    thread = threading.Thread(target=hold)
-    thread.start()
-    ready.wait()
-    return thread
+
+def has_open(process: subprocess.Popen, path: Path) -> bool:
+    """Whether the process has opened the database: import_data's first use of it is a write
+    (the ImportBatch row it opens), so from then on it is at the lock."""
+    found = set()
+    for descriptor in Path(f"/proc/{process.pid}/fd").glob("*"):
+        with contextlib.suppress(OSError):  # closed meanwhile
+            found.add(os.readlink(descriptor))
+    return str(path) in found
 
 
 def test_the_embedded_database_takes_write_locks_at_once_and_waits_its_turn(embedded):
@@ -71,28 +97,38 @@ def test_the_embedded_database_takes_write_locks_at_once_and_waits_its_turn(embe
 
 def test_a_second_import_waits_for_the_first(embedded):
     path, tree, env = embedded
-    started = time.monotonic()
-    first = holding_the_write_lock(path, 15)
+    with write_lock_held(path):
+        second = start(
+            ["import_data", "methodology", str(tree), "--dry-run"],
+            {**env, "SQLITE_BUSY_TIMEOUT": "10"},
+        )
+        deadline = time.monotonic() + 120
+        while not has_open(second, path) and second.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        # Held on for a while once the second reached it: the second waits meanwhile (well
+        # within its busy timeout) instead of failing or writing.
+        time.sleep(3)
+        waited = second.poll() is None
+    errors = errors_once_ended(second)
 
-    second = run(["import_data", "methodology", str(tree), "--dry-run"], env)
-    first.join()
-
-    assert second.returncode == 0, second.stderr
-    assert "Traceback" not in second.stderr
-    assert time.monotonic() - started >= 15  # it could not write before the first let go
+    assert waited, errors
+    assert second.returncode == 0, errors
+    assert "Traceback" not in errors
 
 
 def test_past_the_busy_timeout_a_second_import_is_refused_with_a_clear_message(embedded):
     path, tree, env = embedded
-    # Longer than the command takes to start and read its file.
-    first = holding_the_write_lock(path, 40)
-
-    second = run(["import_data", "methodology", str(tree)], {**env, "SQLITE_BUSY_TIMEOUT": "1"})
-    first.join()
+    # The lock is held for as long as the second import runs.
+    with write_lock_held(path):
+        second = start(
+            ["import_data", "methodology", str(tree)], {**env, "SQLITE_BUSY_TIMEOUT": "1"}
+        )
+        errors = errors_once_ended(second)
 
     assert second.returncode == 1
-    assert "Traceback" not in second.stderr
-    assert second.stderr.strip().endswith(
+    assert "Traceback" not in errors
+    assert errors.strip().endswith(
         "the database is busy with another import; nothing of tree.csv was imported: "
         "run it again once that import has finished"
     )
