@@ -1,13 +1,16 @@
-"""A PostgreSQL server of a test's own: initdb into a scratch directory, started on a free port,
-stopped and started again at will. The shared server other test runs use is never touched, and
-each instance has its own directory and port, so pytest-xdist workers never share one."""
+"""A PostgreSQL server of a test's own: initdb into a scratch directory (or a copy of the seeded
+one below), started on a free port, stopped and started again at will. The shared server other
+test runs use is never touched, and each instance has its own directory and port, so
+pytest-xdist workers never share one."""
 
 import contextlib
+import fcntl
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,6 +19,9 @@ BIN = (
     if Path("/usr/lib/postgresql").exists()
     else None
 )
+PROJECT = Path(__file__).resolve().parent.parent
+# The database of seeded_data(): migrated, and the demo in it.
+SEEDED_DATABASE = "parindex"
 
 
 def _free_port() -> int:
@@ -34,7 +40,8 @@ def _port_taken(port: int) -> bool:
 
 
 class PostgresInstance:
-    def __init__(self) -> None:
+    def __init__(self, copy_of: Path | None = None) -> None:
+        """A new cluster, or with `copy_of`, a copy of that (stopped) server's data directory."""
         self.directory = Path(tempfile.mkdtemp(prefix="parindex-pg-"))
         self.port = _free_port()
         # initdb refuses to run as root: the server then runs as the postgres user.
@@ -42,6 +49,11 @@ class PostgresInstance:
         if self.user:
             account = pwd.getpwnam(self.user)
             os.chown(self.directory, account.pw_uid, account.pw_gid)
+        if copy_of is not None:
+            # -a keeps the owner (the postgres user, when running as root) and the modes the
+            # server insists on.
+            subprocess.run(["cp", "-a", copy_of, self.directory / "data"], check=True)
+            return
         self._run(
             BIN / "initdb",
             "-D",
@@ -94,3 +106,52 @@ class PostgresInstance:
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def seeded_data(tmp_path_factory) -> Path:
+    """The data directory of a stopped server whose database SEEDED_DATABASE is migrated and
+    holds the demo, for PostgresInstance(copy_of=...): a migrate and seed_demo cost about 20 s,
+    paid once a test run instead of once a server. The first pytest-xdist worker to ask builds
+    it, under a lock in the run's own temporary directory, while the others wait; a new run
+    builds it again, so it always has the migrations of the code under test."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the directory of the whole run, above each worker's own
+    data = root / "seeded-postgres"
+    with open(root / "seeded-postgres.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not data.exists():
+            _seed(data)
+    return data
+
+
+def _seed(data: Path) -> None:
+    server = PostgresInstance()
+    try:
+        server.start()
+        server.create_database(SEEDED_DATABASE)
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+            "DEBUG": "0",
+            "SECRET_KEY": "seeded-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "DATABASE_URL": server.url(SEEDED_DATABASE),
+        }
+        for command in (["migrate", "--no-input", "-v0"], ["seed_demo"]):
+            done = subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=PROJECT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            # Its own words, which a CalledProcessError would leave out of the test's report.
+            assert done.returncode == 0, f"{command}: {done.stderr[-3000:]}"
+        server.stop()
+        # Copied aside, then renamed: a build that fails halfway leaves nothing to copy.
+        partial = data.with_name(f"{data.name}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(["cp", "-a", server.directory / "data", partial], check=True)
+        partial.rename(data)
+    finally:
+        server.remove()

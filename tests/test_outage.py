@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres_instance import BIN, PostgresInstance
+from tests.postgres_instance import BIN, SEEDED_DATABASE, PostgresInstance, seeded_data
 
 PROJECT = Path(__file__).resolve().parent.parent
 pytestmark = [
@@ -51,11 +51,10 @@ def wait_until(check, attempts: int = 120) -> bool:
     return False
 
 
-def _site(**extra_env: str):
+def _site(tmp_path_factory, **extra_env: str):
     """A gunicorn serving the demo from a PostgreSQL of its own: (database, port)."""
-    database = PostgresInstance()
+    database = PostgresInstance(copy_of=seeded_data(tmp_path_factory))
     database.start()
-    database.create_database("parindex")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -64,7 +63,7 @@ def _site(**extra_env: str):
         "DEBUG": "0",
         "SECRET_KEY": "outage-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database.url("parindex"),
+        "DATABASE_URL": database.url(SEEDED_DATABASE),
         "DATABASE_CONNECT_TIMEOUT": "2",
         "DATA_VERSION_SECONDS": "1",
         "DATABASE_WAIT_SECONDS": "3",
@@ -74,9 +73,6 @@ def _site(**extra_env: str):
         "GUNICORN_WORKERS": "1",
         **extra_env,
     }
-    manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--no-input", "-v0"], ["seed_demo"]):
-        subprocess.run([*manage, *command], cwd=PROJECT, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "parindex.wsgi"],
         cwd=PROJECT,
@@ -94,15 +90,16 @@ def _site(**extra_env: str):
 
 
 @pytest.fixture(scope="module")
-def outage_site():
-    yield from _site()
+def outage_site(tmp_path_factory):
+    yield from _site(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def shared_cache_site():
+def shared_cache_site(tmp_path_factory):
     """Three workers sharing Redis, the documented production cache (.ci/run starts a Redis;
     a prefix of the test's own keeps other runs' pages apart)."""
     yield from _site(
+        tmp_path_factory,
         GUNICORN_WORKERS="3",
         CACHE_URL="redis://127.0.0.1:6379/11",
         CACHE_KEY_PREFIX=f"outage-{os.getpid()}-{time.time_ns()}",
