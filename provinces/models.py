@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -122,7 +122,9 @@ class Unit(models.Model):
 
     def _former_on(self, year: int) -> "FormerName | None":
         day = year_end(year)
-        return next((f for f in self.former_names.all() if f.valid_until >= day), None)
+        listed = getattr(self, "former_name_list", None)  # prefetched by former_names()
+        names = self.former_names.all() if listed is None else listed
+        return next((f for f in names if f.valid_until >= day), None)
 
     def names_in(self, year: int) -> tuple[str, str]:
         """(name_vi, name_en) the unit had on 31 December of the year."""
@@ -160,3 +162,11 @@ class FormerName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_vi} (→ {self.valid_until})"
+
+
+def former_names(through: str = "") -> Prefetch:
+    """The former names of units, prefetched in one query as a plain list on each unit (what
+    Unit.names_in reads); `through` is the path to the units, e.g. "participant__unit__".
+    Django's default prefetch of a reverse relation builds a queryset for each unit, which on a
+    ranking of 63 units cost more than the query itself."""
+    return Prefetch(f"{through}former_names", to_attr="former_name_list")

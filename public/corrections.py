@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from provinces.models import former_names
 from scoring.models import CorrectedValue, Correction, Edition, EditionEvent
 
 # The order a reader looks for them in.
@@ -61,7 +62,7 @@ def corrections_log() -> list[CorrectionEntry]:
     for value in (
         CorrectedValue.objects.filter(correction__in=corrections)
         .select_related("unit")
-        .prefetch_related("unit__former_names")
+        .prefetch_related(former_names("unit__"))
         .order_by("unit__code")
     ):
         values[value.correction_id].append(value)

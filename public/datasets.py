@@ -7,7 +7,7 @@ what scoring.publish stored and from the scores it published from; never recompu
 
 import datetime
 
-from provinces.models import Unit
+from provinces.models import Unit, former_names
 from scoring.downloads import published_index, result_rows, unit_columns
 from scoring.models import Average, Criterion, Edition, FieldResult, Result, Score
 from scoring.tree import Tree
@@ -47,7 +47,7 @@ def figure_rows() -> list[dict]:
     results = (
         Result.objects.filter(edition__status=Edition.Status.PUBLISHED)
         .select_related("edition", "participant__unit")
-        .prefetch_related("participant__unit__former_names")
+        .prefetch_related(former_names("participant__unit__"))
         .order_by("edition__year", "edition__level")
     )
     rows = []

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from provinces.models import Unit
+from provinces.models import Unit, former_names
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def disagreements_in(year: int, level: str) -> dict[str, str]:
         for unit in (
             Unit.objects.of_year(year)
             .filter(level=level, code__in=others)
-            .prefetch_related("former_names")
+            .prefetch_related(former_names())
         ):
             names[unit.code] = unit.name_in(year)
     return {d.unit_code: _text(d, names) for d in found}

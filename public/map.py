@@ -14,7 +14,7 @@ from typing import TypeVar
 from django.utils.translation import gettext as _
 
 from provinces.localized import localized
-from provinces.models import Level, Unit
+from provinces.models import Level, Unit, former_names
 from public.rankings import RankingRow
 from scoring.models import Edition
 
@@ -214,7 +214,7 @@ def map_tiles(
         Unit.objects.of_year(edition.year)
         .filter(level=Level.PROVINCE, centroid_lat__isnull=False, centroid_lon__isnull=False)
         .select_related("region")
-        .prefetch_related("former_names")
+        .prefetch_related(former_names())
     )
     points = {unit.slug: (float(unit.centroid_lat), float(unit.centroid_lon)) for unit in units}
     positions = grid_positions(points, cell_size(len(points)))

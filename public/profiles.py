@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_object
 from django.http import Http404
 
 from provinces.localized import localized
-from provinces.models import Unit
+from provinces.models import Unit, former_names
 from public.contributions import field_contributions
 from public.corrections import Notice, unit_notices
 from public.disagreements import disagreements_in
@@ -153,7 +153,7 @@ def unit_profile(slug: str, year: str | None) -> Profile:
     chosen = _chosen(own, year)
     shown_results = [r for r in results if chosen and r.edition_id == chosen.edition_id]
     # The names every unit had in the shown year, the page's unit's too: one query.
-    prefetch_related_objects([unit, *(r.participant.unit for r in shown_results)], "former_names")
+    prefetch_related_objects([unit, *(r.participant.unit for r in shown_results)], former_names())
     fields = _field_results(shown_results, own)
     criteria = _criteria(editions) if own else {}
     signatures = {pk: {(n.code, n.max_points) for n in nodes} for pk, nodes in criteria.items()}

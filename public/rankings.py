@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from provinces.localized import localized
-from provinces.models import Region
+from provinces.models import Region, former_names
 from public.disagreements import disagreements_in
 from scoring.models import Average, Edition, Result
 from scoring.notes import SourceNote, SourceNotes
@@ -53,7 +53,7 @@ def rows_by_edition(editions: list[Edition]) -> dict[int, list[RankingRow]]:
     for result in (
         Result.objects.filter(edition__in=editions)
         .select_related("participant__unit__region")
-        .prefetch_related("participant__unit__former_names")
+        .prefetch_related(former_names("participant__unit__"))
     ):
         results[result.edition_id].append(result)
     return {edition.pk: rows_of(edition, results[edition.pk], {}) for edition in editions}
@@ -111,7 +111,7 @@ def published_field_figures(edition: Edition, notes: SourceNotes) -> list[Publis
     """The figures of single fields printed for some units, by unit code, each with its note."""
     figures = []
     for figure in edition.field_figures.select_related("unit").prefetch_related(
-        "unit__former_names"
+        former_names("unit__")
     ):
         figures.append(
             PublishedFieldFigure(

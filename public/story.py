@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from provinces.models import Level
+from provinces.models import Level, former_names
 from scoring.models import Average, Edition, Result
 from scoring.notes import SourceNote, SourceNotes
 
@@ -68,7 +68,7 @@ def years(editions: list[Edition]) -> list[Year]:
     for result in (
         Result.objects.filter(edition__in=editions, rank=1)
         .select_related("participant__unit")
-        .prefetch_related("participant__unit__former_names")
+        .prefetch_related(former_names("participant__unit__"))
         .order_by("participant__unit__code")
     ):
         edition = by_id[result.edition_id]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from provinces.localized import localized
-from provinces.models import Region
+from provinces.models import Region, former_names
 from scoring.models import Edition, FieldResult, Result
 from scoring.notes import SourceNote
 from scoring.publish import Computed
@@ -68,15 +68,20 @@ def ranking_columns(fields) -> list[tuple[str, str]]:
 
 def ranking_rows(edition: Edition, field_codes: Sequence[str] = ()) -> list[RankingRow]:
     """Every participant's published result, ranked ones by rank, then unranked by code."""
+    # Unordered (the rows are put in rank order below): the models' default orders join the
+    # edition and the unit for a sort, which took as long as the rest of the query.
     results = (
         Result.objects.filter(edition=edition)
         .select_related("participant__unit__region")
-        .prefetch_related("participant__unit__former_names")
+        .prefetch_related(former_names("participant__unit__"))
+        .order_by()
     )
     # Plain tuples: a model instance per unit × field costs more than the whole query.
     field_indices: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
-    for result_id, code, index in FieldResult.objects.filter(result__edition=edition).values_list(
-        "result_id", "field_code", "index"
+    for result_id, code, index in (
+        FieldResult.objects.filter(result__edition=edition)
+        .order_by()
+        .values_list("result_id", "field_code", "index")
     ):
         field_indices[result_id][code] = index
     return rows_of(edition, results, field_indices, field_codes)

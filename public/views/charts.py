@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from charts import results
 from charts.drawing import Chart
 from provinces.localized import localized
-from provinces.models import Level, Region, Unit
+from provinces.models import Level, Region, Unit, former_names
 from public import story
 from public.editions import published_edition, shown_edition
 from public.fields_chart import FieldsFigures, regional_averages, unit_fields_chart
@@ -70,7 +70,7 @@ def unit_fields(request: HttpRequest, slug: str, year: int, level: str) -> HttpR
     edition = published_edition(year, level)
     result = (
         Result.objects.filter(edition=edition, participant__unit=unit)
-        .prefetch_related("fields", "participant__unit__former_names")
+        .prefetch_related("fields", former_names("participant__unit__"))
         .first()
     )
     if result is None:

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from files.problems import Refused
 from provinces.localized import localized
+from provinces.models import former_names
 from scoring.models import Criterion, Edition, Participant, Reply, Score
 from scoring.permissions import ADMIN, APPRAISER, UNIT_OFFICER, unit_of
 from scoring.points import appraise
@@ -48,7 +49,7 @@ def appraisal(request: HttpRequest) -> HttpResponse:
     participants = []
     if edition is not None:
         rows = with_progress(
-            edition.participants.select_related("unit").prefetch_related("unit__former_names")
+            edition.participants.select_related("unit").prefetch_related(former_names("unit__"))
         )
         if only_open:
             rows = rows.filter(open__gt=0)
@@ -148,7 +149,7 @@ def appraise_unit(request: HttpRequest, edition_id: int, unit_code: str) -> Http
     field has its own Save (save_part), which the page's script also posts as one types."""
     edition = get_object_or_404(Edition, pk=edition_id, summary_only=False)
     participant = get_object_or_404(
-        edition.participants.select_related("unit").prefetch_related("unit__former_names"),
+        edition.participants.select_related("unit").prefetch_related(former_names("unit__")),
         unit__code=unit_code,
     )
     page = _UnitPage(edition, participant, Tree(edition.criteria.all()))
