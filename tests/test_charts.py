@@ -237,3 +237,20 @@ def test_no_chart_has_a_style_attribute_or_a_style_element(client, published, pa
     assert b"style" not in response.content
     # The style block's rule, which every element inherits from here.
     assert (root.get("stroke-linejoin"), root.get("stroke-linecap")) == ("round", "butt")
+
+
+def test_the_ranking_charts_margin_fits_its_widest_name_and_no_more():
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    long_name = "Bộ Lao động - Thương binh và Xã hội"
+    bars = [results.Bar(long_name, Decimal("80")), results.Bar("Bộ Y tế", Decimal("70"))]
+    root = ET.fromstring(results.ranking_chart("Chỉ số", bars, None).svg)
+
+    name = next(t for t in root.iter(f"{SVG}text") if t.text == long_name)
+    width = text_to_path.get_text_width_height_descent(
+        long_name, FontProperties(family="DejaVu Sans", size=10), False
+    )[0]
+    # The name ends 7 points left of the axis, which stands its width and 13 points in.
+    assert name.get("text-anchor") == "end"
+    assert float(name.get("x")) == pytest.approx(width + 6, abs=0.01)

@@ -120,5 +120,5 @@ def test_a_chart_says_the_same_of_each_element_as_matplotlib_drew_it(monkeypatch
     (root, *drawn_elements), (said_root, *said_elements) = _properties(drawn), _properties(said)
     assert said_elements == drawn_elements
     assert said_root[1] == {**root[1], "stroke-linejoin": "round", "stroke-linecap": "butt"}
-    assert len(said_elements) == 701
-    assert drawn.count(' style="') == 274 and "style" not in said
+    assert len(said_elements) == 385
+    assert drawn.count(' style="') == 210 and "style" not in said
