@@ -222,8 +222,8 @@ def _folder(participant: Participant) -> str:
 
 
 def stored_bytes(participant: Participant) -> int:
-    """The bytes of every file in the unit's evidence folder of the edition: kept, replaced or
-    held for a refused post alike, as they all take room until clean_evidence removes them."""
+    """The bytes of every file in the unit's evidence folder of the edition: kept or replaced
+    alike, as they all take room until clean_evidence removes them."""
     folder = _folder(participant)
     try:
         _folders, files = evidence_storage.listdir(folder)
@@ -247,9 +247,14 @@ def referenced_names() -> set[str]:
     return names
 
 
+# A file is stored just before the save that references it is written: one younger than this may
+# belong to a save under way, and is left to it. A save takes seconds; an hour is ample.
+IN_FLIGHT = timedelta(hours=1)
+
+
 def unreferenced_files(older_than: timedelta) -> list[tuple[str, int]]:
     """(name, bytes) of each stored file nothing references and older than `older_than` (a
-    file held for a refused post stays usable that long: PENDING_MAX_AGE)."""
+    younger one may belong to a save still under way: IN_FLIGHT)."""
     referenced = referenced_names()
     cutoff = timezone.now() - older_than
     found = []

@@ -4,15 +4,15 @@ refusals it answers put back beside their leaves. The page itself is
 staff/views/self_assessment.py.
 
 A sub-criterion holds several evidence addresses (one a line) and several files: each post may
-add files (one input takes several) and remove any stored one. Uploaded evidence of a refused
-post is kept in the private storage and carried by a signed token per file, so the person is not
-asked for it again.
+add files (one input takes several) and remove any stored one. A file is kept only by a save that
+succeeds and references it (issue 17: a refused post, another button or a save of another field
+kept files nothing pointed at); otherwise the page names it to be chosen again, as a browser
+cannot fill a file input back in.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core import signing
 from django.http import QueryDict
 from django.utils import formats
 from django.utils.datastructures import MultiValueDict
@@ -27,18 +27,7 @@ from scoring.points import (
     parse_points,
 )
 from scoring.tree import Tree
-from staff.evidence import evidence_problem, store_evidence
-
-PENDING_SALT = "staff.self_assessment.pending_evidence"
-PENDING_MAX_AGE = 24 * 60 * 60
-
-
-@dataclass(frozen=True)
-class Held:
-    """A file received with a refused post, and the token that brings it back with the next."""
-
-    file: StoredFile
-    token: str
+from staff.evidence import discard_all, evidence_problem, store_evidence
 
 
 @dataclass
@@ -54,7 +43,8 @@ class SelfLeaf:
     version: int = 0
     files: list[EvidenceFile] = field(default_factory=list)
     remove: set[int] = field(default_factory=set)  # ids of stored files to remove
-    pending: list[Held] = field(default_factory=list)
+    uploads: list[StoredFile] = field(default_factory=list)  # stored for the save under way
+    not_kept: list[str] = field(default_factory=list)  # names of files to choose again
     errors: dict[str, list[str]] = field(default_factory=dict)
     is_leaf: bool = True
 
@@ -145,33 +135,12 @@ def points_by_code(leaves: list[SelfLeaf], parsed: dict | None) -> dict[str, Dec
     return points
 
 
-def _pending(data: QueryDict, leaf: SelfLeaf, participant: Participant) -> None:
-    """The files uploaded with an earlier, refused post of this form: kept, not asked for
-    again. A token of another unit's or sub-criterion's file is ignored."""
-    for token in dict.fromkeys(data.getlist(f"pending-{leaf.node.pk}")):
-        try:
-            pending = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
-        except signing.BadSignature:
-            continue
-        if pending.get("participant") == participant.pk and pending.get("leaf") == leaf.node.pk:
-            leaf.pending.append(Held(StoredFile(**pending["file"]), token))
-
-
-def _hold(leaf: SelfLeaf, participant: Participant, evidence: StoredFile) -> None:
-    token = signing.dumps(
-        {"participant": participant.pk, "leaf": leaf.node.pk, "file": evidence.__dict__},
-        salt=PENDING_SALT,
-    )
-    leaf.pending.append(Held(evidence, token))
-
-
-def store_uploads(
-    data: QueryDict, files: MultiValueDict, leaves: list[SelfLeaf], participant: Participant
-) -> None:
+def store_uploads(files: MultiValueDict, leaves: list[SelfLeaf], participant: Participant) -> None:
+    """The files posted for the leaves about to be saved, checked and stored for the writer to
+    reference (set_aside_uploads names those posted for the other leaves, unstored)."""
     for leaf in leaves:
         if not leaf.is_self:
             continue
-        _pending(data, leaf, participant)
         # One at a time: each accepted file is stored before the next is measured against the
         # unit's quota.
         for upload in files.getlist(f"file-{leaf.node.pk}"):
@@ -179,7 +148,22 @@ def store_uploads(
             if problem:
                 leaf.errors.setdefault("file", []).append(problem.text())
             else:
-                _hold(leaf, participant, store_evidence(upload, participant))
+                leaf.uploads.append(store_evidence(upload, participant))
+
+
+def set_aside_uploads(files: MultiValueDict, leaves: list[SelfLeaf]) -> None:
+    """The files posted for leaves this post does not save: named, to be chosen again."""
+    for leaf in leaves:
+        if leaf.is_self:
+            leaf.not_kept += [upload.name for upload in files.getlist(f"file-{leaf.node.pk}")]
+
+
+def discard_uploads(leaves: list[SelfLeaf]) -> None:
+    """The files stored for a save that was refused: removed, and named to be chosen again."""
+    for leaf in leaves:
+        discard_all(leaf.uploads)
+        leaf.not_kept += [stored.original_name for stored in leaf.uploads]
+        leaf.uploads = []
 
 
 def entries_of(leaves: list[SelfLeaf], parsed: dict, participant: Participant) -> list:
@@ -195,7 +179,7 @@ def entries_of(leaves: list[SelfLeaf], parsed: dict, participant: Participant) -
             score.evidence_url if score else "",
         )
         posted = (parsed.get(leaf.node.pk), leaf.note, "\n".join(addresses(leaf.url)))
-        added = tuple(held.file for held in leaf.pending)
+        added = tuple(leaf.uploads)
         removed = frozenset(leaf.remove & {item.pk for item in leaf.files})
         if posted == stored and not added and not removed:
             continue

@@ -16,7 +16,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -37,6 +36,7 @@ from scoring.tree import Tree
 from staff.access import staff_required
 from staff.drafts import keeps_drafts, owner_token, take_drafts
 from staff.self_assessment import (
+    discard_uploads,
     entries_of,
     error_summary,
     in_part,
@@ -47,6 +47,7 @@ from staff.self_assessment import (
     points_by_code,
     points_text,
     read_post,
+    set_aside_uploads,
     store_uploads,
 )
 
@@ -133,9 +134,12 @@ def _autosaving(request: HttpRequest) -> bool:
 def _post(request: HttpRequest, page: _Page) -> HttpResponse | None:
     """Saves the posted field (or the whole form); the answer, or None to show the page again."""
     page.parsed = read_post(request.POST, page.leaves)
-    store_uploads(request.POST, request.FILES, page.leaves, page.participant)
     part = request.POST.get("save_part") or None
-    if part is None and request.POST.get("action") != "save":
+    saving = part is not None or request.POST.get("action") == "save"
+    chosen = in_part(page.leaves, part) if saving else []
+    store_uploads(request.FILES, chosen, page.participant)
+    set_aside_uploads(request.FILES, [leaf for leaf in page.leaves if leaf not in chosen])
+    if not saving:
         return None
     saved = _save(request, page, part)
     if _autosaving(request):
@@ -161,6 +165,7 @@ def _save(request: HttpRequest, page: _Page, part: str | None) -> int | None:
     chosen = in_part(page.leaves, part)
     if any(leaf.errors for leaf in chosen):
         page.problems = [_("Nothing was saved: correct the values marked below.")]
+        discard_uploads(chosen)
         return None
     try:
         written = set_self_points(
@@ -173,6 +178,7 @@ def _save(request: HttpRequest, page: _Page, part: str | None) -> int | None:
         page.problems = place_refusal(refusal, chosen, page.participant) or [
             _("Nothing was saved: correct the values marked below.")
         ]
+        discard_uploads(chosen)
         return None
     return len(written.created | written.updated)
 
@@ -180,7 +186,8 @@ def _save(request: HttpRequest, page: _Page, part: str | None) -> int | None:
 def _unsaved_elsewhere(page: _Page, part: str) -> bool:
     others = [leaf for leaf in page.leaves if leaf.node.field_code != part]
     changed = entries_of(others, page.parsed or {}, page.participant)
-    return bool(changed) or any(leaf.errors for leaf in others)
+    # A file sent for another field was not kept: the page must say so beside it.
+    return bool(changed) or any(leaf.errors or leaf.not_kept for leaf in others)
 
 
 def _autosaved(page: _Page, part: str | None, saved: int | None) -> JsonResponse:
@@ -208,7 +215,6 @@ def _restore(request: HttpRequest, page: _Page) -> None:
     if restored is None:
         return
     page.parsed = read_post(restored.data, page.leaves)
-    store_uploads(restored.data, MultiValueDict(), page.leaves, page.participant)
     page.notices.append(
         _(
             "Your session had expired: the values you typed are back but not saved yet. "
@@ -296,7 +302,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     elif participant.submitted_at is None and _carries_values(request):
         page = _Page.of(participant)
         page.parsed = read_post(request.POST, page.leaves)
-        store_uploads(request.POST, request.FILES, page.leaves, participant)
+        store_uploads(request.FILES, page.leaves, participant)
         saved = _save(request, page, None)
         if saved is None:
             page.problems.insert(0, _("Nothing was submitted: the changes below are not saved."))

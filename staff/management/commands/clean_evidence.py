@@ -1,17 +1,14 @@
 """manage.py clean_evidence [--dry-run]: remove the evidence files nothing references.
 
 A file is kept while a score holds it or the audit trail names it (a replaced file stays while
-its history shows it); a file held for a refused post is kept a day (the life of its token).
+its history shows it); a file written in the last hour is left to the save that may be writing it.
 One line per file removed (or, with --dry-run, that would be), then the total.
 """
-
-from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
 from scoring.storage import evidence_storage
-from staff.evidence import unreferenced_files
-from staff.self_assessment import PENDING_MAX_AGE
+from staff.evidence import IN_FLIGHT, unreferenced_files
 
 
 class Command(BaseCommand):
@@ -21,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list the files, remove nothing")
 
     def handle(self, *args, dry_run: bool, **options):
-        found = unreferenced_files(timedelta(seconds=PENDING_MAX_AGE))
+        found = unreferenced_files(IN_FLIGHT)
         for name, size in found:
             if not dry_run:
                 evidence_storage.delete(name)
