@@ -62,3 +62,24 @@ def verified_client(client, user):
 def staff_client(client, role: str, *, unit=None):
     """The test client signed in (second factor passed) as a new user of this role."""
     return verified_client(client, staff_user(role, unit=unit))
+
+
+def notified_team(edition, *, appraisers=("tham", "dinh")) -> dict:
+    """The people the notification tests tell: two officers of Hà Nội, one of Hải Phòng, one of
+    Lào Cai without an address, an inactive officer of Lào Cai, the named appraisers ("dinh"
+    without an address) and an admin, by user name."""
+    unit = {p.unit.code: p.unit for p in edition.participants.select_related("unit")}
+    people = {
+        "lan": staff_user(UNIT_OFFICER, unit=unit["01"], username="lan"),
+        "minh": staff_user(UNIT_OFFICER, unit=unit["01"], username="minh"),
+        "hoa": staff_user(UNIT_OFFICER, unit=unit["31"], username="hoa"),
+        "khong-thu": staff_user(UNIT_OFFICER, unit=unit["10"], username="khong-thu"),
+        "nghi": staff_user(UNIT_OFFICER, unit=unit["10"], username="nghi"),
+        **{name: staff_user("appraiser", username=name) for name in appraisers},
+        "quantri": staff_user("admin", username="quantri"),
+    }
+    for name, user in people.items():
+        user.email = "" if name in ("khong-thu", "dinh") else f"{name}@example.vn"
+        user.is_active = name != "nghi"
+        user.save()
+    return people

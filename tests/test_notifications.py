@@ -24,7 +24,7 @@ from scoring.submission import submit_self_assessment
 from staff.models import OutboxMessage
 from staff.outbox import MAX_ATTEMPTS
 from staff.tasks import send_outbox
-from tests.staff_fixtures import staff_user, verified_client
+from tests.staff_fixtures import notified_team, staff_user, verified_client
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -41,22 +41,7 @@ def team(province_edition, settings):
     """Two officers of Hà Nội, one of Hải Phòng, one of Lào Cai without an address, an inactive
     officer of Lào Cai, two appraisers (one without an address) and an admin."""
     settings.PORTAL_URL = "https://chisocchc.example.vn"
-    unit = {p.unit.code: p.unit for p in province_edition.participants.select_related("unit")}
-    people = {
-        "lan": staff_user("unit_officer", unit=unit["01"], username="lan"),
-        "minh": staff_user("unit_officer", unit=unit["01"], username="minh"),
-        "hoa": staff_user("unit_officer", unit=unit["31"], username="hoa"),
-        "khong-thu": staff_user("unit_officer", unit=unit["10"], username="khong-thu"),
-        "nghi": staff_user("unit_officer", unit=unit["10"], username="nghi"),
-        "tham": staff_user("appraiser", username="tham"),
-        "dinh": staff_user("appraiser", username="dinh"),
-        "quantri": staff_user("admin", username="quantri"),
-    }
-    for name, user in people.items():
-        user.email = "" if name in ("khong-thu", "dinh") else f"{name}@example.vn"
-        user.is_active = name != "nghi"
-        user.save()
-    return people
+    return notified_team(province_edition)
 
 
 def outbox() -> list[tuple[str, str]]:
@@ -361,7 +346,7 @@ def test_email_settings_it_does_not_understand_stop_the_process(env, error):
 def test_an_admin_reads_the_outbox_in_the_django_admin_and_no_one_changes_it(
     client, province_edition, team
 ):
-    from tests.staff_fixtures import staff_user, verified_client
+    from tests.staff_fixtures import verified_client
 
     open_self_assessment(province_edition, user=team["quantri"])
     message = OutboxMessage.objects.get(to="hoa@example.vn")
@@ -377,7 +362,7 @@ def test_an_admin_reads_the_outbox_in_the_django_admin_and_no_one_changes_it(
 
 
 def test_an_appraiser_does_not_see_the_outbox_in_the_django_admin(client, province_edition, team):
-    from tests.staff_fixtures import staff_user, verified_client
+    from tests.staff_fixtures import verified_client
 
     appraiser = verified_client(client, staff_user("appraiser", username="outbox-appraiser"))
 

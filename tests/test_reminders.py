@@ -20,7 +20,7 @@ from scoring.models import Edition, Score
 from scoring.replies import reply
 from staff.models import AppraisalAssignment, OutboxMessage
 from staff.notifications import remind_deadlines
-from tests.staff_fixtures import staff_user
+from tests.staff_fixtures import notified_team
 
 # The reminders are told apart by the day they were queued (staff.notifications), so the tests
 # run on the real calendar: the deadline two days from today.
@@ -35,23 +35,7 @@ def team(province_edition, settings):
     """Two officers of Hà Nội, one of Hải Phòng, one of Lào Cai without an address, an inactive
     officer of Lào Cai, three appraisers (one without an address) and an admin."""
     settings.PORTAL_URL = "https://chisocchc.example.vn"
-    unit = {p.unit.code: p.unit for p in province_edition.participants.select_related("unit")}
-    people = {
-        "lan": staff_user("unit_officer", unit=unit["01"], username="lan"),
-        "minh": staff_user("unit_officer", unit=unit["01"], username="minh"),
-        "hoa": staff_user("unit_officer", unit=unit["31"], username="hoa"),
-        "khong-thu": staff_user("unit_officer", unit=unit["10"], username="khong-thu"),
-        "nghi": staff_user("unit_officer", unit=unit["10"], username="nghi"),
-        "tham": staff_user("appraiser", username="tham"),
-        "an": staff_user("appraiser", username="an"),
-        "dinh": staff_user("appraiser", username="dinh"),
-        "quantri": staff_user("admin", username="quantri"),
-    }
-    for name, user in people.items():
-        user.email = "" if name in ("khong-thu", "dinh") else f"{name}@example.vn"
-        user.is_active = name != "nghi"
-        user.save()
-    return people
+    return notified_team(province_edition, appraisers=("tham", "an", "dinh"))
 
 
 def outbox() -> list[tuple[str, str]]:
