@@ -254,3 +254,11 @@ def test_the_ranking_charts_margin_fits_its_widest_name_and_no_more():
     # The name ends 7 points left of the axis, which stands its width and 13 points in.
     assert name.get("text-anchor") == "end"
     assert float(name.get("x")) == pytest.approx(width + 6, abs=0.01)
+
+
+def test_a_ranking_chart_with_an_absurdly_long_name_still_draws_its_bars():
+    bars = [results.Bar("Tỉnh " * 60, Decimal("80")), results.Bar("Bộ Y tế", Decimal("70"))]
+
+    root = ET.fromstring(results.ranking_chart("Chỉ số", bars, None).svg)
+
+    assert "80.00" in _texts(root) or "80,00" in _texts(root)
