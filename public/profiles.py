@@ -343,8 +343,7 @@ def _fields(result, unit, averages, names, rows, own_fields) -> list[FieldLine]:
     ranking rows, each row's component indices by field."""
     edition = result.edition
     region = unit.region.code if unit.region else ""
-    # Units tied for the best on a field are listed by code.
-    best = best_units(sorted(rows, key=lambda row: row.code))
+    best = best_units(rows)
     in_region = defaultdict(list)
     for row in rows:
         if row.ranked and region and row.region_code == region:

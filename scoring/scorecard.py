@@ -40,10 +40,11 @@ class FieldLine:
 
 def best_units(rows) -> dict[str, list[BestUnit]]:
     """The ranked units with the highest component index on each field, all of them on a tie,
-    in the order of `rows` (ranking rows, each with its component indices by field code); a
-    field no ranked unit has maps to an empty list."""
+    listed by unit code (`rows`: ranking rows, each with its component indices by field code);
+    a field no ranked unit has maps to an empty list. The public profile and the staff's review
+    preview both show these, so they list ties alike."""
     best: dict[str, list[BestUnit]] = defaultdict(list)
-    for row in rows:
+    for row in sorted(rows, key=lambda row: row.code):
         if not row.ranked:
             continue
         for code, index in row.fields.items():
