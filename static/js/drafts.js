@@ -35,11 +35,11 @@
   }
 
   function kept(input) {
-    // Files, a file's removal and a held upload are saved only with the Save button; an answer
+    // Files and a file's removal are saved only with a Save button; an answer
     // to a unit is sent only with it (sending is not a draft).
     if (!input.name || input.disabled || input.type === "file") return false;
     if (input.type === "submit" || input.type === "button") return false;
-    if (/^(remove|pending)-/.test(input.name) || input.hasAttribute("data-no-autosave")) return false;
+    if (/^remove-/.test(input.name) || input.hasAttribute("data-no-autosave")) return false;
     return !((input.type === "checkbox" || input.type === "radio") && !input.checked);
   }
 
