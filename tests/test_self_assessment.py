@@ -216,70 +216,69 @@ def test_totals_add_the_leaves_of_each_field_with_two_decimals(edition):
     assert (str(figures.points), figures.max_points) == ("10.76", Decimal("20.00"))
 
 
+NOT_KEPT = "Not kept, as nothing of this sub-criterion was saved: "
+
+
+def _pdf(name: str = "Kế hoạch.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, "application/pdf")
+
+
 def _stored(root) -> list[str]:
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def _nothing_kept(root) -> bool:
+    """No evidence row and no file in the storage."""
+    return not EvidenceFile.objects.exists() and _stored(root) == []
 
 
 def test_a_file_sent_with_a_refused_save_is_not_kept_and_is_named_to_choose_again(
     officer_client, edition, evidence_root
 ):
-    upload = SimpleUploadedFile("Kế hoạch.pdf", PDF, "application/pdf")
-
-    response = officer_client.post(PAGE, form(edition, l1_1={"points": "9", "file": upload}))
+    response = officer_client.post(PAGE, form(edition, l1_1={"points": "9", "file": _pdf()}))
 
     page = response.content.decode()
-    assert (
-        "Not kept, as nothing of this sub-criterion was saved: Kế hoạch.pdf. "
-        "Choose the file again." in page
-    )
+    assert f"{NOT_KEPT}Kế hoạch.pdf. Choose the file again." in page
     assert 'name="pending-' not in page
-    assert not EvidenceFile.objects.exists()
-    assert _stored(evidence_root) == []
+    assert _nothing_kept(evidence_root)
 
 
 def test_a_file_sent_with_a_save_the_writer_refuses_is_not_kept(
     officer_client, edition, evidence_root
 ):
     officer_client.post(PAGE, form(edition, l1_1={"points": "7"}))  # now at version 1
-    upload = SimpleUploadedFile("Kế hoạch.pdf", PDF, "application/pdf")
 
     # A form still showing version 0: refused as a conflict by set_self_points.
     page = officer_client.post(
-        PAGE, form(edition, l1_1={"points": "8", "version": 0, "file": upload})
+        PAGE, form(edition, l1_1={"points": "8", "version": 0, "file": _pdf()})
     ).content.decode()
 
-    assert "Not kept, as nothing of this sub-criterion was saved: Kế hoạch.pdf." in page
+    assert f"{NOT_KEPT}Kế hoạch.pdf." in page
     assert _self_points() == {"1.1": Decimal("7.00")}
-    assert not EvidenceFile.objects.exists()
-    assert _stored(evidence_root) == []
+    assert _nothing_kept(evidence_root)
 
 
 def test_a_file_sent_with_another_button_or_for_a_field_not_saved_is_not_kept(
     officer_client, edition, evidence_root
 ):
-    upload = SimpleUploadedFile("Kế hoạch.pdf", PDF, "application/pdf")
     page = officer_client.post(
-        PAGE, form(edition, action="recalculate", l1_1={"points": "8", "file": upload})
+        PAGE, form(edition, action="recalculate", l1_1={"points": "8", "file": _pdf()})
     ).content.decode()
-    assert "Not kept, as nothing of this sub-criterion was saved: Kế hoạch.pdf." in page
+    assert f"{NOT_KEPT}Kế hoạch.pdf." in page
 
-    upload = SimpleUploadedFile("Báo cáo.pdf", PDF, "application/pdf")
-    data = form(edition, l1_1={"points": "8"}, l2_1={"file": upload})
+    data = form(edition, l1_1={"points": "8"}, l2_1={"file": _pdf("Báo cáo.pdf")})
     data["save_part"] = "1"
     page = officer_client.post(PAGE, data).content.decode()
 
-    assert "Not kept, as nothing of this sub-criterion was saved: Báo cáo.pdf." in page
+    assert f"{NOT_KEPT}Báo cáo.pdf." in page
     assert _self_points() == {"1.1": Decimal("8.00")}
-    assert not EvidenceFile.objects.exists()
-    assert _stored(evidence_root) == []
+    assert _nothing_kept(evidence_root)
 
 
 def test_a_file_sent_with_a_save_that_succeeds_is_kept_with_its_score(
     officer_client, edition, evidence_root
 ):
-    upload = SimpleUploadedFile("Kế hoạch.pdf", PDF, "application/pdf")
-
-    officer_client.post(PAGE, form(edition, l1_1={"points": "8", "file": upload}))
+    officer_client.post(PAGE, form(edition, l1_1={"points": "8", "file": _pdf()}))
 
     item = EvidenceFile.objects.get()
     assert (item.score.self_points, item.name) == (Decimal("8.00"), "Kế hoạch.pdf")
