@@ -139,21 +139,35 @@ def test_without_javascript_the_button_recalculates_and_the_draft_saves(
     participant, leaves = sign_in(plain_page, site, django_db_blocker, edition, 1)
     plain_page.goto(f"{PAGE}?edition={edition.pk}")
 
+    evidence = {"name": "Báo cáo.pdf", "mimeType": "application/pdf", "buffer": PDF}
     plain_page.fill(f"#points-{leaves['1.1']}", "6,25")
     plain_page.fill(f"#points-{leaves['2.2']}", "2.5")
+    plain_page.set_input_files(f"#file-{leaves['1.1']}", evidence)
     plain_page.click("button[value=recalculate]")
     assert plain_page.locator("#total-points").inner_text() == "8,75"
     assert plain_page.locator(f"#points-{leaves['1.1']}").input_value() == "6,25"
+    # Recalculating saves nothing, the file neither: the page says to choose it again.
+    assert plain_page.locator(f"#file-{leaves['1.1']}-again").inner_text() == (
+        "Chưa giữ lại vì tiêu chí thành phần này chưa được lưu: Báo cáo.pdf. Hãy chọn lại tệp."
+    )
+    screenshot(plain_page, "staff-self-assessment-file-not-kept")
 
+    plain_page.set_input_files(f"#file-{leaves['1.1']}", evidence)
     plain_page.click("button[value=save]")
     plain_page.wait_for_url(f"**{PAGE}?edition={edition.pk}")
     assert plain_page.locator("#total-points").inner_text() == "8,75"
 
     def stored():
         scores = Score.objects.filter(participant=participant)
-        return sorted((s.criterion.code, str(s.self_points)) for s in scores)
+        return sorted(
+            (s.criterion.code, str(s.self_points), [f.name for f in s.evidence_files.all()])
+            for s in scores
+        )
 
-    assert database(django_db_blocker, stored) == [("1.1", "6.25"), ("2.2", "2.50")]
+    assert database(django_db_blocker, stored) == [
+        ("1.1", "6.25", ["Báo cáo.pdf"]),
+        ("2.2", "2.50", []),
+    ]
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
