@@ -1,7 +1,7 @@
-"""`{% load cells %}`: cells of the ranking table drawn by tags, not by an included template or a
-loop of the template per cell (as deltas.py draws its Δ cells): the table has a row per unit and
-a cell per field in each, and an include per row or a template loop per row cost a tenth of the
-page's render each (DESIGN.md's budget: a ranking renders in 20 ms).
+"""`{% load cells %}`: the ranking table's rows, headings and region cells drawn by tags, not by an
+included template or a loop of the template (as deltas.py draws its Δ cells): the table has a row
+per unit and a cell per field in each, and an include or a loop per row cost a tenth of the page's
+render each (DESIGN.md's budget: a ranking renders in 20 ms).
 """
 
 from decimal import Decimal
@@ -46,14 +46,8 @@ def ranking_heading(key: str, label: str, fields) -> SafeString:
     return mark_safe("")
 
 
-@register.simple_tag
-def number_cells(values) -> SafeString:
-    """A numeric cell per value, written as the template writes a number (the reader's
-    language); a blank cell for None."""
-    return _cells(values, _table_number())
-
-
 def _cells(values, number) -> SafeString:
+    """A numeric cell per value, written by `number` (_table_number); a blank cell for None."""
     cells = ("" if value is None else escape(number(value)) for value in values)
     return mark_safe("".join(f'<td class="num">{cell}</td>' for cell in cells))
 
