@@ -109,8 +109,9 @@ class _FileColumnNames(Problems):
 
 
 class ImportOptions:
-    """Meta options of every kind: rows are diffed by import-export (the admin's preview) but
-    written by the kind's writer, in after_import, so nothing is saved row by row."""
+    """Meta options of every kind: rows are diffed by import-export for the admin's preview but
+    written by the kind's writer (in after_import there, by store() on every other path), so
+    nothing is saved row by row."""
 
     skip_unchanged = True
     report_skipped = True
